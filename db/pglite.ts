@@ -1,0 +1,79 @@
+// Embedded adapter: PGlite (PostgreSQL compiled to WASM) in SLUICE_DATA_DIR, with pgvector loaded. It is one
+// in-process connection, so advisory "leader" locks are always granted and NOTIFY stays in-process.
+import { PGlite, types } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { type Db, ident, type LeaderLock, normalizeParams, type Queryable, toCopyText } from "./port.ts";
+
+/** dataDir undefined → in-memory (tests). */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  if (dataDir) await Deno.mkdir(dataDir, { recursive: true });
+  const pg = await PGlite.create({
+    dataDir,
+    extensions: { vector },
+    parsers: { [types.INT8]: (x: string) => Number(x) },
+  });
+  await pg.exec("SET TIME ZONE 'UTC'");
+  return new PgliteDb(pg);
+}
+
+type Tx = { query: PGlite["query"]; exec: PGlite["exec"] };
+
+function queryable(pg: Tx): Queryable {
+  return {
+    async query<T>(text: string, params?: unknown[]) {
+      const res = await pg.query<T>(text, normalizeParams(params));
+      return res.rows;
+    },
+    async exec(script: string) {
+      await pg.exec(script);
+    },
+  };
+}
+
+class PgliteDb implements Db {
+  readonly kind = "pglite" as const;
+  #q: Queryable;
+  constructor(private pg: PGlite) {
+    this.#q = queryable(pg);
+  }
+
+  query<T>(text: string, params?: unknown[]): Promise<T[]> {
+    return this.#q.query<T>(text, params);
+  }
+
+  exec(script: string): Promise<void> {
+    return this.#q.exec(script);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) => fn(queryable(tx as unknown as Tx)));
+  }
+
+  async copyFrom(table: string, columns: string[], rows: unknown[][]): Promise<number> {
+    await this.pg.query(
+      `COPY ${ident(table)} (${columns.map(ident).join(", ")}) FROM '/dev/blob'`,
+      [],
+      { blob: new Blob([toCopyText(rows)]) },
+    );
+    return rows.length;
+  }
+
+  async listen(channel: string, handler: (payload: string) => void) {
+    const unsub = await this.pg.listen(channel, handler);
+    return async () => {
+      await unsub();
+    };
+  }
+
+  async notify(channel: string, payload: string) {
+    await this.pg.query("SELECT pg_notify($1, $2)", [channel, payload]);
+  }
+
+  tryLeaderLock(_key: number): Promise<LeaderLock | null> {
+    return Promise.resolve({ release: () => Promise.resolve() });
+  }
+
+  async close() {
+    await this.pg.close();
+  }
+}

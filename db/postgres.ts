@@ -1,0 +1,99 @@
+// PostgreSQL adapter (postgres.js). int8 comes back as a JS number so both adapters return the same shapes.
+import postgres from "postgres";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import { type Db, ident, type LeaderLock, normalizeParams, type Queryable, toCopyText } from "./port.ts";
+
+type Sql = postgres.Sql<Record<string, never>>;
+
+const int8 = { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) };
+// Strings bound to json/jsonb parameters are already JSON text (as in PGlite); only objects get stringified.
+const json = {
+  to: 3802,
+  from: [114, 3802],
+  serialize: (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x)),
+  parse: (x: string) => JSON.parse(x),
+};
+
+export function connectPostgres(url: string, options: { max?: number } = {}): Db {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    types: { int8, json },
+    connection: { application_name: "sluice", TimeZone: "UTC" },
+  }) as unknown as Sql;
+  return new PostgresDb(sql);
+}
+
+function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>): Queryable {
+  return {
+    async query<T>(text: string, params?: unknown[]) {
+      const rows = await sql.unsafe(text, normalizeParams(params) as postgres.ParameterOrJSON<never>[]);
+      return Array.from(rows) as unknown as T[];
+    },
+    async exec(script: string) {
+      await sql.unsafe(script).simple();
+    },
+  };
+}
+
+class PostgresDb implements Db {
+  readonly kind = "postgres" as const;
+  #q: Queryable;
+  constructor(private sql: Sql) {
+    this.#q = queryable(sql);
+  }
+
+  query<T>(text: string, params?: unknown[]): Promise<T[]> {
+    return this.#q.query<T>(text, params);
+  }
+
+  exec(script: string): Promise<void> {
+    return this.#q.exec(script);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return await this.sql.begin((tx) => fn(queryable(tx))) as T;
+  }
+
+  async copyFrom(table: string, columns: string[], rows: unknown[][]): Promise<number> {
+    const target = await this.sql.unsafe(`COPY ${ident(table)} (${columns.map(ident).join(", ")}) FROM STDIN`)
+      .writable();
+    await pipeline(Readable.from([toCopyText(rows)]), target as unknown as Writable);
+    return rows.length;
+  }
+
+  async listen(channel: string, handler: (payload: string) => void) {
+    const sub = await this.sql.listen(channel, handler);
+    return async () => {
+      await sub.unlisten();
+    };
+  }
+
+  async notify(channel: string, payload: string) {
+    await this.sql.unsafe("SELECT pg_notify($1, $2)", [channel, payload]);
+  }
+
+  async tryLeaderLock(key: number): Promise<LeaderLock | null> {
+    const conn = await this.sql.reserve();
+    const [row] = await conn.unsafe("SELECT pg_try_advisory_lock($1) AS ok", [key]);
+    if (!row.ok) {
+      conn.release();
+      return null;
+    }
+    return {
+      release: async () => {
+        try {
+          await conn.unsafe("SELECT pg_advisory_unlock($1)", [key]);
+        } finally {
+          conn.release();
+        }
+      },
+    };
+  }
+
+  async close() {
+    await this.sql.end({ timeout: 5 });
+  }
+}
