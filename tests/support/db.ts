@@ -63,3 +63,8 @@ export async function withTestDb<T>(kind: AdapterKind, fn: (db: Db, t: TestDb) =
 export function needsPostgres(name: string): { name: string; ignore: boolean } {
   return DATABASE_URL ? { name, ignore: false } : { name: `${name} [skipped: DATABASE_URL not set]`, ignore: true };
 }
+
+/** The adapter API-level tests run on: the real server when available, otherwise the embedded one. */
+export function primaryKind(): AdapterKind {
+  return DATABASE_URL ? "postgres" : "pglite";
+}

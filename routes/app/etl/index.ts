@@ -1,0 +1,14 @@
+// The /app/etl API. Every route below requires a verified token; each module applies its own role rules.
+import { Hono } from "hono";
+import type { AppEnv } from "../../../server/context.ts";
+import { requireAuth } from "../../../server/auth/middleware.ts";
+import { meRoutes } from "./me.ts";
+import { integrationRoutes } from "./integrations.ts";
+
+export function etlApiRoutes() {
+  const api = new Hono<AppEnv>();
+  api.use("*", requireAuth());
+  api.route("/me", meRoutes());
+  api.route("/integrations", integrationRoutes());
+  return api;
+}

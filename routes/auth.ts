@@ -1,0 +1,127 @@
+// POST /auth/login and /auth/logout. Login accepts JSON (API clients; the token is returned for Bearer use) or
+// a plain HTML form (the login page; answered with a redirect). Either way the token is also set as an HttpOnly,
+// SameSite=Strict cookie, Secure when served over https.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { getConnInfo } from "hono/deno";
+import { z } from "zod";
+import type { AppEnv } from "../server/context.ts";
+import { ApiError, errorBody, zodFields } from "../server/http_errors.ts";
+import { signSession, TOKEN_TTL_SECONDS } from "../server/auth/jwt.ts";
+import { dummyHash, verifyPassword } from "../server/auth/password.ts";
+import { loginWaitMs, recordLoginFailure, recordLoginSuccess } from "../server/auth/throttle.ts";
+import { findUserByEmail, revokeTokens } from "../server/auth/users.ts";
+import { authenticate, sameOrigin, SESSION_COOKIE } from "../server/auth/middleware.ts";
+import { log } from "../server/log.ts";
+
+const loginSchema = z.object({
+  email: z.string().trim().min(1, "required").max(320).email("must be an e-mail address"),
+  password: z.string().min(1, "required").max(1024),
+  next: z.string().optional(),
+});
+
+function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function isForm(c: Context) {
+  const type = c.req.header("content-type") ?? "";
+  return type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data");
+}
+
+/** Only same-site relative paths are followed after login (no open redirect). */
+export function safeNext(next: string | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+function isSecure(c: Context<AppEnv>) {
+  const publicUrl = c.get("deps").config.PUBLIC_URL;
+  return new URL(c.req.url).protocol === "https:" || (publicUrl?.startsWith("https:") ?? false);
+}
+
+export function authRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post("/login", async (c) => {
+    const form = isForm(c);
+    if (!sameOrigin(c)) throw new ApiError(403, "cross_site_request", "cross-site request refused");
+    let raw: unknown;
+    try {
+      raw = form ? Object.fromEntries(await c.req.formData()) : await c.req.json();
+    } catch {
+      raw = undefined;
+    }
+    const parsed = loginSchema.safeParse(raw ?? {});
+    const fail = (status: 400 | 401 | 429, code: string, message: string, extra?: Record<string, unknown>) => {
+      if (form) {
+        const next = parsed.success ? parsed.data.next : undefined;
+        const q = new URLSearchParams({ error: message, ...(next ? { next } : {}) });
+        return c.redirect(`/login?${q}`, 303);
+      }
+      const fields = !parsed.success ? zodFields(parsed.error) : undefined;
+      return c.json(errorBody(code, message, fields, extra), status);
+    };
+    if (!parsed.success) return fail(400, "validation_failed", "e-mail and password are required");
+
+    const { db, keys } = c.get("deps");
+    const { email, password } = parsed.data;
+    const ip = clientIp(c);
+    const wait = await loginWaitMs(db, email, ip);
+    if (wait > 0) {
+      c.header("Retry-After", String(Math.ceil(wait / 1000)));
+      return fail(429, "too_many_attempts", `too many failed attempts; try again in ${Math.ceil(wait / 1000)} s`);
+    }
+    const user = await findUserByEmail(db, email);
+    const ok = user?.password_hash
+      ? await verifyPassword(password, user.password_hash)
+      : (await verifyPassword(password, await dummyHash()), false);
+    if (!user || !ok || !user.active) {
+      await recordLoginFailure(db, email, ip);
+      log.info("login failed", { email: email.toLowerCase(), ip });
+      return fail(401, "invalid_credentials", "wrong e-mail or password");
+    }
+    await recordLoginSuccess(db, email, ip);
+    await db.query("UPDATE users SET last_login_at = now() WHERE id = $1", [user.id]);
+    const token = await signSession(keys.jwt, {
+      userId: user.id,
+      tenantId: user.tenant_id,
+      role: user.role,
+      email: user.email,
+    });
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: isSecure(c),
+      path: "/",
+      maxAge: TOKEN_TTL_SECONDS,
+    });
+    log.info("login", { userId: user.id, tenantId: user.tenant_id });
+    if (form) return c.redirect(safeNext(parsed.data.next), 303);
+    return c.json({
+      token,
+      tokenType: "Bearer",
+      expiresIn: TOKEN_TTL_SECONDS,
+      user: { id: user.id, email: user.email, role: user.role, tenantId: user.tenant_id },
+      mustChangePassword: user.must_change_password,
+    });
+  });
+
+  app.post("/logout", async (c) => {
+    const auth = await authenticate(c);
+    if ("reason" in auth) throw new ApiError(401, "unauthorized", auth.reason);
+    if (auth.via === "cookie" && !sameOrigin(c)) {
+      throw new ApiError(403, "cross_site_request", "cross-site request refused");
+    }
+    await revokeTokens(c.get("deps").db, auth.userId);
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: isSecure(c) });
+    log.info("logout", { userId: auth.userId });
+    return isForm(c) ? c.redirect("/login", 303) : c.body(null, 204);
+  });
+
+  return app;
+}
