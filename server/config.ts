@@ -15,13 +15,12 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 
 const secret = (name: string) => optional(z.string().min(32, `${name} must be at least 32 characters of random data`));
 
-export const configSchema = z.object({
+// Each variable is validated on its own so that every bad one gets its line, whatever else is wrong.
+const fields = {
   PORT: z.preprocess(
     (v) => (v === undefined || v === "" ? 8000 : Number(v)),
-    z.number({ error: "a port number" }).int("a whole port number").min(1, "a port from 1 to 65535").max(
-      65535,
-      "a port from 1 to 65535",
-    ),
+    z.number({ error: "a port number" }).int("a whole port number").min(0, "a port from 0 (any free) to 65535")
+      .max(65535, "a port from 0 (any free) to 65535"),
   ),
   HOSTNAME: z.preprocess((v) => (v === "" || v === undefined ? "0.0.0.0" : v), z.string()),
   DATABASE_URL: optional(url(["postgres:", "postgresql:"])),
@@ -39,24 +38,30 @@ export const configSchema = z.object({
     z.enum(["debug", "info", "warn", "error"], { error: "one of debug, info, warn, error" }),
   ),
   PUBLIC_URL: optional(url(["http:", "https:"])),
-}).superRefine((c, ctx) => {
-  const realServices = [c.DATABASE_URL && "DATABASE_URL", c.AMQP_URL && "AMQP_URL", c.QDRANT_URL && "QDRANT_URL"]
-    .filter(Boolean);
+};
+
+export const configSchema = z.object(fields);
+
+/** Rules that involve several variables; each problem is reported against one variable. */
+function crossChecks(c: Partial<Config>, env: Record<string, string | undefined>): Array<[string, string]> {
+  const problems: Array<[string, string]> = [];
+  // a service counts as configured when its variable is set at all, even if its value is itself invalid
+  const realServices = ["DATABASE_URL", "AMQP_URL", "QDRANT_URL"].filter((name) => env[name]);
   if (realServices.length > 0) {
     for (const name of ["JWT_SECRET", "SLUICE_SECRET_KEY"] as const) {
       if (!c[name]) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `required when ${realServices.join(", ")} is set (at least 32 characters of random data)`,
-        });
+        problems.push([
+          name,
+          `required when ${realServices.join(", ")} is set (at least 32 characters of random data)`,
+        ]);
       }
     }
   }
   if (c.EMBEDDINGS_URL && !c.EMBEDDINGS_MODEL) {
-    ctx.addIssue({ code: "custom", path: ["EMBEDDINGS_MODEL"], message: "required when EMBEDDINGS_URL is set" });
+    problems.push(["EMBEDDINGS_MODEL", "required when EMBEDDINGS_URL is set"]);
   }
-});
+  return problems;
+}
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -69,18 +74,25 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws ConfigError with one line per bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k]]));
-  const result = configSchema.safeParse(known);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? "configuration");
+  const lines: string[] = [];
+  const out: Record<string, unknown> = {};
+  const secretish = (name: string) => /SECRET|KEY|URL/.test(name);
+  for (const [name, schema] of Object.entries(fields)) {
+    const result = (schema as z.ZodType).safeParse(env[name]);
+    if (result.success) {
+      out[name] = result.data;
+      continue;
+    }
     const got = env[name];
-    const shown = got === undefined || name.includes("SECRET") || name.includes("KEY") || name.includes("URL")
-      ? ""
-      : ` (got "${got}")`;
-    return `${name}: expected ${issue.message}${shown}`;
-  });
-  throw new ConfigError(lines);
+    const shown = got === undefined || secretish(name) ? "" : ` (got "${got}")`;
+    lines.push(`${name}: expected ${result.error.issues[0].message}${shown}`);
+  }
+  const failed = new Set(lines.map((l) => l.split(":")[0]));
+  for (const [name, message] of crossChecks(out as Partial<Config>, env)) {
+    if (!failed.has(name)) lines.push(`${name}: expected ${message}`);
+  }
+  if (lines.length) throw new ConfigError(lines);
+  return out as Config;
 }
 
 /** True when no external service is configured: everything runs in-process from SLUICE_DATA_DIR. */

@@ -4,11 +4,13 @@ import type { AppEnv } from "../../../server/context.ts";
 import { requireAuth } from "../../../server/auth/middleware.ts";
 import { meRoutes } from "./me.ts";
 import { integrationRoutes } from "./integrations.ts";
+import { jobRoutes } from "./jobs.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
   api.use("*", requireAuth());
   api.route("/me", meRoutes());
   api.route("/integrations", integrationRoutes());
+  api.route("/jobs", jobRoutes());
   return api;
 }
