@@ -5,6 +5,7 @@ import { requireAuth } from "../../../server/auth/middleware.ts";
 import { meRoutes } from "./me.ts";
 import { integrationRoutes } from "./integrations.ts";
 import { jobRoutes } from "./jobs.ts";
+import { liveRoutes } from "./ws.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -12,5 +13,6 @@ export function etlApiRoutes() {
   api.route("/me", meRoutes());
   api.route("/integrations", integrationRoutes());
   api.route("/jobs", jobRoutes());
+  api.route("/ws", liveRoutes());
   return api;
 }
