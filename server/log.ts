@@ -4,7 +4,15 @@ export type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /pass(word)?|secret|token|authorization|api[_-]?key|credential|cookie/i;
 
-let threshold: Level = "info";
+// the process default comes from LOG_LEVEL (serve re-applies the validated value); tests run with LOG_LEVEL=error
+const envLevel = (() => {
+  try {
+    return Deno.env.get("LOG_LEVEL")?.toLowerCase();
+  } catch {
+    return undefined;
+  }
+})();
+let threshold: Level = envLevel && envLevel in order ? envLevel as Level : "info";
 let sink: (line: string) => void = (line) => console.log(line);
 
 export function setLogLevel(level: Level) {

@@ -6,6 +6,7 @@ import { meRoutes } from "./me.ts";
 import { integrationRoutes } from "./integrations.ts";
 import { jobRoutes } from "./jobs.ts";
 import { liveRoutes } from "./ws.ts";
+import { queueRoutes } from "./queues.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -14,5 +15,6 @@ export function etlApiRoutes() {
   api.route("/integrations", integrationRoutes());
   api.route("/jobs", jobRoutes());
   api.route("/ws", liveRoutes());
+  api.route("/queues", queueRoutes());
   return api;
 }
