@@ -1,6 +1,8 @@
 // /app/etl/jobs — job cards, run now, on/off, intervals, force-pending, run history. Every role reads; running
 // needs user or admin; configuration needs admin. Another tenant's job id is simply not found.
 import { Hono } from "hono";
+import type { Context } from "hono";
+import type { Queryable } from "../../../db/port.ts";
 import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
 import { ApiError, idParam, parseJson } from "../../../server/http_errors.ts";
@@ -40,6 +42,23 @@ function engineOf(services: Record<string, unknown> | undefined): JobEngine {
   return engine;
 }
 
+type LockedJob = NonNullable<Awaited<ReturnType<typeof lockJob>>>;
+
+/** Runs a change on one of the caller's jobs with its row locked, then answers with the updated card. */
+async function changeJob(
+  c: Context<AppEnv>,
+  change: (tx: Queryable, job: LockedJob, ids: { tenantId: number; jobId: number }) => Promise<void>,
+) {
+  const { db } = c.get("deps");
+  const ids = { tenantId: c.get("auth").tenantId, jobId: idParam(c) };
+  await db.transaction(async (tx) => {
+    const job = await lockJob(tx, ids.tenantId, ids.jobId);
+    if (!job) throw new ApiError(404, "not_found", "no such job");
+    await change(tx, job, ids);
+  });
+  return c.json(await getJobCard(db, ids.tenantId, ids.jobId));
+}
+
 export function jobRoutes() {
   const app = new Hono<AppEnv>();
 
@@ -77,12 +96,7 @@ export function jobRoutes() {
 
   app.post("/:id/toggle", requireRole("admin"), async (c) => {
     const { active, activateIntegration } = await parseJson(c, toggleSchema);
-    const { db } = c.get("deps");
-    const tenantId = c.get("auth").tenantId;
-    const jobId = idParam(c);
-    await db.transaction(async (tx) => {
-      const job = await lockJob(tx, tenantId, jobId);
-      if (!job) throw new ApiError(404, "not_found", "no such job");
+    return await changeJob(c, async (tx, job, { tenantId, jobId }) => {
       if (active && !job.integration_active) {
         if (!activateIntegration) {
           throw new ApiError(409, "integration_inactive", "the job's integration is inactive", undefined, {
@@ -100,17 +114,11 @@ export function jobRoutes() {
         [tenantId, jobId, active, next],
       );
     });
-    return c.json(await getJobCard(db, tenantId, jobId));
   });
 
   app.post("/:id/settings", requireRole("admin"), async (c) => {
     const settings = await parseJson(c, settingsSchema);
-    const { db } = c.get("deps");
-    const tenantId = c.get("auth").tenantId;
-    const jobId = idParam(c);
-    await db.transaction(async (tx) => {
-      const job = await lockJob(tx, tenantId, jobId);
-      if (!job) throw new ApiError(404, "not_found", "no such job");
+    return await changeJob(c, async (tx, job, { tenantId, jobId }) => {
       const changed = {
         ...job,
         schedule_interval_minutes: settings.scheduleIntervalMinutes,
@@ -124,7 +132,6 @@ export function jobRoutes() {
         [tenantId, jobId, settings.scheduleIntervalMinutes, settings.retryIntervalMinutes, next],
       );
     });
-    return c.json(await getJobCard(db, tenantId, jobId));
   });
 
   app.post("/:id/force-pending", requireRole("admin"), async (c) => {
