@@ -1,0 +1,89 @@
+// Reusable headless Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core, a fresh
+// temporary profile per launch, screenshots under `.screenshots/` at the repo root, and cleanup that always runs.
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+export const CHROMIUM_PATH = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const SCREENSHOT_DIR = join(REPO_ROOT, ".screenshots");
+
+export function hasChromium(): boolean {
+  try {
+    return Deno.statSync(CHROMIUM_PATH).isFile;
+  } catch {
+    return false;
+  }
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  colorScheme?: "light" | "dark";
+  viewport?: { width: number; height: number };
+}
+
+export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
+  const userDataDir = await Deno.makeTempDir({ prefix: "sluice-chromium-" });
+  let context: BrowserContext;
+  try {
+    // Playwright owns --user-data-dir: a persistent context is how a chosen profile folder is passed.
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      colorScheme: options.colorScheme ?? "light",
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+    });
+  } catch (e) {
+    await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
+    throw e;
+  }
+  context.setDefaultTimeout(10_000);
+  let closed = false;
+  return {
+    context,
+    newPage: () => context.newPage(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await context.close();
+      } finally {
+        await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
+      }
+    },
+  };
+}
+
+/** Runs `fn` with a fresh browser and closes it whatever happens. */
+export async function withBrowser<T>(fn: (session: BrowserSession) => Promise<T>, options?: LaunchOptions): Promise<T> {
+  const session = await launchBrowser(options);
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Full-page PNG at `.screenshots/<name>.png`; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await Deno.mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, "_")}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
