@@ -1,0 +1,19 @@
+// Chooses the Queue adapter from configuration: RabbitMQ when an AMQP URL is given, the database queue otherwise.
+import type { Db } from "../../db/port.ts";
+import { type DbQueueOptions, openDbQueue } from "./db_queue.ts";
+import type { Queue, QueueSettings } from "./port.ts";
+import { openRabbitQueue, type RabbitQueueOptions } from "./rabbit_queue.ts";
+
+export interface OpenQueueOptions extends QueueSettings {
+  /** AMQP_URL; unset → the queue lives in `db`. */
+  amqpUrl?: string;
+  db: Db;
+  rabbit?: Omit<RabbitQueueOptions, "url" | keyof QueueSettings>;
+  database?: Omit<DbQueueOptions, keyof QueueSettings>;
+}
+
+export async function openQueue(options: OpenQueueOptions): Promise<Queue> {
+  const { amqpUrl, db, rabbit, database, ...settings } = options;
+  if (amqpUrl) return await openRabbitQueue({ ...rabbit, ...settings, url: amqpUrl });
+  return await openDbQueue(db, { ...database, ...settings });
+}
