@@ -6,7 +6,8 @@ import { type Db, ident, type LeaderLock, normalizeParams, type Queryable, toCop
 
 /** dataDir undefined → in-memory (tests). */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  if (dataDir) await Deno.mkdir(dataDir, { recursive: true });
+  // the database holds password hashes and sealed credentials: owner-only
+  if (dataDir) await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const pg = await PGlite.create({
     dataDir,
     extensions: { vector },

@@ -1,11 +1,13 @@
 // Assembles the HTTP app: error handling, security headers, health, auth, the /app/etl API and the pages.
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./context.ts";
 import { ApiError, onError } from "./http_errors.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { authRoutes } from "../routes/auth.ts";
 import { etlApiRoutes } from "../routes/app/etl/index.ts";
 import { pageRoutes } from "../routes/pages.tsx";
+import { serveBuiltAssets } from "./islands/mod.ts";
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -16,7 +18,22 @@ export function createApp(deps: AppDeps) {
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
     c.header("X-Frame-Options", "DENY");
+    const publicUrl = deps.config.PUBLIC_URL;
+    if (new URL(c.req.url).protocol === "https:" || publicUrl?.startsWith("https:")) {
+      c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
   });
+  // bounded request bodies: sign-in needs little, the API a little more (payloads stay far below this)
+  const tooLarge = (limit: string) => () => {
+    throw new ApiError(413, "payload_too_large", `request body over ${limit}`);
+  };
+  app.use("/auth/*", bodyLimit({ maxSize: 16 * 1024, onError: tooLarge("16 KiB") }));
+  app.use("/app/etl/*", bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge("1 MiB") }));
+  app.use("/app/etl/*", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+  app.use("/static/*", serveBuiltAssets());
   app.route("/", healthRoutes());
   app.route("/auth", authRoutes());
   app.route("/app/etl", etlApiRoutes());

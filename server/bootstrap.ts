@@ -33,7 +33,7 @@ export async function loadSecrets(config: Config): Promise<StoredSecrets> {
     SLUICE_SECRET_KEY: config.SLUICE_SECRET_KEY ?? stored.SLUICE_SECRET_KEY ?? randomSecret(),
   };
   if (secrets.JWT_SECRET !== stored.JWT_SECRET || secrets.SLUICE_SECRET_KEY !== stored.SLUICE_SECRET_KEY) {
-    await Deno.mkdir(config.SLUICE_DATA_DIR, { recursive: true });
+    await Deno.mkdir(config.SLUICE_DATA_DIR, { recursive: true, mode: 0o700 });
     await Deno.writeTextFile(file, JSON.stringify(secrets), { mode: 0o600 });
     log.info("generated secrets", { file });
   }

@@ -27,6 +27,10 @@ export interface AuthUser {
   email: string;
   /** "cookie" writes are CSRF-checked; "bearer" ones are not (a browser never attaches them on its own). */
   via: "cookie" | "bearer";
+  issuedAtMs: number;
+  expiresAtMs: number;
+  /** First-start one-time password still in use: only the profile and POST /auth/password are allowed. */
+  mustChangePassword: boolean;
 }
 
 export type AppEnv = {

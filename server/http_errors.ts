@@ -38,6 +38,12 @@ export async function parseJson<S extends z.ZodType>(c: Context, schema: S): Pro
       { field: "(body)", message: "not valid JSON" },
     ]);
   }
+  const nul = findNul(body);
+  if (nul !== undefined) {
+    throw new ApiError(400, "validation_failed", `${nul}: must not contain NUL characters`, [
+      { field: nul, message: "must not contain NUL characters" },
+    ]);
+  }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const fields = zodFields(parsed.error);
@@ -46,11 +52,27 @@ export async function parseJson<S extends z.ZodType>(c: Context, schema: S): Pro
   return parsed.data;
 }
 
+/** PostgreSQL text cannot hold U+0000; find the first string (or key) that has one, by field path. */
+function findNul(value: unknown, path = ""): string | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path || "(body)" : undefined;
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (k.includes("\u0000")) return here;
+      const found = findNul(v, here);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+const MAX_INT4 = 2_147_483_647;
+
 /** Parses a positive integer path parameter, or 404s (an id that cannot exist is simply not found). */
 export function idParam(c: Context, name = "id"): number {
   const raw = c.req.param(name) ?? "";
   const n = Number(raw);
-  if (!/^\d{1,10}$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) {
+  if (!/^\d{1,10}$/.test(raw) || n > MAX_INT4 || n <= 0) {
     throw new ApiError(404, "not_found", `no such ${name}`);
   }
   return n;

@@ -132,3 +132,25 @@ Deno.test(needsPostgres("live: events travel between instances over LISTEN/NOTIF
     await t.close();
   }
 });
+
+Deno.test(`live[${kind}]: an open socket is closed once its session is logged out`, async () => {
+  const hub = new ProgressHub();
+  const app = await startTestApp(kind, {
+    extend: (deps) => {
+      deps.services!.hub = hub;
+      deps.services!.wsRecheckMs = 100;
+    },
+  });
+  try {
+    const token = await app.login((await app.user(await app.tenant("A"), "user")).email);
+    const sock = openSocket(app.url, { authorization: `Bearer ${token}` });
+    await sock.opened;
+    const closed = new Promise<CloseEvent>((r) => sock.ws.addEventListener("close", (e) => r(e as CloseEvent)));
+    assertEquals((await app.api("/auth/logout", { method: "POST", token })).status, 204);
+    const event = await closed;
+    assertEquals(event.code, 1008);
+  } finally {
+    hub.close();
+    await app.close();
+  }
+});

@@ -59,6 +59,12 @@ Deno.test(`queues[${kind}]: admins see their tenant's dead letters with the erro
     const workers = await app.api("/app/etl/queues/workers", { token: adminA, body: { action: "start" } });
     assertEquals(workers.status, 503);
     await workers.body?.cancel();
+    const notOperator = await app.api("/app/etl/queues/workers", { token: adminB, body: { action: "stop" } });
+    assertEquals(notOperator.status, 403, "workers are shared: only the instance operator controls them");
+    await notOperator.body?.cancel();
+    const bStats = await (await app.api("/app/etl/queues", { token: adminB })).json();
+    assertEquals(bStats.operator, false);
+    assertEquals(bStats.stages[1].depth, undefined, "global figures are for the operator only");
     const invalid = await app.api("/app/etl/queues/workers", { token: adminA, body: { action: "explode" } });
     assertEquals(invalid.status, 400);
     await invalid.body?.cancel();

@@ -12,6 +12,7 @@ export interface SessionClaims {
   role: Role;
   email: string;
   issuedAtMs: number;
+  expiresAtMs: number;
 }
 
 export const TOKEN_TTL_SECONDS = 8 * 60 * 60;
@@ -24,7 +25,7 @@ export function jwtKey(secret: string): Uint8Array {
 
 export async function signSession(
   key: Uint8Array,
-  claims: Omit<SessionClaims, "issuedAtMs">,
+  claims: Omit<SessionClaims, "issuedAtMs" | "expiresAtMs">,
   now = Date.now(),
   ttlSeconds = TOKEN_TTL_SECONDS,
 ): Promise<string> {
@@ -65,5 +66,12 @@ export async function verifySession(key: Uint8Array, token: string, now = Date.n
   ) {
     throw new InvalidTokenError("invalid token claims");
   }
-  return { userId, tenantId: tid as number, role: role as Role, email, issuedAtMs: ims };
+  return {
+    userId,
+    tenantId: tid as number,
+    role: role as Role,
+    email,
+    issuedAtMs: ims,
+    expiresAtMs: (payload.exp as number) * 1000,
+  };
 }

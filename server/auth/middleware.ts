@@ -9,6 +9,12 @@ import { InvalidTokenError, type Role, verifySession } from "./jwt.ts";
 import { findUserById } from "./users.ts";
 
 export const SESSION_COOKIE = "sluice_session";
+/** Over https the cookie carries the __Host- prefix: the browser then insists on Secure, Path=/ and no Domain. */
+export const SECURE_SESSION_COOKIE = "__Host-sluice_session";
+
+export function sessionCookieName(secure: boolean) {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Resolves the caller from the request, or returns a reason it could not. */
@@ -21,7 +27,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser | { rea
     if (!m) return { reason: "malformed Authorization header" };
     token = m[1];
   } else {
-    token = getCookie(c, SESSION_COOKIE);
+    token = getCookie(c, SECURE_SESSION_COOKIE) ?? getCookie(c, SESSION_COOKIE);
     via = "cookie";
   }
   if (!token) return { reason: "not signed in" };
@@ -36,7 +42,16 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser | { rea
     ) {
       return { reason: "session revoked" };
     }
-    return { userId: user.id, tenantId: user.tenant_id, role: user.role, email: user.email, via };
+    return {
+      userId: user.id,
+      tenantId: user.tenant_id,
+      role: user.role,
+      email: user.email,
+      via,
+      issuedAtMs: claims.issuedAtMs,
+      expiresAtMs: claims.expiresAtMs,
+      mustChangePassword: user.must_change_password,
+    };
   } catch (e) {
     if (e instanceof InvalidTokenError) return { reason: e.message };
     throw e;
@@ -60,11 +75,19 @@ export function sameOrigin(c: Context<AppEnv>): boolean {
   return allowed.has(origin);
 }
 
+/** While a one-time password is in use, the account may only read itself and change the password. */
+function blockedByPasswordChange(auth: AuthUser, method: string, path: string) {
+  return auth.mustChangePassword && !(method === "GET" && /\/app\/etl\/me\/?$/.test(path));
+}
+
 /** API guard: 401 JSON when not signed in. */
 export function requireAuth(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const result = await authenticate(c);
     if ("reason" in result) throw new ApiError(401, "unauthorized", result.reason);
+    if (blockedByPasswordChange(result, c.req.method, c.req.path)) {
+      throw new ApiError(403, "password_change_required", "change the one-time password first (POST /auth/password)");
+    }
     if (result.via === "cookie" && !SAFE_METHODS.has(c.req.method) && !sameOrigin(c)) {
       throw new ApiError(403, "cross_site_request", "cross-site request refused");
     }
@@ -81,6 +104,7 @@ export function requirePageAuth(): MiddlewareHandler<AppEnv> {
       const target = new URL(c.req.url);
       return c.redirect(`/login?next=${encodeURIComponent(target.pathname + target.search)}`, 303);
     }
+    if (result.mustChangePassword && c.req.path !== "/profile") return c.redirect("/profile?password=required", 303);
     c.set("auth", result);
     await next();
   };

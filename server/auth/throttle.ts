@@ -1,62 +1,84 @@
-// Login throttling shared by every instance (rows in login_throttle). Three counters, so an attacker can slow
-// guessing without being able to lock a real user out (no lockout DoS):
-//  - per account+IP: exponential back-off after 5 failures (1 s doubling to 15 min) — stops guessing from one place;
-//  - per IP: 30 failures in 15 min block that IP for the rest of the window — stops spraying many accounts;
-//  - per account from anywhere: 100 failures in 15 min add a 60 s pause — slows distributed guessing but never
-//    locks the account for long. A success clears the account+IP counter.
+// Login throttling shared by every instance (rows in login_throttle). Each attempt is counted atomically BEFORE
+// the password is checked, so a burst of parallel guesses cannot all slip past the check; a success gives the
+// attempt back. Three counters:
+//  - per account+IP: 5 free attempts, then exponential back-off (1 s doubling to 15 min);
+//  - per IP: 30 attempts in 15 min, then that IP waits out the window (stops spraying many accounts);
+//  - per account from anywhere: 100 attempts in 15 min add a 60 s pause — but only for clients that have failed
+//    on this account themselves, so nobody can lock a real user out from elsewhere (no lockout DoS).
 import type { Queryable } from "../../db/port.ts";
 
 const WINDOW_MS = 15 * 60_000;
 
 interface Rule {
   key: string;
-  freeFailures: number;
-  blockMs: (failures: number) => number;
+  freeAttempts: number;
+  blockMs: (attempts: number) => number;
+  /** Applies only when the caller's own account+IP counter already has failures. */
+  onlyAfterOwnFailures?: boolean;
 }
 
 function rules(email: string, ip: string): Rule[] {
   const acct = email.trim().toLowerCase();
   return [
-    {
-      key: `pair:${acct}|${ip}`,
-      freeFailures: 5,
-      blockMs: (f) => Math.min(1000 * 2 ** (f - 5), WINDOW_MS),
-    },
-    { key: `ip:${ip}`, freeFailures: 30, blockMs: () => WINDOW_MS },
-    { key: `acct:${acct}`, freeFailures: 100, blockMs: () => 60_000 },
+    { key: `pair:${acct}|${ip}`, freeAttempts: 5, blockMs: (n) => Math.min(1000 * 2 ** (n - 6), WINDOW_MS) },
+    { key: `ip:${ip}`, freeAttempts: 30, blockMs: () => WINDOW_MS },
+    { key: `acct:${acct}`, freeAttempts: 100, blockMs: () => 60_000, onlyAfterOwnFailures: true },
   ];
 }
 
-/** Milliseconds the caller must wait before another attempt (0 = go ahead). */
-export async function loginWaitMs(db: Queryable, email: string, ip: string, now = new Date()): Promise<number> {
-  const keys = rules(email, ip).map((r) => r.key);
-  const rows = await db.query<{ blocked_until: Date | null }>(
-    "SELECT blocked_until FROM login_throttle WHERE key = ANY($1) AND blocked_until > $2",
-    [keys, now],
-  );
-  return rows.reduce((max, r) => Math.max(max, r.blocked_until!.getTime() - now.getTime()), 0);
+interface Counter {
+  failures: number;
+  blocked_until: Date | null;
 }
 
-export async function recordLoginFailure(db: Queryable, email: string, ip: string, now = new Date()) {
-  for (const rule of rules(email, ip)) {
-    const [row] = await db.query<{ failures: number }>(
-      `INSERT INTO login_throttle (key, failures, window_started_at) VALUES ($1, 1, $2)
-       ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN login_throttle.window_started_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
-         window_started_at = CASE WHEN login_throttle.window_started_at < $3 THEN $2
-                                  ELSE login_throttle.window_started_at END
-       RETURNING failures`,
-      [rule.key, now, new Date(now.getTime() - WINDOW_MS)],
-    );
-    if (row.failures > rule.freeFailures) {
+async function bump(db: Queryable, key: string, now: Date): Promise<Counter> {
+  const [row] = await db.query<Counter>(
+    `INSERT INTO login_throttle (key, failures, window_started_at) VALUES ($1, 1, $2)
+     ON CONFLICT (key) DO UPDATE SET
+       failures = CASE WHEN login_throttle.window_started_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
+       window_started_at = CASE WHEN login_throttle.window_started_at < $3 THEN $2
+                                ELSE login_throttle.window_started_at END,
+       blocked_until = CASE WHEN login_throttle.window_started_at < $3 THEN NULL
+                            ELSE login_throttle.blocked_until END
+     RETURNING failures, blocked_until`,
+    [key, now, new Date(now.getTime() - WINDOW_MS)],
+  );
+  return row;
+}
+
+/**
+ * Counts one login attempt and says whether it may proceed. Returns 0 to go ahead (the password may be
+ * checked), or the milliseconds to wait (the attempt is refused without checking the password).
+ */
+export async function claimLoginAttempt(db: Queryable, email: string, ip: string, now = new Date()): Promise<number> {
+  const all = rules(email, ip);
+  const pair = await bump(db, all[0].key, now);
+  const ownFailures = pair.failures - 1;
+  let wait = 0;
+  for (const [i, rule] of all.entries()) {
+    // every attempt is counted; the account-wide limit is only enforced on clients that failed here themselves
+    const counter = i === 0 ? pair : await bump(db, rule.key, now);
+    if (rule.onlyAfterOwnFailures && ownFailures === 0) continue;
+    const blockedFor = counter.blocked_until ? counter.blocked_until.getTime() - now.getTime() : 0;
+    if (blockedFor > 0) {
+      wait = Math.max(wait, blockedFor);
+    } else if (counter.failures > rule.freeAttempts) {
+      const ms = rule.blockMs(counter.failures);
       await db.query("UPDATE login_throttle SET blocked_until = $2 WHERE key = $1", [
         rule.key,
-        new Date(now.getTime() + rule.blockMs(row.failures)),
+        new Date(now.getTime() + ms),
       ]);
+      wait = Math.max(wait, ms);
     }
   }
+  return wait;
 }
 
+/** A correct password: clear this client's account+IP counter and give the attempt back to the others. */
 export async function recordLoginSuccess(db: Queryable, email: string, ip: string) {
-  await db.query("DELETE FROM login_throttle WHERE key = $1", [rules(email, ip)[0].key]);
+  const [pair, ...others] = rules(email, ip);
+  await db.query("DELETE FROM login_throttle WHERE key = $1", [pair.key]);
+  await db.query("UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = ANY($1)", [
+    others.map((r) => r.key),
+  ]);
 }

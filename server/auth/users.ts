@@ -52,3 +52,13 @@ export async function findUserById(db: Queryable, id: number): Promise<UserRow |
 export async function revokeTokens(db: Queryable, userId: number, now = new Date()) {
   await db.query("UPDATE users SET tokens_valid_after = $2, updated_at = now() WHERE id = $1", [userId, now]);
 }
+
+/** Sets a new password, clears the must-change flag and revokes every token issued before `now`. */
+export async function setPassword(db: Queryable, userId: number, password: string, now = new Date()) {
+  const hash = await hashPassword(password);
+  await db.query(
+    `UPDATE users SET password_hash = $2, must_change_password = false, tokens_valid_after = $3, updated_at = now()
+      WHERE id = $1`,
+    [userId, hash, now],
+  );
+}

@@ -1,10 +1,12 @@
-// /app/etl/queues (admin): per-stage depth, in-flight, dead letters (with their errors), consumers, throughput;
-// requeue a dead letter; start/stop this instance's in-process workers.
+// /app/etl/queues (admin): per-stage depth, in-flight, dead letters (with their errors), consumers; requeue a dead
+// letter. Queues and workers are shared by every tenant of the instance, so the global figures and worker
+// start/stop are for the instance operator (admins of the first tenant); other admins see their own dead letters.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
 import { ApiError, parseJson } from "../../../server/http_errors.ts";
 import { requireRole } from "../../../server/auth/middleware.ts";
+import { isOperator } from "../../../server/auth/operator.ts";
 import { assertStage, type Queue, STAGES, UnknownStageError } from "../../../engine/queue/port.ts";
 
 /** What the queues page needs from the engine (deps.services.engine). */
@@ -49,11 +51,18 @@ export function queueRoutes() {
       stages.push({ stage, queueName: queue.queueName(stage), ...stats[stage], deadLetters: dead });
     }
     const engine = services?.engine as WorkerControl | undefined;
+    const operator = await isOperator(c.get("deps").db, c.get("auth"));
     return c.json({
       adapter: queue.kind,
       maxAttempts: queue.maxAttempts,
+      operator,
       workersRunning: engine?.workersRunning ?? false,
-      stages,
+      stages: operator ? stages : stages.map(({ stage, queueName, deadLetters }) => ({
+        stage,
+        queueName,
+        deadLetters,
+        deadLettered: deadLetters.length,
+      })),
     });
   });
 
@@ -71,6 +80,13 @@ export function queueRoutes() {
 
   app.post("/workers", async (c) => {
     const { action } = await parseJson(c, z.object({ action: z.enum(["start", "stop"]) }));
+    if (!await isOperator(c.get("deps").db, c.get("auth"))) {
+      throw new ApiError(
+        403,
+        "forbidden",
+        "workers are shared by every tenant; only the instance operator controls them",
+      );
+    }
     const engine = c.get("deps").services?.engine as WorkerControl | undefined;
     if (!engine) throw new ApiError(503, "engine_unavailable", "the engine is not running in this instance");
     if (action === "start") await engine.startWorkers();

@@ -10,6 +10,12 @@ import { sameOrigin } from "../../../server/auth/middleware.ts";
 import { listJobCards } from "../../../db/jobs.ts";
 import type { ProgressHub } from "../../../server/live/hub.ts";
 import { log } from "../../../server/log.ts";
+import { findUserById } from "../../../server/auth/users.ts";
+
+/** How often an open socket re-checks that its session is still valid (logout, deactivation, role change). */
+const RECHECK_MS = 30_000;
+const recheckMs = (services: Record<string, unknown> | undefined) =>
+  typeof services?.wsRecheckMs === "number" ? services.wsRecheckMs : RECHECK_MS;
 
 export function liveRoutes() {
   const app = new Hono<AppEnv>();
@@ -25,10 +31,26 @@ export function liveRoutes() {
     upgradeWebSocket((c) => {
       const { db, services } = c.get("deps");
       const hub = services!.hub as ProgressHub;
-      const { tenantId, userId } = c.get("auth");
+      const auth = c.get("auth");
+      const { tenantId, userId } = auth;
       let unsubscribe = () => {};
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const stop = () => {
+        unsubscribe();
+        if (timer !== undefined) clearInterval(timer);
+      };
       return {
         async onOpen(_event, ws) {
+          // a socket lives as long as the session that opened it: closed at expiry, logout or deactivation
+          timer = setInterval(async () => {
+            const user = await findUserById(db, userId).catch(() => undefined);
+            const valid = user?.active && user.tenant_id === tenantId && user.role === auth.role &&
+              auth.issuedAtMs >= user.tokens_valid_after.getTime() && Date.now() < auth.expiresAtMs;
+            if (!valid) {
+              stop();
+              ws.close(1008, "session ended");
+            }
+          }, recheckMs(services));
           // subscribe first, then read the snapshot, so nothing that happens in between is lost
           const buffered: string[] = [];
           let ready = false;
@@ -47,10 +69,10 @@ export function liveRoutes() {
           }
         },
         onClose() {
-          unsubscribe();
+          stop();
         },
         onError() {
-          unsubscribe();
+          stop();
         },
       };
     }),
