@@ -41,6 +41,7 @@ function isForm(c: Context) {
  * own origin.
  */
 export function safeNext(next: string | undefined): string {
+  // deno-lint-ignore no-control-regex -- matching control characters is the point here
   if (!next || !next.startsWith("/") || /[\x00-\x20\x7f\\]/.test(next)) return "/";
   const base = "http://sluice.invalid";
   const url = new URL(next, base);
