@@ -16,7 +16,30 @@ const json = {
   parse: (x: string) => JSON.parse(x),
 };
 
+// postgres.js 3.4.x can throw from a socket callback when the server terminates a backend mid-query
+// (porsager/postgres#1154, #1208: "Cannot read properties of null (reading 'write')" in nextWrite). The failed
+// query itself is already rejected and the pool opens new connections, so that one error is absorbed here
+// instead of ending the process; any other uncaught error still does.
+let guardInstalled = false;
+function installDriverCrashGuard() {
+  if (guardInstalled) return;
+  guardInstalled = true;
+  globalThis.addEventListener("error", (event) => {
+    const error = (event as ErrorEvent).error;
+    const stack = error instanceof Error ? String(error.stack) : "";
+    if (error instanceof TypeError && /reading 'write'/.test(error.message) && /postgres/.test(stack)) {
+      event.preventDefault();
+      console.warn(JSON.stringify({
+        time: new Date().toISOString(),
+        level: "warn",
+        msg: "database connection lost mid-write; the driver reconnects",
+      }));
+    }
+  });
+}
+
 export function connectPostgres(url: string, options: { max?: number } = {}): Db {
+  installDriverCrashGuard();
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},

@@ -1,0 +1,103 @@
+// The contract between the engine and a source connector (Jira, GitHub, the synthetic test source, …).
+// The engine owns runs, queues, counters, checkpoints and fencing; a connector only knows how to read pages from
+// its source, how to load a batch of records (idempotently, inside the engine's transaction) and what text to embed.
+import type { Db, Queryable } from "../db/port.ts";
+
+export interface StepDef {
+  key: string;
+  name: string;
+  order: number;
+}
+
+export type RunTrigger = "manual" | "schedule" | "recovery" | "retransform" | "resume";
+
+export interface RunInfo {
+  runId: number;
+  token: string;
+  tenantId: number;
+  jobId: number;
+  integrationId: number;
+  trigger: RunTrigger;
+  /** watermark − overlap; null on the first run (full sync). */
+  windowFrom: Date | null;
+  /** the run's start time (exclusive upper bound; becomes the next watermark on success). */
+  windowTo: Date;
+}
+
+export interface IntegrationInfo {
+  id: number;
+  provider: string;
+  baseUrl: string | null;
+  settings: Record<string, unknown>;
+  /** Decrypted credentials; only ever handed to extract, never logged. */
+  credentials: unknown | null;
+}
+
+export interface ExtractContext {
+  run: RunInfo;
+  integration: IntegrationInfo;
+  /** Read access to what earlier steps loaded (e.g. which issues have development info). */
+  db: Db;
+  /** Where the previous chunk of this step stopped (null = start of the step). */
+  checkpoint: unknown | null;
+  signal: AbortSignal;
+  /** Count one source API request (etl_runs.requests_made). */
+  onRequest(): void;
+}
+
+export interface ExtractedPage {
+  /** raw_extraction_data.kind, e.g. "jira_issues". */
+  kind: string;
+  /** One source page: the unit of a transform message (typically 50–1,000 records). */
+  records: unknown[];
+  /**
+   * Resume position after this page; persisted in the same transaction as the raw row. It must be able to say
+   * "nothing left" (e.g. `{cursor: null, done: true}`): a run that crashes right after the last page resumes
+   * with that checkpoint, and extract must then yield nothing rather than start the step over.
+   */
+  checkpoint: unknown;
+  externalId?: string;
+}
+
+export interface LoadContext {
+  run: RunInfo;
+  integration: Omit<IntegrationInfo, "credentials">;
+  /** The transaction that also advances the stage's done counter: all writes go through it. */
+  tx: Queryable;
+}
+
+export interface LoadResult {
+  /** Rows inserted or changed (etl_runs.rows_written). */
+  rows: number;
+  /** What the embed stage should vectorise. */
+  embed?: Array<{ table: string; ids: number[] }>;
+}
+
+/**
+ * A load that cannot accept some records (invalid shape, a reference that cannot be resolved). The engine retries
+ * the batch, and after the queue's last attempt fails the run with these ids in etl_runs.error_details.
+ */
+export class RecordLoadError extends Error {
+  override name = "RecordLoadError";
+  constructor(message: string, readonly recordIds: string[], options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+export interface EmbedDoc {
+  table: string;
+  id: number;
+  text: string;
+}
+
+export interface Connector {
+  /** Matches etl_jobs.job_type. */
+  type: string;
+  steps: StepDef[];
+  /** Pages of one step, resuming after ctx.checkpoint. Throw RateLimitedError (engine/http) to park the run. */
+  extract(step: string, ctx: ExtractContext): AsyncIterable<ExtractedPage>;
+  /** Transform + load one page. Must be idempotent: a redelivered page changes no row. */
+  load(step: string, kind: string, records: unknown[], ctx: LoadContext): Promise<LoadResult>;
+  /** Text for rows this connector loaded, for the embed stage. */
+  embedText(table: string, ids: number[], db: Queryable, tenantId: number): Promise<EmbedDoc[]>;
+}

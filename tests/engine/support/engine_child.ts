@@ -1,0 +1,59 @@
+// A Sluice engine in its own process, for crash and leader tests (spawned with `deno run`, killed with SIGKILL).
+//   CHILD_MODE=worker: stage workers + an orchestrator tick every TICK_MS, until killed.
+//   CHILD_MODE=leader: orchestrator ticks only, for DURATION_MS, then a clean exit (releasing the leader lock).
+// Prints one JSON line per event of interest on stdout: {"ready":…}, {"tick":…}.
+import { connectPostgres } from "../../../db/postgres.ts";
+import { openDbQueue } from "../../../engine/queue/db_queue.ts";
+import { openRabbitQueue } from "../../../engine/queue/rabbit_queue.ts";
+import { createEngine } from "../../../engine/engine.ts";
+import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
+import { setLogLevel } from "../../../server/log.ts";
+
+setLogLevel("error");
+const env = (name: string, fallback?: string) => {
+  const v = Deno.env.get(name) ?? fallback;
+  if (v === undefined) throw new Error(`${name} is required`);
+  return v;
+};
+const mode = env("CHILD_MODE");
+const db = connectPostgres(env("DATABASE_URL"), { max: 6 });
+const prefix = env("QUEUE_PREFIX");
+const maxAttempts = Number(env("MAX_ATTEMPTS", "20"));
+const queue = env("QUEUE_KIND", "db") === "db"
+  ? await openDbQueue(db, {
+    prefix,
+    maxAttempts,
+    visibilityTimeoutMs: Number(env("VISIBILITY_MS", "1500")),
+    pollIntervalMs: 100,
+  })
+  : await openRabbitQueue({ url: env("AMQP_URL"), prefix, maxAttempts, connectionName: `sluice-child-${prefix}` });
+const engine = createEngine({
+  db,
+  queue,
+  connectors: [createSyntheticConnector()],
+  chunkPages: 2,
+  staleAfterMs: Number(env("STALE_MS", "1500")),
+  concurrency: { extract: 1, transform: 2, embed: 2 },
+});
+const say = (o: object) => console.log(JSON.stringify(o));
+const tickMs = Number(env("TICK_MS", "250"));
+
+if (mode === "worker") {
+  await engine.startWorkers();
+  say({ ready: engine.owner });
+  for (;;) {
+    const report = await engine.orchestrator.tick();
+    if (report.takenOver.length || report.resumed.length || report.errors.length) say({ tick: report });
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+} else {
+  say({ ready: engine.owner });
+  const until = Date.now() + Number(env("DURATION_MS", "2000"));
+  while (Date.now() < until) {
+    say({ tick: await engine.orchestrator.tick() });
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+  await engine.close();
+  await queue.close();
+  await db.close();
+}
