@@ -1,0 +1,59 @@
+// Starts the pipeline inside `sluice serve`: the Queue adapter (RabbitMQ or the database queue), the engine with
+// its connectors, the stage workers and the orchestrator, and the live-progress hub fed by engine events over the
+// LISTEN/NOTIFY bridge. Registers them as services for the routes (jobs, queues, WebSocket).
+import type { AppDeps } from "./context.ts";
+import { openQueue } from "../engine/queue/open.ts";
+import { createEngine, type Engine } from "../engine/engine.ts";
+import type { Connector } from "../engine/connector.ts";
+import { decryptSecret } from "./secrets.ts";
+import { ProgressHub } from "./live/hub.ts";
+import { startLiveBridge } from "./live/bridge.ts";
+import { toLiveEvent } from "./live/engine_events.ts";
+import { log } from "./log.ts";
+
+export interface EngineServices {
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+export async function startEngineServices(
+  deps: AppDeps,
+  connectors: Connector[],
+  options: { workers?: boolean; orchestrator?: boolean } = {},
+): Promise<EngineServices> {
+  const queue = await openQueue({ amqpUrl: deps.config.AMQP_URL, db: deps.db });
+  const engine = createEngine({
+    db: deps.db,
+    queue,
+    connectors,
+    openCredentials: (tenantId, sealed) => decryptSecret(deps.keys.data, tenantId, sealed),
+  });
+  const hub = new ProgressHub({ maxFps: 4 });
+  const bridge = await startLiveBridge(deps.db, hub, { maxFps: 4 });
+  const unsubscribe = engine.events.subscribe((event) => {
+    const live = toLiveEvent(event);
+    if (live) bridge.emit(live);
+  });
+  if (options.workers !== false) await engine.startWorkers();
+  if (options.orchestrator !== false) engine.orchestrator.start();
+  deps.services = { ...deps.services, engine, queue, hub };
+  if (queue.kind === "rabbitmq") {
+    deps.readiness = [...(deps.readiness ?? []), {
+      name: "broker",
+      check: async () => {
+        await queue.stats();
+      },
+    }];
+  }
+  log.info("engine started", { queue: queue.kind, owner: engine.owner, connectors: connectors.map((c) => c.type) });
+  return {
+    engine,
+    async stop() {
+      unsubscribe();
+      await engine.close();
+      await bridge.close();
+      hub.close();
+      await queue.close();
+    },
+  };
+}
