@@ -1,43 +1,93 @@
-// Server-rendered pages. (The islands shell and the jobs home page replace the placeholders here.)
+// Server-rendered pages: sign-in, home (jobs), profile, sign-out and the 404 page. Pages read the database and
+// render complete HTML; islands add behaviour where needed. The theme class comes from the user's saved choice.
 import { Hono } from "hono";
-import type { AppEnv } from "../server/context.ts";
-import { renderToString } from "preact-render-to-string";
-import { requirePageAuth } from "../server/auth/middleware.ts";
-import { safeNext } from "./auth.ts";
+import type { Context } from "hono";
+import type { AppEnv, AuthUser } from "../server/context.ts";
+import { authenticate, requirePageAuth } from "../server/auth/middleware.ts";
+import { listJobCards } from "../db/jobs.ts";
+import { Shell } from "../components/shell/Shell.tsx";
+import type { NavKey } from "../components/shell/Sidebar.tsx";
+import { htmlPage, loadPageUser, type PageUser, shellProps } from "./pages/render.ts";
+import { LoginPage } from "./pages/login.tsx";
+import { homeData, HomePage } from "./pages/home.tsx";
+import { ProfilePage } from "./pages/profile.tsx";
+import { LogoutPage } from "./pages/logout.tsx";
+import { NotFound } from "./pages/not_found.tsx";
+import type { VNode } from "preact";
 
-function LoginPage(props: { error?: string; next?: string }) {
-  return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Sign in · Sluice</title>
-      </head>
-      <body>
-        <main>
-          <h1>Sluice</h1>
-          <form method="post" action="/auth/login">
-            {props.error && <p role="alert">{props.error}</p>}
-            <input type="hidden" name="next" value={safeNext(props.next)} />
-            <label>
-              E-mail <input name="email" type="email" autocomplete="username" required />
-            </label>
-            <label>
-              Password <input name="password" type="password" autocomplete="current-password" required />
-            </label>
-            <button type="submit">Sign in</button>
-          </form>
-        </main>
-      </body>
-    </html>
-  );
+/** A signed-in page inside the shell. */
+async function shellPage(
+  c: Context<AppEnv>,
+  auth: AuthUser,
+  page: { title: string; active: NavKey; status?: 200 | 404 },
+  content: (shell: ReturnType<typeof shellProps>, user: PageUser) => VNode,
+) {
+  const user = await loadPageUser(c, auth);
+  const shell = shellProps(user, page.title, page.active);
+  return htmlPage(c, <Shell {...shell}>{content(shell, user)}</Shell>, {
+    title: page.title,
+    theme: user.theme,
+    status: page.status,
+  });
 }
-
-const html = (vnode: preact.VNode) => "<!doctype html>" + renderToString(vnode);
 
 export function pageRoutes() {
   const app = new Hono<AppEnv>();
-  app.get("/login", (c) => c.html(html(<LoginPage error={c.req.query("error")} next={c.req.query("next")} />)));
-  app.get("/", requirePageAuth(), (c) => c.html(html(<p>Signed in as {c.get("auth").email}</p>)));
+
+  app.get("/login", (c) =>
+    htmlPage(c, <LoginPage error={c.req.query("error")} next={c.req.query("next")} />, {
+      title: "Sign in",
+      theme: "system",
+    }));
+
+  app.get("/", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const data = await homeData(await listJobCards(c.get("deps").db, auth.tenantId));
+    return shellPage(c, auth, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
+  });
+  app.get("/home", (c) => c.redirect("/", 301));
+
+  app.get("/profile", requirePageAuth(), (c) => {
+    const auth = c.get("auth");
+    return shellPage(
+      c,
+      auth,
+      { title: "Profile", active: "profile" },
+      (shell, user) => (
+        <ProfilePage
+          email={auth.email}
+          role={auth.role}
+          tenant={user.tenant.name}
+          theme={shell.theme}
+          passwordRequired={auth.mustChangePassword}
+        />
+      ),
+    );
+  });
+
+  app.get("/logout", requirePageAuth(), (c) => {
+    const auth = c.get("auth");
+    return shellPage(c, auth, { title: "Sign out", active: "none" }, () => <LogoutPage email={auth.email} />);
+  });
+
+  // Anything else: 404, inside the shell for a signed-in user. Missing static files get a bare 404.
+  app.all("*", async (c) => {
+    if (c.req.path.startsWith("/static/")) return c.text("not found", 404);
+    const who = await authenticate(c);
+    if ("reason" in who) {
+      return htmlPage(c, <NotFound path={c.req.path} signedIn={false} />, {
+        title: "Not found",
+        theme: "system",
+        status: 404,
+      });
+    }
+    return shellPage(
+      c,
+      who,
+      { title: "Not found", active: "none", status: 404 },
+      () => <NotFound path={c.req.path} signedIn />,
+    );
+  });
+
   return app;
 }

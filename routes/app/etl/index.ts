@@ -5,6 +5,7 @@ import { requireAuth } from "../../../server/auth/middleware.ts";
 import { meRoutes } from "./me.ts";
 import { integrationRoutes } from "./integrations.ts";
 import { jobRoutes } from "./jobs.ts";
+import { jobDetailsRoutes } from "./job_details.ts";
 import { liveRoutes } from "./ws.ts";
 import { queueRoutes } from "./queues.ts";
 
@@ -14,6 +15,7 @@ export function etlApiRoutes() {
   api.route("/me", meRoutes());
   api.route("/integrations", integrationRoutes());
   api.route("/jobs", jobRoutes());
+  api.route("/jobs", jobDetailsRoutes());
   api.route("/ws", liveRoutes());
   api.route("/queues", queueRoutes());
   return api;

@@ -1,0 +1,26 @@
+// Status pill of a job card: a coloured dot (a spinning ring while running) and the label. Rate limited shows when
+// it resumes. Drawn with CSS, no icons, because this renders inside the JobCard island.
+import { type DisplayStatus, STATUS_LABEL } from "./job_view.ts";
+import { formatTime } from "../format.ts";
+
+const TONE: Record<DisplayStatus, string> = {
+  inactive: "tone-idle",
+  ready: "tone-ready",
+  running: "tone-running",
+  finished: "tone-finished",
+  failed: "tone-failed",
+  rate_limited: "tone-limited",
+};
+
+export function StatusBadge(props: { status: DisplayStatus; resumeAt?: Date | null }) {
+  const { status } = props;
+  return (
+    <span class={`badge ${TONE[status]}`} data-status={status}>
+      <span class={status === "running" ? "status-spinner" : "status-dot"} aria-hidden="true" />
+      {STATUS_LABEL[status]}
+      {status === "rate_limited" && props.resumeAt && (
+        <span class="font-normal">· resumes {formatTime(props.resumeAt)}</span>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,30 @@
+// The signed-in page frame: header, sidebar, main content and the page's toast stack.
+import type { ComponentChildren } from "preact";
+import type { Signal } from "@preact/signals";
+import { ToastContainer } from "../ui/ToastContainer.tsx";
+import type { Theme } from "../theme.ts";
+import { Header, type ShellTenant, type ShellUser } from "./Header.tsx";
+import { type NavKey, Sidebar } from "./Sidebar.tsx";
+
+export interface ShellProps {
+  user: ShellUser;
+  tenant: ShellTenant;
+  title: string;
+  active: NavKey;
+  theme: Signal<Theme>;
+  children: ComponentChildren;
+}
+
+export function Shell(props: ShellProps) {
+  return (
+    <div class="min-h-screen">
+      <input type="checkbox" id="nav-toggle" class="sr-only" aria-hidden="true" tabIndex={-1} />
+      <Header user={props.user} tenant={props.tenant} title={props.title} theme={props.theme} />
+      <div class="app-body flex">
+        <Sidebar user={props.user} active={props.active} />
+        <main class="min-w-0 flex-1 px-4 py-6 md:px-8">{props.children}</main>
+      </div>
+      <ToastContainer />
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+// GET /app/etl/jobs/:id/details — what the details modal shows: the job card, its integration (never its
+// credentials, only whether some are stored), provider-specific counts of the rows loaded for that integration,
+// the vectors stored for it, and the last runs (for the history chart). Any role may read; tenant-scoped.
+import { Hono } from "hono";
+import type { AppEnv } from "../../../server/context.ts";
+import { ApiError, idParam } from "../../../server/http_errors.ts";
+import type { Queryable } from "../../../db/port.ts";
+import { getJobCard, listRuns } from "../../../db/jobs.ts";
+import type { Figure, JobDetailsData } from "../../../components/jobs/types.ts";
+
+const HISTORY_RUNS = 20;
+
+/** Per provider: the tables filled for an integration, in display order. Names are constants, never input. */
+const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table: string }>> = {
+  jira: [
+    { key: "projects", label: "Projects", table: "projects" },
+    { key: "issues", label: "Issues", table: "work_items" },
+    { key: "changelogs", label: "Changelogs", table: "changelogs" },
+    { key: "sprints", label: "Sprints", table: "sprints" },
+    { key: "issue_types", label: "Issue types", table: "wits" },
+    { key: "statuses", label: "Statuses", table: "statuses" },
+    { key: "pr_links", label: "Issue ↔ PR links", table: "work_items_prs_links" },
+  ],
+  github: [
+    { key: "repositories", label: "Repositories", table: "repositories" },
+    { key: "prs", label: "Pull requests", table: "prs" },
+    { key: "commits", label: "Commits", table: "prs_commits" },
+    { key: "reviews", label: "Reviews", table: "prs_reviews" },
+    { key: "comments", label: "Comments", table: "prs_comments" },
+    { key: "people", label: "People", table: "identities" },
+  ],
+  ad: [{ key: "users", label: "Directory users", table: "identities" }],
+  fabric: [],
+};
+
+interface IntegrationRow {
+  id: number;
+  name: string;
+  provider: string;
+  active: boolean;
+  base_url: string | null;
+  settings: Record<string, unknown> | null;
+  has_credentials: boolean;
+}
+
+export async function providerFigures(
+  db: Queryable,
+  tenantId: number,
+  integrationId: number,
+  provider: string,
+): Promise<Figure[]> {
+  const tables = PROVIDER_TABLES[provider] ?? [];
+  if (!tables.length) return [];
+  const columns = tables.map((t, i) =>
+    `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2)::int AS c${i}`
+  );
+  const [row] = await db.query<Record<string, number>>(`SELECT ${columns.join(", ")}`, [tenantId, integrationId]);
+  return tables.map((t, i) => ({ key: t.key, label: t.label, value: Number(row[`c${i}`]) }));
+}
+
+/** What the integration is set to read, in words (Jira projects, GitHub organization and repository filter). */
+export function integrationScope(provider: string, settings: Record<string, unknown> | null) {
+  const s = settings ?? {};
+  const list = (v: unknown) => (Array.isArray(v) && v.length ? v.map(String).join(", ") : null);
+  if (provider === "jira") return [{ label: "Projects", value: list(s.projects) ?? "all visible projects" }];
+  if (provider === "github") {
+    return [
+      {
+        label: "Organization",
+        value: typeof s.organization === "string" && s.organization ? s.organization : "not set",
+      },
+      { label: "Repositories", value: list(s.repositoryFilter) ?? "all in the organization" },
+    ];
+  }
+  return [];
+}
+
+function notConfiguredReason(integration: IntegrationRow, figures: Figure[]): string | null {
+  if (!integration.has_credentials) {
+    return `Not configured: no credentials are stored for ${integration.name}; runs cannot read from it until they are added.`;
+  }
+  if (!figures.length) return `Connected, but ${integration.name} has no data tables in Sluice yet.`;
+  return null;
+}
+
+export function jobDetailsRoutes() {
+  const app = new Hono<AppEnv>();
+  app.get("/:id/details", async (c) => {
+    const { db } = c.get("deps");
+    const tenantId = c.get("auth").tenantId;
+    const job = await getJobCard(db, tenantId, idParam(c));
+    if (!job) throw new ApiError(404, "not_found", "no such job");
+    const [integration] = await db.query<IntegrationRow>(
+      `SELECT id, name, provider, active, base_url, settings, credentials_enc IS NOT NULL AS has_credentials
+         FROM integrations WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, job.integration.id],
+    );
+    const [figures, [vectors], runs] = await Promise.all([
+      providerFigures(db, tenantId, integration.id, integration.provider),
+      db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM qdrant_vectors WHERE tenant_id = $1 AND integration_id = $2 AND active",
+        [tenantId, integration.id],
+      ),
+      listRuns(db, tenantId, job.id, HISTORY_RUNS),
+    ]);
+    const body: JobDetailsData = {
+      job,
+      integration: {
+        id: integration.id,
+        name: integration.name,
+        provider: integration.provider,
+        active: integration.active,
+        baseUrl: integration.base_url,
+        hasCredentials: integration.has_credentials,
+        scope: integrationScope(integration.provider, integration.settings),
+      },
+      figures,
+      notConfigured: notConfiguredReason(integration, figures),
+      vectors: Number(vectors.n),
+      lastRun: runs[0] ?? null,
+      runs,
+    };
+    return c.json(body);
+  });
+  return app;
+}

@@ -1,0 +1,61 @@
+// What every page needs around its content: the signed-in user's theme and tenant (one query), the shell props,
+// and the document wrapper (the theme class on <html> so the first paint is already in the right theme).
+import type { Context } from "hono";
+import { h, type VNode } from "preact";
+import { signal } from "@preact/signals";
+import type { AppEnv, AuthUser } from "../../server/context.ts";
+import { renderPage } from "../../server/islands/mod.ts";
+import { isTheme, type Theme, themeClass } from "../../components/theme.ts";
+import type { ShellTenant } from "../../components/shell/Header.tsx";
+import type { ShellProps } from "../../components/shell/Shell.tsx";
+
+export interface PageUser {
+  auth: AuthUser;
+  theme: Theme;
+  tenant: ShellTenant;
+}
+
+export async function loadPageUser(c: Context<AppEnv>, auth: AuthUser): Promise<PageUser> {
+  const [row] = await c.get("deps").db.query<{ theme: string; tenant: string; logo_url: string | null }>(
+    `SELECT u.theme, t.name AS tenant, t.logo_url FROM users u JOIN tenants t ON t.id = u.tenant_id
+      WHERE u.id = $1 AND u.tenant_id = $2`,
+    [auth.userId, auth.tenantId],
+  );
+  return {
+    auth,
+    theme: isTheme(row?.theme) ? row.theme : "system",
+    tenant: { name: row?.tenant ?? "", logoUrl: safeLogoUrl(row?.logo_url ?? null) },
+  };
+}
+
+/** Tenant logos are same-site paths or https URLs; anything else falls back to the default mark. */
+function safeLogoUrl(url: string | null): string | null {
+  if (!url) return null;
+  if (url.startsWith("/") && !url.startsWith("//")) return url;
+  return /^https:\/\/[^\s"'<>]+$/.test(url) ? url : null;
+}
+
+/** Shell props for a signed-in page; `theme` is one signal shared by every island that shows or changes it. */
+export function shellProps(user: PageUser, title: string, active: ShellProps["active"]): Omit<ShellProps, "children"> {
+  return {
+    user: { email: user.auth.email, role: user.auth.role },
+    tenant: user.tenant,
+    title,
+    active,
+    theme: signal<Theme>(user.theme),
+  };
+}
+
+export function htmlPage(
+  c: Context<AppEnv>,
+  body: VNode,
+  options: { title: string; theme: Theme; status?: 200 | 404 },
+) {
+  const html = renderPage(body, {
+    title: `${options.title} · Sluice`,
+    htmlClass: themeClass(options.theme),
+    bodyClass: "bg-page text-fg antialiased",
+    head: h("link", { rel: "icon", href: "/static/favicon.svg", type: "image/svg+xml" }),
+  });
+  return c.html(html, options.status ?? 200);
+}
