@@ -8,6 +8,9 @@ import { deriveKeys, ensureFirstAdmin, loadSecrets } from "./bootstrap.ts";
 import type { AppDeps } from "./context.ts";
 import { createApp } from "./app.ts";
 import { log } from "./log.ts";
+import { startEngineServices } from "./engine_services.ts";
+import { productionConnectors } from "../engine/connectors/available.ts";
+import { setupIslands } from "./islands/mod.ts";
 
 export interface RunningServer {
   url: string;
@@ -16,14 +19,17 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-export async function startServer(config: Config, _options: { dev?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: { dev?: boolean } = {}): Promise<RunningServer> {
   const t0 = performance.now();
+  // pages render through the islands runtime: build (if stale) and load it before the first request
+  await setupIslands({ dev: options.dev });
   const db = await openDatabase(config);
   const applied = await migrate(db);
   if (applied.length) log.info("migrations applied", { versions: applied });
   const keys = await deriveKeys(await loadSecrets(config));
   const firstAdmin = await ensureFirstAdmin(db);
   const deps: AppDeps = { config, db, keys, readiness: [], services: {} };
+  const engine = await startEngineServices(deps, productionConnectors());
   const app = createApp(deps);
   const ready = Promise.withResolvers<string>();
   const server = Deno.serve({
@@ -47,6 +53,7 @@ export async function startServer(config: Config, _options: { dev?: boolean } = 
     firstAdmin,
     async shutdown() {
       await server.shutdown();
+      await engine.stop();
       await db.close();
     },
   };
@@ -54,13 +61,15 @@ export async function startServer(config: Config, _options: { dev?: boolean } = 
 
 export async function serve(config: Config, options: { dev?: boolean } = {}) {
   const running = await startServer(config, options);
-  console.log(`\n  Sluice is running at ${running.url}\n`);
+  // one write, so the banner and the one-time password arrive together
+  const banner = [`\n  Sluice is running at ${running.url}\n`];
   if (running.firstAdmin) {
-    console.log(
+    banner.push(
       `  First start: sign in as ${running.firstAdmin.email} with the one-time password\n\n` +
-        `      ${running.firstAdmin.password}\n\n  (shown only now; change it after signing in)\n`,
+        `      ${running.firstAdmin.password}\n\n  (shown only now; you will be asked to change it)\n`,
     );
   }
+  console.log(banner.join("\n"));
   const stop = Promise.withResolvers<void>();
   for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, () => stop.resolve());
   await stop.promise;

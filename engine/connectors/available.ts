@@ -1,0 +1,6 @@
+// The connectors a production instance runs with (tests add the synthetic one themselves).
+import type { Connector } from "../connector.ts";
+
+export function productionConnectors(): Connector[] {
+  return [];
+}
