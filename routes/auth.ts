@@ -8,7 +8,7 @@ import { getConnInfo } from "hono/deno";
 import { z } from "zod";
 import type { AppEnv } from "../server/context.ts";
 import { ApiError, errorBody, parseJson, zodFields } from "../server/http_errors.ts";
-import { signSession, TOKEN_TTL_SECONDS } from "../server/auth/jwt.ts";
+import { type Role, signSession, TOKEN_TTL_SECONDS } from "../server/auth/jwt.ts";
 import { dummyHash, verifyPassword } from "../server/auth/password.ts";
 import { claimLoginAttempt, recordLoginSuccess } from "../server/auth/throttle.ts";
 import { findUserByEmail, findUserById, revokeTokens, setPassword } from "../server/auth/users.ts";
@@ -63,6 +63,28 @@ function isSecure(c: Context<AppEnv>) {
   return new URL(c.req.url).protocol === "https:" || (publicUrl?.startsWith("https:") ?? false);
 }
 
+/** Signs a session token for the user and sets it as the HttpOnly, SameSite=Strict session cookie. */
+async function issueSession(
+  c: Context<AppEnv>,
+  user: { id: number; tenant_id: number; role: Role; email: string },
+  now = Date.now(),
+): Promise<string> {
+  const token = await signSession(c.get("deps").keys.jwt, {
+    userId: user.id,
+    tenantId: user.tenant_id,
+    role: user.role,
+    email: user.email,
+  }, now);
+  setCookie(c, sessionCookieName(isSecure(c)), token, {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: isSecure(c),
+    path: "/",
+    maxAge: TOKEN_TTL_SECONDS,
+  });
+  return token;
+}
+
 export function authRoutes() {
   const app = new Hono<AppEnv>();
   // responses here carry tokens or decide sessions: never cache them
@@ -92,7 +114,7 @@ export function authRoutes() {
     };
     if (!parsed.success) return fail(400, "validation_failed", "e-mail and password are required");
 
-    const { db, keys } = c.get("deps");
+    const { db } = c.get("deps");
     const { email, password } = parsed.data;
     const ip = clientIp(c);
     const wait = await claimLoginAttempt(db, email, ip);
@@ -116,19 +138,7 @@ export function authRoutes() {
     }
     await recordLoginSuccess(db, email, ip);
     await db.query("UPDATE users SET last_login_at = now() WHERE id = $1", [user.id]);
-    const token = await signSession(keys.jwt, {
-      userId: user.id,
-      tenantId: user.tenant_id,
-      role: user.role,
-      email: user.email,
-    });
-    setCookie(c, sessionCookieName(isSecure(c)), token, {
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: isSecure(c),
-      path: "/",
-      maxAge: TOKEN_TTL_SECONDS,
-    });
+    const token = await issueSession(c, user);
     log.info("login", { userId: user.id, tenantId: user.tenant_id });
     if (form) return c.redirect(safeNext(parsed.data.next), 303);
     return c.json({
@@ -161,7 +171,7 @@ export function authRoutes() {
       throw new ApiError(403, "cross_site_request", "cross-site request refused");
     }
     const { currentPassword, newPassword } = await parseJson(c, passwordSchema);
-    const { db, keys } = c.get("deps");
+    const { db } = c.get("deps");
     const user = await findUserById(db, auth.userId);
     const ok = await gate.tryRun(() => verifyPassword(currentPassword, user?.password_hash ?? ""));
     if (!ok) throw new ApiError(503, "busy", "too many password checks at once; try again in a moment");
@@ -177,19 +187,8 @@ export function authRoutes() {
     }
     const now = Date.now();
     await setPassword(db, user.id, newPassword, new Date(now));
-    const token = await signSession(keys.jwt, {
-      userId: user.id,
-      tenantId: user.tenant_id,
-      role: user.role,
-      email: user.email,
-    }, now + 1);
-    setCookie(c, sessionCookieName(isSecure(c)), token, {
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: isSecure(c),
-      path: "/",
-      maxAge: TOKEN_TTL_SECONDS,
-    });
+    // issued just after the revocation instant, so the new token is valid and every older one is not
+    const token = await issueSession(c, user, now + 1);
     log.info("password changed", { userId: user.id });
     return c.json({ token, tokenType: "Bearer", expiresIn: TOKEN_TTL_SECONDS });
   });

@@ -1,57 +1,19 @@
 // Shapes the jobs UI works with: the job card as GET /app/etl/jobs returns it (dates revived) and the details
-// answer of GET /app/etl/jobs/:id/details. Declared here, not imported from db/, because islands ship to the browser
-// and import nothing server-side; the server modules that produce them are type-checked against these.
+// answer of GET /app/etl/jobs/:id/details.
 
 export type Role = "admin" | "user" | "viewer";
 export type StageName = "extract" | "transform" | "embed";
 export const STAGES: StageName[] = ["extract", "transform", "embed"];
 
-export interface StageProgress {
-  step: string;
-  stage: StageName;
-  expected: number;
-  done: number;
-  records: number;
-}
-
-export interface JobCardData {
-  id: number;
-  name: string;
-  jobType: string;
-  active: boolean;
-  status: string;
-  steps: Array<{ key: string; name: string; order: number }>;
-  stepStates: Record<string, Record<string, string>>;
-  scheduleIntervalMinutes: number;
-  retryIntervalMinutes: number;
-  nextRunAt: Date | null;
-  resumeAt: Date | null;
-  lastRunStartedAt: Date | null;
-  lastRunFinishedAt: Date | null;
-  lastSuccessAt: Date | null;
-  watermark: Date | null;
-  retryCount: number;
-  error: string | null;
-  integration: { id: number; name: string; provider: string; active: boolean; logoFilename: string | null };
-  currentRun: { id: number; status: string; startedAt: Date; stages: StageProgress[] } | null;
-}
+// The card and run shapes are the API's own (db/jobs.ts): type-only re-exports are erased from the browser bundle,
+// so islands still import no server code while the two cannot drift apart.
+import type { JobCard as JobCardData, RunSummary as RunSummaryData } from "../../db/jobs.ts";
+export type { JobCardData, RunSummaryData };
+export type { StageProgress } from "../../db/jobs.ts";
 
 export interface LogoInfo {
   src: string;
   invertInDark: boolean;
-}
-
-export interface RunSummaryData {
-  id: number;
-  trigger: string;
-  status: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  durationMs: number | null;
-  rowsWritten: number;
-  requestsMade: number;
-  records: number;
-  error: string | null;
 }
 
 export interface Figure {
