@@ -1,7 +1,7 @@
 // Assembles the engine: the three stage consumers of the Queue port, the run commands, the orchestrator and the
 // event bus. The caller owns the Db and the Queue (opens and closes them); close() only stops what the engine runs.
 import type { Db } from "../db/port.ts";
-import type { Consumer, Queue, StageName } from "./queue/port.ts";
+import type { Consumer, Handler, Queue, StageName } from "./queue/port.ts";
 import type { Connector } from "./connector.ts";
 import { ConnectorRegistry } from "./connectors/registry.ts";
 import { type EngineContext, type EngineOptions, Publisher, resolveOptions } from "./context.ts";
@@ -36,6 +36,8 @@ export interface Engine {
   readonly events: EventBus;
   /** Messages dropped by fencing since start, per stage. */
   readonly dropped: Readonly<Record<StageName, number>>;
+  /** Messages this instance's workers handled successfully (acked) since start, per stage: the queues page's rates. */
+  readonly processed: Readonly<Record<StageName, number>>;
   readonly owner: string;
   /** Stops workers and the orchestrator (releases the leader lock). Leaves db and queue open. */
   close(): Promise<void>;
@@ -72,6 +74,11 @@ export function createEngine(deps: EngineDeps): Engine {
   };
   const orchestrator = new Orchestrator(ctx);
   let consumers: Consumer[] = [];
+  const processed: Record<StageName, number> = { extract: 0, transform: 0, embed: 0 };
+  const counted = (stage: StageName, handler: Handler): Handler => async (delivery) => {
+    await handler(delivery);
+    processed[stage]++;
+  };
   let stopping = new AbortController();
   let running = false;
 
@@ -87,7 +94,7 @@ export function createEngine(deps: EngineDeps): Engine {
     try {
       for (const stage of ["embed", "transform", "extract"] as const) {
         consumers.push(
-          await ctx.queue.consume(stage, handlers[stage], {
+          await ctx.queue.consume(stage, counted(stage, handlers[stage]), {
             prefetch: ctx.opts.prefetch[stage],
             concurrency: ctx.opts.concurrency[stage],
           }),
@@ -122,6 +129,7 @@ export function createEngine(deps: EngineDeps): Engine {
     orchestrator,
     events: ctx.events,
     dropped: ctx.dropped,
+    processed,
     owner: ctx.owner,
     async close() {
       await stopWorkers();

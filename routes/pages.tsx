@@ -1,4 +1,4 @@
-// Server-rendered pages: sign-in, home (jobs), profile, sign-out and the 404 page. Pages read the database and
+// Server-rendered pages: sign-in, home (jobs), queues (admin), profile, sign-out and the 404 page. Pages read the database and
 // render complete HTML; islands add behaviour where needed. The theme class comes from the user's saved choice.
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -11,6 +11,9 @@ import { htmlPage, loadPageUser, type PageUser, shellProps } from "./pages/rende
 import { LoginPage } from "./pages/login.tsx";
 import { homeData, HomePage } from "./pages/home.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
+import { QueuesPage } from "./pages/queues.tsx";
+import { isOperator } from "../server/auth/operator.ts";
+import { queueMonitorFor } from "../server/live/queue_monitor.ts";
 import { LogoutPage } from "./pages/logout.tsx";
 import { NotFound } from "./pages/not_found.tsx";
 import type { VNode } from "preact";
@@ -46,6 +49,23 @@ export function pageRoutes() {
     return shellPage(c, auth, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
   });
   app.get("/home", (c) => c.redirect("/", 301));
+
+  // Admins only; anyone else gets the 404 page, as for a page that does not exist (the sidebar hides the link too).
+  app.get("/queues", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    if (auth.role !== "admin") {
+      return shellPage(
+        c,
+        auth,
+        { title: "Not found", active: "none", status: 404 },
+        () => <NotFound path={c.req.path} signedIn />,
+      );
+    }
+    const { db, services } = c.get("deps");
+    const monitor = queueMonitorFor(services);
+    const view = monitor ? await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) }) : null;
+    return shellPage(c, auth, { title: "Queues", active: "queues" }, () => <QueuesPage view={view} />);
+  });
 
   app.get("/profile", requirePageAuth(), (c) => {
     const auth = c.get("auth");

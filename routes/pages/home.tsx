@@ -1,8 +1,10 @@
 // Home: one card per job, rendered complete on the server from the database. Every card gets its own signal, kept in
-// one map (`jobs`) — the seam through which a page-level socket island will push live progress (components/jobs/live.ts).
+// one map (`jobs`); the JobsLive island, rendered once with that same map, keeps the page's single WebSocket open and
+// pushes live progress into the cards' signals (components/jobs/live.ts).
 import { signal } from "@preact/signals";
 import { Info, Play, SlidersHorizontal } from "lucide-preact";
 import JobCard from "../../islands/JobCard.tsx";
+import JobsLive from "../../islands/JobsLive.tsx";
 import { IntegrationLogo } from "../../components/IntegrationLogo.tsx";
 import type { JobSignals } from "../../components/jobs/live.ts";
 import type { JobCardData, LogoInfo, Role } from "../../components/jobs/types.ts";
@@ -29,9 +31,12 @@ export function HomePage(props: { data: HomeData; role: Role }) {
   const { jobs, order, logos } = props.data;
   return (
     <div class="mx-auto max-w-6xl">
-      <div class="mb-5">
-        <h2 class="text-xl font-semibold">ETL jobs</h2>
-        <p class="text-sm text-muted">Monitoring and control of the scheduled sync jobs</p>
+      <div class="mb-5 flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h2 class="text-xl font-semibold">ETL jobs</h2>
+          <p class="text-sm text-muted">Monitoring and control of the scheduled sync jobs</p>
+        </div>
+        {order.length > 0 && <JobsLive jobs={jobs} />}
       </div>
       {order.length === 0
         ? <p class="card p-6 text-sm text-muted">No jobs are configured for this tenant.</p>

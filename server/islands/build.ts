@@ -4,6 +4,7 @@
 // every output byte, and `current.json` points at it. `ensureBuilt` rebuilds only when inputs changed.
 import type * as esbuild from "esbuild";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type IslandsConfig, type IslandsConfigInput, resolveConfig } from "./config.ts";
 import { listIslandModules, walkFiles } from "./files.ts";
 import {
@@ -14,7 +15,9 @@ import {
   readCurrentManifest,
   setCurrentBuild,
 } from "./manifest.ts";
-import { bundleOptions, checkSingleCopies } from "./esbuild_options.ts";
+import { bundleOptions, checkSingleCopies, isVirtualInput, planCommonChunk } from "./esbuild_options.ts";
+
+const SETTINGS_FILE = fileURLToPath(new URL("./esbuild_options.ts", import.meta.url));
 
 export interface BuildOptions {
   /** Unminified output with linked source maps. */
@@ -66,7 +69,10 @@ async function doBuild(cfg: IslandsConfig, dev: boolean): Promise<BuildManifest>
   const staging = join(cfg.buildDir, ".staging");
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
-    result = await esbuild.build({ ...bundleOptions(cfg, dev), entryPoints, outdir: staging, write: false });
+    // First pass: esbuild's own splitting shows what the islands share; the second puts all of that in one chunk.
+    const shape = await esbuild.build({ ...bundleOptions(cfg, dev), entryPoints, outdir: staging, write: false });
+    const common = planCommonChunk(cfg, shape.metafile, entryPoints.map((e) => e.in), [cfg.bootEntry]);
+    result = await esbuild.build({ ...bundleOptions(cfg, dev, common), entryPoints, outdir: staging, write: false });
   } catch (e) {
     throw new Error(`island bundle failed:\n${formatEsbuildError(e)}`);
   } finally {
@@ -91,7 +97,9 @@ async function doBuild(cfg: IslandsConfig, dev: boolean): Promise<BuildManifest>
   const boot = byEntry.get(cfg.bootEntry);
   if (!boot) throw new Error("esbuild produced no chunk for the client runtime");
 
-  const inputs = new Set(Object.keys(result.metafile.inputs).filter((p) => !p.includes("node_modules/")));
+  const inputs = new Set(
+    Object.keys(result.metafile.inputs).filter((p) => !p.includes("node_modules/") && !isVirtualInput(p)),
+  );
   const watchDirs = new Set([stored(cfg, cfg.islandsDir)]);
   let css: string | null = null;
   if (cfg.cssInput) {
@@ -102,6 +110,8 @@ async function doBuild(cfg: IslandsConfig, dev: boolean): Promise<BuildManifest>
     for (const d of built.watchDirs) watchDirs.add(stored(cfg, d));
   }
   for (const f of ["deno.json", "deno.lock"]) if (await exists(join(cfg.rootDir, f))) inputs.add(f);
+  // the bundle settings themselves: a build made with other settings is stale too
+  inputs.add(stored(cfg, SETTINGS_FILE));
   // Files inside a watched folder are covered by walking it; list only the others.
   const covered = (p: string) => [...watchDirs].some((d) => p.startsWith(d + "/"));
 

@@ -1,25 +1,23 @@
-// /app/etl/queues (admin): per-stage depth, in-flight, dead letters (with their errors), consumers; requeue a dead
-// letter. Queues and workers are shared by every tenant of the instance, so the global figures and worker
-// start/stop are for the instance operator (admins of the first tenant); other admins see their own dead letters.
+// /app/etl/queues (admin): per-stage depth, in-flight, dead letters (with their errors), consumers and processed/s;
+// requeue a dead letter. Queues and workers are shared by every tenant of the instance, so the global figures and
+// worker start/stop are for the instance operator (admins of the first tenant); other admins see their own dead
+// letters. The figures come from the instance's QueueMonitor (server/live/queue_monitor.ts), which also feeds the
+// Queues page live over /app/etl/ws?topics=queues.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
 import { ApiError, parseJson } from "../../../server/http_errors.ts";
 import { requireRole } from "../../../server/auth/middleware.ts";
 import { isOperator } from "../../../server/auth/operator.ts";
-import { assertStage, type Queue, STAGES, UnknownStageError } from "../../../engine/queue/port.ts";
+import { assertStage, type Queue, UnknownStageError } from "../../../engine/queue/port.ts";
+import { ownedBy, type QueueMonitor, queueMonitorFor, type WorkerControl } from "../../../server/live/queue_monitor.ts";
 
-/** What the queues page needs from the engine (deps.services.engine). */
-export interface WorkerControl {
-  readonly workersRunning: boolean;
-  startWorkers(): Promise<void>;
-  stopWorkers(): Promise<void>;
-}
+export type { WorkerControl } from "../../../server/live/queue_monitor.ts";
 
-function queueOf(services: Record<string, unknown> | undefined): Queue {
-  const queue = services?.queue as Queue | undefined;
-  if (!queue) throw new ApiError(503, "queue_unavailable", "the queue is not connected in this instance");
-  return queue;
+function monitorOf(services: Record<string, unknown> | undefined): { queue: Queue; monitor: QueueMonitor } {
+  const monitor = queueMonitorFor(services);
+  if (!monitor) throw new ApiError(503, "queue_unavailable", "the queue is not connected in this instance");
+  return { queue: services!.queue as Queue, monitor };
 }
 
 function stageParam(raw: string) {
@@ -31,50 +29,28 @@ function stageParam(raw: string) {
   }
 }
 
-/** Dead letters are shown only to the tenant whose message it was. */
-function ownedBy(body: Record<string, unknown>, tenantId: number) {
-  return body.tenantId === tenantId;
-}
-
 export function queueRoutes() {
   const app = new Hono<AppEnv>();
   app.use("*", requireRole("admin"));
 
   app.get("/", async (c) => {
-    const { services } = c.get("deps");
-    const queue = queueOf(services);
-    const tenantId = c.get("auth").tenantId;
-    const stats = await queue.stats();
-    const stages = [];
-    for (const stage of STAGES) {
-      const dead = (await queue.listDeadLetters(stage, 200)).filter((d) => ownedBy(d.body, tenantId)).slice(0, 50);
-      stages.push({ stage, queueName: queue.queueName(stage), ...stats[stage], deadLetters: dead });
-    }
-    const engine = services?.engine as WorkerControl | undefined;
-    const operator = await isOperator(c.get("deps").db, c.get("auth"));
-    return c.json({
-      adapter: queue.kind,
-      maxAttempts: queue.maxAttempts,
-      operator,
-      workersRunning: engine?.workersRunning ?? false,
-      stages: operator ? stages : stages.map(({ stage, queueName, deadLetters }) => ({
-        stage,
-        queueName,
-        deadLetters,
-        deadLettered: deadLetters.length,
-      })),
-    });
+    const { monitor } = monitorOf(c.get("deps").services);
+    const auth = c.get("auth");
+    return c.json(await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(c.get("deps").db, auth) }));
   });
 
   app.post("/:stage/dead-letters/:id/requeue", async (c) => {
-    const queue = queueOf(c.get("deps").services);
+    const { queue, monitor } = monitorOf(c.get("deps").services);
     const stage = stageParam(c.req.param("stage"));
     const id = c.req.param("id");
     const owned = (await queue.listDeadLetters(stage, 10_000)).find((d) => d.id === id);
-    if (!owned || !ownedBy(owned.body, c.get("auth").tenantId)) {
+    // another tenant's dead letter answers exactly like a missing one
+    if (!owned || !ownedBy(owned, c.get("auth").tenantId)) {
       throw new ApiError(404, "not_found", "no such dead letter");
     }
-    if (!await queue.requeueDeadLetter(stage, id)) throw new ApiError(404, "not_found", "no such dead letter");
+    const requeued = await queue.requeueDeadLetter(stage, id);
+    monitor.invalidate(stage);
+    if (!requeued) throw new ApiError(404, "not_found", "no such dead letter");
     return c.json({ requeued: id, stage });
   });
 

@@ -7,8 +7,6 @@ import { type IslandState, READY_ATTR, READY_EVENT, STATE_SCRIPT_ID } from "../f
 import { type IslandComponents, Reviver } from "./revive.ts";
 import { rangeParent } from "./range.ts";
 
-export { IS_BROWSER } from "../format.ts";
-
 type PostTask = (task: () => void, options?: { priority?: string }) => Promise<void>;
 
 function schedule(task: () => void): Promise<void> {
