@@ -59,3 +59,152 @@ export async function getSealedCredentials(db: Queryable, tenantId: number, id: 
   );
   return row?.credentials_enc ?? null;
 }
+
+/** Stored settings and whether credentials exist (for validation of updates and activation). */
+export async function getIntegrationConfig(
+  db: Queryable,
+  tenantId: number,
+  id: number,
+): Promise<
+  | {
+    provider: string;
+    baseUrl: string | null;
+    settings: Record<string, unknown>;
+    active: boolean;
+    hasCredentials: boolean;
+  }
+  | undefined
+> {
+  const [row] = await db.query<
+    {
+      provider: string;
+      baseUrl: string | null;
+      settings: Record<string, unknown>;
+      active: boolean;
+      hasCredentials: boolean;
+    }
+  >(
+    `SELECT provider, base_url AS "baseUrl", settings, active, credentials_enc IS NOT NULL AS "hasCredentials"
+       FROM integrations WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id],
+  );
+  return row;
+}
+
+export interface NewIntegration {
+  provider: string;
+  name: string;
+  baseUrl: string | null;
+  settings: Record<string, unknown>;
+  credentialsEnc: string | null;
+  logoFilename: string | null;
+  active: boolean;
+}
+
+/** An integration (other than exceptId) or, for a new one, a job already uses this name in the tenant. */
+export async function integrationNameTaken(db: Queryable, tenantId: number, name: string, exceptId = 0) {
+  const rows = await db.query(
+    `SELECT 1 FROM integrations WHERE tenant_id = $1 AND lower(name) = lower($2) AND id <> $3
+     UNION ALL
+     SELECT 1 FROM etl_jobs WHERE tenant_id = $1 AND lower(name) = lower($2) AND $3 = 0`,
+    [tenantId, name, exceptId],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Creates an integration and, for providers with a connector, its job (inactive, steps as seeded) in the same
+ * transaction, so every integration can be scheduled and the job card exists from the start.
+ */
+export async function createIntegration(
+  db: Queryable,
+  tenantId: number,
+  input: NewIntegration,
+  job?: { steps: unknown[]; scheduleMinutes: number; retryMinutes: number },
+): Promise<number> {
+  const [row] = await db.query<{ id: number }>(
+    `INSERT INTO integrations (tenant_id, provider, name, type, base_url, credentials_enc, settings, logo_filename, active)
+     VALUES ($1, $2, $3, 'data', $4, $5, $6::jsonb, $7, $8) RETURNING id`,
+    [
+      tenantId,
+      input.provider,
+      input.name,
+      input.baseUrl,
+      input.credentialsEnc,
+      JSON.stringify(input.settings),
+      input.logoFilename,
+      input.active,
+    ],
+  );
+  if (job) {
+    await db.query(
+      `INSERT INTO etl_jobs (tenant_id, integration_id, name, job_type, active, steps, step_states,
+         schedule_interval_minutes, retry_interval_minutes)
+       VALUES ($1, $2, $3, $4, false, $5::jsonb, $6::jsonb, $7, $8)`,
+      [
+        tenantId,
+        row.id,
+        input.name,
+        input.provider,
+        JSON.stringify(job.steps),
+        JSON.stringify(Object.fromEntries(
+          (job.steps as { key: string }[]).map((s) => [s.key, { extract: "idle", transform: "idle", embed: "idle" }]),
+        )),
+        job.scheduleMinutes,
+        job.retryMinutes,
+      ],
+    );
+  }
+  return row.id;
+}
+
+export interface IntegrationPatch {
+  name?: string;
+  baseUrl?: string | null;
+  settings?: Record<string, unknown>;
+  credentialsEnc?: string;
+  logoFilename?: string | null;
+  active?: boolean;
+}
+
+export async function updateIntegration(db: Queryable, tenantId: number, id: number, patch: IntegrationPatch) {
+  const sets: string[] = [];
+  const params: unknown[] = [tenantId, id];
+  const add = (column: string, value: unknown, cast = "") => {
+    params.push(value);
+    sets.push(`${column} = $${params.length}${cast}`);
+  };
+  if (patch.name !== undefined) add("name", patch.name);
+  if (patch.baseUrl !== undefined) add("base_url", patch.baseUrl);
+  if (patch.settings !== undefined) add("settings", JSON.stringify(patch.settings), "::jsonb");
+  if (patch.credentialsEnc !== undefined) add("credentials_enc", patch.credentialsEnc);
+  if (patch.logoFilename !== undefined) add("logo_filename", patch.logoFilename);
+  if (patch.active !== undefined) add("active", patch.active);
+  if (sets.length === 0) return true;
+  const rows = await db.query(
+    `UPDATE integrations SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING id`,
+    params,
+  );
+  return rows.length === 1;
+}
+
+export interface IntegrationJob {
+  id: number;
+  name: string;
+  active: boolean;
+  status: string;
+}
+
+export async function jobsOfIntegration(db: Queryable, tenantId: number, id: number): Promise<IntegrationJob[]> {
+  return await db.query<IntegrationJob>(
+    "SELECT id, name, active, status FROM etl_jobs WHERE tenant_id = $1 AND integration_id = $2 ORDER BY name",
+    [tenantId, id],
+  );
+}
+
+/** Deletes the integration with its (inactive, idle) jobs; the caller has checked no job still uses it. */
+export async function deleteIntegration(db: Queryable, tenantId: number, id: number): Promise<boolean> {
+  await db.query("DELETE FROM etl_jobs WHERE tenant_id = $1 AND integration_id = $2", [tenantId, id]);
+  const rows = await db.query("DELETE FROM integrations WHERE tenant_id = $1 AND id = $2 RETURNING id", [tenantId, id]);
+  return rows.length === 1;
+}

@@ -1,6 +1,7 @@
 // The connectors a production instance runs with (tests add the synthetic one themselves).
 import type { Connector } from "../connector.ts";
+import { jiraConnector } from "./jira/connector.ts";
 
 export function productionConnectors(): Connector[] {
-  return [];
+  return [jiraConnector];
 }

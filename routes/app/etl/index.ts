@@ -4,6 +4,8 @@ import type { AppEnv } from "../../../server/context.ts";
 import { requireAuth } from "../../../server/auth/middleware.ts";
 import { meRoutes } from "./me.ts";
 import { integrationRoutes } from "./integrations.ts";
+import { customFieldRoutes } from "./custom_fields.ts";
+import { unmappedRoutes } from "./unmapped.ts";
 import { jobRoutes } from "./jobs.ts";
 import { jobDetailsRoutes } from "./job_details.ts";
 import { liveRoutes } from "./ws.ts";
@@ -14,6 +16,8 @@ export function etlApiRoutes() {
   api.use("*", requireAuth());
   api.route("/me", meRoutes());
   api.route("/integrations", integrationRoutes());
+  api.route("/custom-fields", customFieldRoutes());
+  api.route("/unmapped", unmappedRoutes());
   api.route("/jobs", jobRoutes());
   api.route("/jobs", jobDetailsRoutes());
   api.route("/ws", liveRoutes());

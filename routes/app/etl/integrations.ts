@@ -1,17 +1,117 @@
-// /app/etl/integrations — read for every role, credentials write-only and admin-only. Credentials are sealed
-// with AES-GCM before they reach the database and no response ever carries them back.
+// /app/etl/integrations — read for every role; create, update, delete, toggle, credentials, connection test and
+// custom-field discovery for admins. Provider settings and credentials are validated by the provider's schema
+// (400 naming each field); credentials are sealed with AES-GCM before they reach the database and no response
+// ever carries them back. Business rules: an integration cannot be deactivated while one of its jobs is active,
+// nor deleted while a job uses it (409), and it cannot be activated before it can actually run (400).
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
-import { ApiError, idParam, parseJson } from "../../../server/http_errors.ts";
+import { ApiError, type FieldError, idParam, parseJson } from "../../../server/http_errors.ts";
 import { requireRole } from "../../../server/auth/middleware.ts";
-import { getIntegration, listIntegrations, setIntegrationCredentials } from "../../../db/integrations.ts";
-import { encryptSecret } from "../../../server/secrets.ts";
+import {
+  createIntegration,
+  deleteIntegration,
+  getIntegration,
+  getIntegrationConfig,
+  getSealedCredentials,
+  integrationNameTaken,
+  jobsOfIntegration,
+  listIntegrations,
+  setIntegrationCredentials,
+  updateIntegration,
+} from "../../../db/integrations.ts";
+import { decryptSecret, encryptSecret } from "../../../server/secrets.ts";
+import { PROVIDER_NAMES, providerSpec, validateWith } from "../../../server/providers/index.ts";
+import { JOBS, RETRY_MINUTES } from "../../../db/seed_data.ts";
+import { syncCustomFieldsRoute } from "./custom_fields.ts";
 
-const credentialsSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("basic"), email: z.string().trim().email(), token: z.string().min(1) }),
-  z.object({ kind: z.literal("bearer"), token: z.string().min(1) }),
-]);
+const baseUrl = z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL")
+  .nullable();
+const logo = z.string().trim().regex(/^[a-z0-9_.-]{1,100}\.svg$/i, "must be an .svg file name").nullable();
+const name = z.string().trim().min(1).max(100);
+
+const createSchema = z.object({
+  provider: z.enum(PROVIDER_NAMES),
+  name,
+  baseUrl: baseUrl.optional(),
+  settings: z.unknown().optional(),
+  credentials: z.unknown().optional(),
+  logoFilename: logo.optional(),
+  active: z.boolean().default(false),
+}).strict();
+
+const updateSchema = z.object({
+  name: name.optional(),
+  baseUrl: baseUrl.optional(),
+  settings: z.unknown().optional(),
+  credentials: z.unknown().optional(),
+  logoFilename: logo.optional(),
+  active: z.boolean().optional(),
+}).strict();
+
+const testSchema = z.object({
+  baseUrl: baseUrl.optional(),
+  settings: z.unknown().optional(),
+  credentials: z.unknown().optional(),
+}).strict();
+
+function invalid(fields: FieldError[]): never {
+  throw new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
+}
+
+/** Validates settings and credentials with the provider's schemas; collects every problem before failing. */
+function providerInput(provider: string, settings: unknown, credentials: unknown) {
+  const spec = providerSpec(provider);
+  const fields: FieldError[] = [];
+  const s = validateWith(spec.settings, settings ?? {}, "settings");
+  if (!s.ok) fields.push(...s.fields);
+  let creds: unknown = undefined;
+  if (credentials !== undefined) {
+    const c = validateWith(spec.credentials, credentials, "credentials");
+    if (c.ok) creds = c.value;
+    else fields.push(...c.fields);
+  }
+  if (s.ok && creds !== undefined) fields.push(...(spec.crossCheck?.(s.value, creds) ?? []));
+  if (fields.length) invalid(fields);
+  return { settings: (s as { value: Record<string, unknown> }).value, credentials: creds };
+}
+
+async function jobsInUse(c: Context<AppEnv>, id: number) {
+  const jobs = await jobsOfIntegration(c.get("deps").db, c.get("auth").tenantId, id);
+  return { jobs, busy: jobs.filter((j) => j.active || j.status === "RUNNING") };
+}
+
+function busyConflict(action: string, busy: { name: string; active: boolean; status: string }[]): never {
+  const names = busy.map((j) => `"${j.name}"${j.status === "RUNNING" ? " (running)" : ""}`).join(", ");
+  throw new ApiError(
+    409,
+    "integration_in_use",
+    `cannot ${action} the integration while job ${names} is active; deactivate the job first`,
+    undefined,
+    {
+      jobs: busy.map((j) => ({ name: j.name, active: j.active, status: j.status })),
+    },
+  );
+}
+
+async function load(c: Context<AppEnv>, id: number) {
+  const row = await getIntegrationConfig(c.get("deps").db, c.get("auth").tenantId, id);
+  if (!row) throw new ApiError(404, "not_found", "no such integration");
+  return row;
+}
+
+function requireReady(
+  provider: string,
+  baseUrl: string | null,
+  settings: Record<string, unknown>,
+  hasCredentials: boolean,
+) {
+  const problems = providerSpec(provider).activationProblems({ baseUrl, settings, hasCredentials });
+  if (problems.length) {
+    throw new ApiError(400, "not_ready", problems.map((f) => `${f.field}: ${f.message}`).join("; "), problems);
+  }
+}
 
 export function integrationRoutes() {
   const app = new Hono<AppEnv>();
@@ -21,16 +121,130 @@ export function integrationRoutes() {
     if (!row) throw new ApiError(404, "not_found", "no such integration");
     return c.json(row);
   });
-  app.put("/:id/credentials", requireRole("admin"), async (c) => {
-    const id = idParam(c);
-    const creds = await parseJson(c, credentialsSchema);
+
+  app.post("/", requireRole("admin"), async (c) => {
+    const body = await parseJson(c, createSchema);
     const { db, keys } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
-    const sealed = await encryptSecret(keys.data, tenantId, creds);
-    if (!await setIntegrationCredentials(db, tenantId, id, sealed)) {
-      throw new ApiError(404, "not_found", "no such integration");
+    const input = providerInput(body.provider, body.settings, body.credentials);
+    if (body.active) requireReady(body.provider, body.baseUrl ?? null, input.settings, input.credentials !== undefined);
+    if (await integrationNameTaken(db, tenantId, body.name)) {
+      throw new ApiError(409, "name_taken", `an integration or job named "${body.name}" already exists`, [
+        { field: "name", message: "already used by another integration or job" },
+      ]);
     }
+    const sealed = input.credentials === undefined ? null : await encryptSecret(keys.data, tenantId, input.credentials);
+    const template = JOBS.find((j) => j.provider === body.provider);
+    const id = await db.transaction((tx) =>
+      createIntegration(tx, tenantId, {
+        provider: body.provider,
+        name: body.name,
+        baseUrl: body.baseUrl ?? null,
+        settings: input.settings,
+        credentialsEnc: sealed,
+        logoFilename: body.logoFilename ?? null,
+        active: body.active,
+      }, template && { steps: template.steps, scheduleMinutes: template.schedule, retryMinutes: RETRY_MINUTES })
+    );
+    return c.json(await getIntegration(db, tenantId, id), 201);
+  });
+
+  app.put("/:id", requireRole("admin"), async (c) => {
+    const id = idParam(c);
+    const body = await parseJson(c, updateSchema);
+    const { db, keys } = c.get("deps");
+    const tenantId = c.get("auth").tenantId;
+    const row = await load(c, id);
+    const input = providerInput(row.provider, body.settings ?? row.settings, body.credentials);
+    if (body.name !== undefined && await integrationNameTaken(db, tenantId, body.name, id)) {
+      throw new ApiError(409, "name_taken", `an integration named "${body.name}" already exists`, [
+        { field: "name", message: "already used by another integration" },
+      ]);
+    }
+    const nextBaseUrl = body.baseUrl === undefined ? row.baseUrl : body.baseUrl;
+    const willBeActive = body.active ?? row.active;
+    if (willBeActive) {
+      requireReady(row.provider, nextBaseUrl, input.settings, row.hasCredentials || input.credentials !== undefined);
+    }
+    if (row.active && body.active === false) {
+      const { busy } = await jobsInUse(c, id);
+      if (busy.length) busyConflict("deactivate", busy);
+    }
+    await updateIntegration(db, tenantId, id, {
+      name: body.name,
+      baseUrl: body.baseUrl,
+      settings: body.settings === undefined ? undefined : input.settings,
+      credentialsEnc: input.credentials === undefined
+        ? undefined
+        : await encryptSecret(keys.data, tenantId, input.credentials),
+      logoFilename: body.logoFilename,
+      active: body.active,
+    });
     return c.json(await getIntegration(db, tenantId, id));
   });
+
+  app.delete("/:id", requireRole("admin"), async (c) => {
+    const id = idParam(c);
+    await load(c, id);
+    const { busy } = await jobsInUse(c, id);
+    if (busy.length) busyConflict("delete", busy);
+    const { db } = c.get("deps");
+    await db.transaction((tx) => deleteIntegration(tx, c.get("auth").tenantId, id));
+    return c.json({ deleted: true, id });
+  });
+
+  app.post("/:id/toggle", requireRole("admin"), async (c) => {
+    const id = idParam(c);
+    const { active } = await parseJson(c, z.object({ active: z.boolean() }).strict());
+    const row = await load(c, id);
+    if (active) requireReady(row.provider, row.baseUrl, row.settings, row.hasCredentials);
+    else {
+      const { busy } = await jobsInUse(c, id);
+      if (busy.length) busyConflict("deactivate", busy);
+    }
+    await updateIntegration(c.get("deps").db, c.get("auth").tenantId, id, { active });
+    return c.json(await getIntegration(c.get("deps").db, c.get("auth").tenantId, id));
+  });
+
+  app.put("/:id/credentials", requireRole("admin"), async (c) => {
+    const id = idParam(c);
+    const row = await load(c, id);
+    const raw = await parseJson(c, z.unknown());
+    const { credentials } = providerInput(row.provider, row.settings, raw);
+    const { db, keys } = c.get("deps");
+    const tenantId = c.get("auth").tenantId;
+    await setIntegrationCredentials(db, tenantId, id, await encryptSecret(keys.data, tenantId, credentials));
+    return c.json(await getIntegration(db, tenantId, id));
+  });
+
+  // One cheap call against the source with the stored (or the supplied, not yet saved) configuration.
+  app.post("/:id/test", requireRole("admin"), async (c) => {
+    const id = idParam(c);
+    const body = await parseJson(c, testSchema);
+    const row = await load(c, id);
+    const spec = providerSpec(row.provider);
+    if (!spec.testConnection) {
+      throw new ApiError(400, "not_supported", `connection tests are not available for ${row.provider} integrations`);
+    }
+    const input = providerInput(row.provider, body.settings ?? row.settings, body.credentials);
+    const { db, keys } = c.get("deps");
+    const tenantId = c.get("auth").tenantId;
+    let credentials = input.credentials;
+    if (credentials === undefined) {
+      const sealed = await getSealedCredentials(db, tenantId, id);
+      if (!sealed) invalid([{ field: "credentials", message: "no credentials are stored; supply them to test" }]);
+      try {
+        credentials = await decryptSecret(keys.data, tenantId, sealed);
+      } catch (e) {
+        return c.json({ ok: false, provider: row.provider, error: (e as Error).message });
+      }
+    }
+    const target = body.baseUrl === undefined ? row.baseUrl : body.baseUrl;
+    if (!target) invalid([{ field: "baseUrl", message: "the integration has no base URL; supply one to test" }]);
+    const result = await spec.testConnection({ baseUrl: target, settings: input.settings, credentials });
+    return c.json({ provider: row.provider, ...result });
+  });
+
+  app.post("/:id/custom-fields/sync", requireRole("admin"), syncCustomFieldsRoute);
   return app;
 }

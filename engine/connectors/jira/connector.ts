@@ -1,0 +1,138 @@
+// The Jira connector: five steps (projects & types → statuses & relations → issues & changelogs → development
+// status → sprints & reports), each extracting pages with a resume checkpoint and loading them with idempotent
+// set-based upserts. The engine drives it; tests drive it through tests/jira/driver.ts; retransform.ts replays raw
+// pages through the same `load`.
+import type { Connector, ExtractContext, ExtractedPage, LoadContext, LoadResult, StepDef } from "../../connector.ts";
+import { JOBS } from "../../../db/seed_data.ts";
+import type { Scope } from "./db_util.ts";
+import { jiraClientFor, type JiraHttpOptions } from "./jira_client_factory.ts";
+import { readJiraSettings } from "./settings.ts";
+import { loadFieldMapping } from "./field_mapping.ts";
+import {
+  extractDevStatus,
+  extractProjects,
+  extractProjectStatuses,
+  extractSprints,
+  KINDS,
+  requireProjectKeys,
+} from "./extract.ts";
+import { extractIssues, type IssueCheckpoint, ISSUES_KIND } from "./extract_issues.ts";
+import { loadProjects, loadProjectStatuses, type ProjectStatusesRecord } from "./load_metadata.ts";
+import { loadIssues } from "./load_issues.ts";
+import { type DevStatusRecord, loadDevStatus } from "./dev_status.ts";
+import { loadBoardSprints, loadSprintReports, type SprintReportRecord } from "./load_sprints.ts";
+import type { SprintRef } from "./sprint_history.ts";
+import type { JiraIssue, JiraProject } from "./types.ts";
+import { EMBEDDABLE_TABLES, jiraEmbedText } from "./embed_text.ts";
+import { stripNul } from "./sanitize.ts";
+
+export const JIRA_STEPS: StepDef[] = JOBS.find((j) => j.provider === "jira")!.steps;
+
+export const STEP = {
+  projects: "jira_projects_and_issue_types",
+  statuses: "jira_statuses_and_relationships",
+  issues: "jira_issues_with_changelogs",
+  devStatus: "jira_dev_status",
+  sprints: "jira_sprint_reports",
+} as const;
+
+/** Every raw page kind this connector produces (raw_extraction_data.kind). */
+export const JIRA_KINDS = [...Object.values(KINDS), ISSUES_KIND];
+
+export interface JiraConnectorOptions {
+  /** HTTP client overrides (tests: no pacing, quick retries). */
+  http?: JiraHttpOptions;
+}
+
+function embed(entries: Array<[string, number[]]>): LoadResult["embed"] {
+  return entries.filter(([table, ids]) => ids.length > 0 && EMBEDDABLE_TABLES.includes(table)).map(([table, ids]) => ({
+    table,
+    ids,
+  }));
+}
+
+export function createJiraConnector(options: JiraConnectorOptions = {}): Connector {
+  async function* extractStep(step: string, ctx: ExtractContext): AsyncGenerator<ExtractedPage> {
+    const settings = readJiraSettings(ctx.integration.settings);
+    const client = jiraClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
+      ...options.http,
+      onRequest: (event) => {
+        ctx.onRequest();
+        options.http?.onRequest?.(event);
+      },
+    });
+    const checkpoint = (ctx.checkpoint ?? null) as Record<string, unknown> | null;
+    switch (step) {
+      case STEP.projects:
+        return yield* extractProjects(client, settings, checkpoint);
+      case STEP.statuses:
+        return yield* extractProjectStatuses(client, settings, checkpoint);
+      case STEP.issues: {
+        requireProjectKeys(settings);
+        const mapping = await loadFieldMapping(ctx.db, ctx.run.tenantId, ctx.run.integrationId);
+        const window = { from: ctx.run.windowFrom, to: ctx.run.windowTo };
+        return yield* extractIssues(
+          client,
+          settings,
+          mapping,
+          window,
+          checkpoint as IssueCheckpoint | null,
+          ctx.signal,
+        );
+      }
+      case STEP.devStatus:
+        return yield* extractDevStatus(client, settings, ctx.db, ctx.run, checkpoint);
+      case STEP.sprints:
+        return yield* extractSprints(client, ctx.db, ctx.run, checkpoint);
+      default:
+        throw new Error(`unknown Jira step ${step}`);
+    }
+  }
+
+  return {
+    type: "jira",
+    steps: JIRA_STEPS,
+
+    async *extract(step: string, ctx: ExtractContext): AsyncIterable<ExtractedPage> {
+      for await (const page of extractStep(step, ctx)) yield { ...page, records: stripNul(page.records) };
+    },
+
+    async load(_step: string, kind: string, records: unknown[], ctx: LoadContext): Promise<LoadResult> {
+      const scope: Scope = { tx: ctx.tx, tenantId: ctx.run.tenantId, integrationId: ctx.integration.id };
+      switch (kind) {
+        case KINDS.projects: {
+          const r = await loadProjects(scope, records as JiraProject[]);
+          return { rows: r.rows, embed: embed([["projects", r.projects], ["wits", r.wits]]) };
+        }
+        case KINDS.statuses: {
+          const r = await loadProjectStatuses(scope, records as ProjectStatusesRecord[]);
+          return { rows: r.rows, embed: embed([["statuses", r.statuses]]) };
+        }
+        case ISSUES_KIND: {
+          const r = await loadIssues(scope, records as JiraIssue[]);
+          const tables: Array<[string, number[]]> = [["work_items", r.workItems], ["projects", r.projects], [
+            "sprints",
+            r.sprints,
+          ]];
+          return { rows: r.rows, embed: embed(tables) };
+        }
+        case KINDS.devStatus:
+          return { rows: (await loadDevStatus(scope, records as DevStatusRecord[])).rows };
+        case KINDS.boardSprints: {
+          const r = await loadBoardSprints(scope, records as SprintRef[]);
+          return { rows: r.written.length, embed: embed([["sprints", r.written]]) };
+        }
+        case KINDS.sprintReports: {
+          const r = await loadSprintReports(scope, records as SprintReportRecord[]);
+          return { rows: r.rows, embed: embed([["sprints", r.sprintsWritten]]) };
+        }
+        default:
+          throw new Error(`the Jira connector cannot load records of kind ${kind}`);
+      }
+    },
+
+    embedText: jiraEmbedText,
+  };
+}
+
+export const jiraConnector: Connector = createJiraConnector();

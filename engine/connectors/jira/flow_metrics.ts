@@ -1,0 +1,180 @@
+// Flow metrics of one work item, computed from its COMPLETE ordered status history (study §3.6 recommendation,
+// §13 rules 9–11). Every status is classified through statuses_mappings → workflows (the tenant's workflow step,
+// its category and step number), never through Jira's three-value status category, and time is attributed to the
+// status the item was sitting in (the FROM status), measured from the previous status change (or creation).
+//
+// Definitions (categories are the workflow step categories: To Do, In Progress, Waiting, Done, Discarded; an
+// unmapped status has no category):
+// - in flight       = In Progress or Waiting (waiting between active steps is still work in progress);
+// - start           = a transition into an in-flight status from one that is not in flight;
+// - completion      = a transition into Done from a status that is not Done;
+// - backlog return  = a transition into To Do from an in-flight or Done status;
+// - commitment      = the first entry into a status whose step number is at/after the commitment point's;
+// - creation counts as entering the initial status (the first transition's FROM status), so an issue created
+//   directly in a committed or in-flight status is committed/started at creation;
+// - cycle time      = first start → last completion, lead time = first commitment → last completion, both only
+//   while the item's latest status is Done (a reopened item has no finished cycle);
+// - rework          = more than one start; direct completion = completed without ever being in flight.
+
+export type StepCategory = "To Do" | "In Progress" | "Waiting" | "Done" | "Discarded";
+
+export interface StatusStep {
+  category: StepCategory | null;
+  stepNumber: number | null;
+}
+
+export interface Transition {
+  externalId: string;
+  /** Epoch milliseconds of the status change. */
+  at: number;
+  fromStatusId: number | null;
+  toStatusId: number | null;
+}
+
+export interface FlowInput {
+  /** Epoch ms of issue creation (null when unknown). */
+  createdAt: number | null;
+  /** Current status; the initial status when there is no transition at all. */
+  currentStatusId: number | null;
+  transitions: readonly Transition[];
+  /** statuses.id → workflow step (undefined/null category when the status is unmapped). */
+  stepOf: (statusId: number | null) => StatusStep | undefined;
+  /** step_number of the integration's commitment point, null when none is configured. */
+  commitmentStep: number | null;
+}
+
+export interface TransitionTiming {
+  externalId: string;
+  /** When the item entered the FROM status: previous status change, or creation for the first one. */
+  startAt: number | null;
+  /** Seconds spent in the FROM status. */
+  seconds: number | null;
+}
+
+export interface FlowMetrics {
+  work_first_committed_at: string | null;
+  work_first_started_at: string | null;
+  work_last_started_at: string | null;
+  work_first_completed_at: string | null;
+  work_last_completed_at: string | null;
+  total_work_starts: number;
+  total_completions: number;
+  total_backlog_returns: number;
+  total_work_time_seconds: number | null;
+  total_waiting_time_seconds: number | null;
+  total_cycle_time_seconds: number | null;
+  total_lead_time_seconds: number | null;
+  rework_indicator: boolean;
+  direct_completion: boolean;
+}
+
+export const METRIC_COLUMNS: readonly (keyof FlowMetrics)[] = [
+  "work_first_committed_at",
+  "work_first_started_at",
+  "work_last_started_at",
+  "work_first_completed_at",
+  "work_last_completed_at",
+  "total_work_starts",
+  "total_completions",
+  "total_backlog_returns",
+  "total_work_time_seconds",
+  "total_waiting_time_seconds",
+  "total_cycle_time_seconds",
+  "total_lead_time_seconds",
+  "rework_indicator",
+  "direct_completion",
+];
+
+const inFlight = (c: StepCategory | null | undefined) => c === "In Progress" || c === "Waiting";
+
+/** Oldest first; ties (same millisecond) by numeric history id, which Jira assigns in order. */
+export function orderTransitions(transitions: readonly Transition[]): Transition[] {
+  return [...transitions].sort((a, b) =>
+    (a.at - b.at) || (Number(a.externalId) - Number(b.externalId)) || a.externalId.localeCompare(b.externalId)
+  );
+}
+
+/** Time in the FROM status for every transition, in history order. */
+export function transitionTimings(createdAt: number | null, ordered: readonly Transition[]): TransitionTiming[] {
+  return ordered.map((t, i) => {
+    const startAt = i === 0 ? createdAt : ordered[i - 1].at;
+    // clock skew between Jira nodes can put a change a few ms before the previous one; time is never negative
+    const seconds = startAt === null ? null : Math.max(0, (t.at - startAt) / 1000);
+    return { externalId: t.externalId, startAt, seconds };
+  });
+}
+
+export function computeFlow(input: FlowInput): { metrics: FlowMetrics; timings: TransitionTiming[] } {
+  const ordered = orderTransitions(input.transitions);
+  const timings = transitionTimings(input.createdAt, ordered);
+  const category = (id: number | null) => input.stepOf(id)?.category ?? null;
+  const committed = (id: number | null) => {
+    const step = input.stepOf(id)?.stepNumber;
+    return input.commitmentStep !== null && step !== null && step !== undefined && step >= input.commitmentStep;
+  };
+
+  let firstCommit: number | null = null;
+  let firstStart: number | null = null;
+  let lastStart: number | null = null;
+  let firstDone: number | null = null;
+  let lastDone: number | null = null;
+  let starts = 0;
+  let completions = 0;
+  let returns = 0;
+  let workSeconds = 0;
+  let waitingSeconds = 0;
+
+  const initial = ordered.length ? ordered[0].fromStatusId : input.currentStatusId;
+  if (input.createdAt !== null) {
+    if (committed(initial)) firstCommit = input.createdAt;
+    if (inFlight(category(initial))) {
+      starts++;
+      firstStart = lastStart = input.createdAt;
+    }
+  }
+
+  ordered.forEach((t, i) => {
+    const from = category(t.fromStatusId);
+    const to = category(t.toStatusId);
+    const seconds = timings[i].seconds ?? 0;
+    if (from === "In Progress") workSeconds += seconds;
+    if (from === "Waiting") waitingSeconds += seconds;
+    if (firstCommit === null && committed(t.toStatusId)) firstCommit = t.at;
+    if (inFlight(to) && !inFlight(from)) {
+      starts++;
+      firstStart ??= t.at;
+      lastStart = t.at;
+    }
+    if (to === "Done" && from !== "Done") {
+      completions++;
+      firstDone ??= t.at;
+      lastDone = t.at;
+    }
+    if (to === "To Do" && (inFlight(from) || from === "Done")) returns++;
+  });
+
+  const finished = ordered.length > 0 && category(ordered[ordered.length - 1].toStatusId) === "Done";
+  const span = (from: number | null) =>
+    finished && from !== null && lastDone !== null && lastDone >= from ? (lastDone - from) / 1000 : null;
+  const iso = (ms: number | null) => ms === null ? null : new Date(ms).toISOString();
+
+  return {
+    timings,
+    metrics: {
+      work_first_committed_at: iso(firstCommit),
+      work_first_started_at: iso(firstStart),
+      work_last_started_at: iso(lastStart),
+      work_first_completed_at: iso(firstDone),
+      work_last_completed_at: iso(lastDone),
+      total_work_starts: starts,
+      total_completions: completions,
+      total_backlog_returns: returns,
+      total_work_time_seconds: ordered.length ? workSeconds : null,
+      total_waiting_time_seconds: ordered.length ? waitingSeconds : null,
+      total_cycle_time_seconds: span(firstStart),
+      total_lead_time_seconds: span(firstCommit),
+      rework_indicator: starts > 1,
+      direct_completion: completions > 0 && starts === 0,
+    },
+  };
+}

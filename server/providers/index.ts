@@ -1,0 +1,54 @@
+// Provider registry for the integrations API. Providers without a connector yet (Fabric, Entra ID) accept any
+// settings object and the generic credential shapes; they cannot be connection-tested.
+import { z } from "zod";
+import type { FieldError } from "../http_errors.ts";
+import { githubProvider } from "./github.ts";
+import { jiraProvider } from "./jira.ts";
+import type { ProviderSpec } from "./types.ts";
+
+const genericProvider: ProviderSpec = {
+  settings: z.record(z.string(), z.unknown()),
+  credentials: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("basic"), email: z.string().trim().email(), token: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal("bearer"), token: z.string().min(1) }).strict(),
+    z.object({
+      kind: z.literal("client_credentials"),
+      tenantId: z.string().min(1),
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+    }).strict(),
+  ]),
+  activationProblems: ({ hasCredentials }) =>
+    hasCredentials ? [] : [{ field: "credentials", message: "set credentials before activating" }],
+};
+
+export const PROVIDERS = {
+  jira: jiraProvider,
+  github: githubProvider,
+  fabric: genericProvider,
+  ad: genericProvider,
+} as const satisfies Record<string, ProviderSpec>;
+
+export type ProviderName = keyof typeof PROVIDERS;
+export const PROVIDER_NAMES = Object.keys(PROVIDERS) as [ProviderName, ...ProviderName[]];
+
+/** The spec of a stored integration's provider (the synthetic test provider falls back to the generic one). */
+export function providerSpec(provider: string): ProviderSpec {
+  return (PROVIDERS as Record<string, ProviderSpec>)[provider] ?? genericProvider;
+}
+
+/** Validates with a provider schema, prefixing every issue path (e.g. "settings.projectKeys.0"). */
+export function validateWith<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  prefix: string,
+): { ok: true; value: T } | { ok: false; fields: FieldError[] } {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    fields: parsed.error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join("."), message: i.message })),
+  };
+}
+
+export type { ProviderSpec };
