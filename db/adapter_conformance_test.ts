@@ -81,6 +81,18 @@ for (const kind of adapterKinds()) {
       assertEquals(rows, [{ k: "line\nbreak", n: null, doc: null }, { k: "tab\there", n: 1, doc: { a: "b\\c" } }]);
     }));
 
+  Deno.test(`Db[${kind}] copyFrom writes arrays and rejects rows the table refuses`, () =>
+    withTestDb(kind, async (db) => {
+      await db.exec(SQL_TABLE);
+      await db.copyFrom("conf_items", ["k", "tags"], [["arr", ["a", 'q"uote', "back\\slash", "tab\tx"]]]);
+      const [row] = await db.query<{ tags: string[] }>("SELECT tags FROM conf_items WHERE k = 'arr'");
+      assertEquals(row.tags, ["a", 'q"uote', "back\\slash", "tab\tx"]);
+      await assertRejects(() => db.copyFrom("conf_items", ["k"], [["ok"], [null]]));
+      const [c] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM conf_items");
+      assertEquals(c.n, 1, "a refused COPY loads nothing");
+      await db.copyFrom("conf_items", ["k"], [["after"]]);
+    }));
+
   Deno.test(`Db[${kind}] listen receives notify`, () =>
     withTestDb(kind, async (db) => {
       const got: string[] = [];

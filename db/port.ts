@@ -26,7 +26,10 @@ export interface Db extends Queryable {
   readonly kind: "postgres" | "pglite";
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Raw COPY … FROM STDIN of positional rows (the fastest load path; used as the benchmark baseline). */
+  /**
+   * Raw COPY … FROM STDIN of positional rows (the fastest load path; used as the benchmark baseline). JS arrays
+   * become PostgreSQL arrays and objects JSON; rejects when the server refuses a row.
+   */
   copyFrom(table: string, columns: string[], rows: unknown[][]): Promise<number>;
   /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */
   listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
@@ -73,9 +76,26 @@ export function toCopyText(rows: unknown[][]): string {
   return parts.join("");
 }
 
+/** A JS array as a PostgreSQL array literal (for text[]/int[] columns), every element quoted. */
+export function pgArrayLiteral(values: unknown[]): string {
+  const items = values.map((v) => {
+    if (v === null || v === undefined) return "NULL";
+    if (Array.isArray(v)) return pgArrayLiteral(v);
+    const text = v instanceof Date ? v.toISOString() : String(v);
+    return `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+  });
+  return `{${items.join(",")}}`;
+}
+
 function copyValue(v: unknown): string {
   if (v === null || v === undefined) return "\\N";
-  const text = v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v);
+  const text = v instanceof Date
+    ? v.toISOString()
+    : Array.isArray(v)
+    ? pgArrayLiteral(v)
+    : typeof v === "object"
+    ? JSON.stringify(v)
+    : String(v);
   return text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 }
 

@@ -1,8 +1,6 @@
 // PostgreSQL adapter (postgres.js). int8 comes back as a JS number so both adapters return the same shapes.
 import postgres from "postgres";
 import { Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
 import { type Db, ident, type LeaderLock, normalizeParams, type Queryable, toCopyText } from "./port.ts";
 
 type Sql = postgres.Sql<Record<string, never>>;
@@ -80,11 +78,48 @@ class PostgresDb implements Db {
     return await this.sql.begin((tx) => fn(queryable(tx))) as T;
   }
 
+  // postgres.js resolves COPY FROM STDIN with a writable stream but drops a server-side error that arrives after
+  // the data was sent (the stream then never finishes). So the COPY runs on a reserved connection whose backend
+  // is watched: if it goes idle without the stream finishing, the server rejected the data.
   async copyFrom(table: string, columns: string[], rows: unknown[][]): Promise<number> {
-    const target = await this.sql.unsafe(`COPY ${ident(table)} (${columns.map(ident).join(", ")}) FROM STDIN`)
-      .writable();
-    await pipeline(Readable.from([toCopyText(rows)]), target as unknown as Writable);
-    return rows.length;
+    const conn = await this.sql.reserve();
+    try {
+      const [{ pid }] = await conn.unsafe("SELECT pg_backend_pid() AS pid");
+      const target = await conn.unsafe(`COPY ${ident(table)} (${columns.map(ident).join(", ")}) FROM STDIN`)
+        .writable() as unknown as Writable;
+      const finished = new Promise<"done">((resolve, reject) => {
+        target.on("finish", () => resolve("done"));
+        target.on("error", reject);
+      });
+      const watch = new AbortController();
+      const failed = this.#watchCopy(pid as number, table, watch.signal);
+      target.end(toCopyText(rows));
+      try {
+        await Promise.race([finished, failed]);
+      } finally {
+        watch.abort();
+      }
+      return rows.length;
+    } finally {
+      conn.release();
+    }
+  }
+
+  async #watchCopy(pid: number, table: string, signal: AbortSignal): Promise<never> {
+    let idleSince = 0;
+    while (!signal.aborted) {
+      await new Promise((r) => setTimeout(r, 25));
+      if (signal.aborted) break;
+      const [row] = await this.sql.unsafe("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid]);
+      const idle = !row || String(row.state).startsWith("idle");
+      if (!idle) idleSince = 0;
+      else if (!idleSince) idleSince = Date.now();
+      // a successful COPY finishes the stream as the backend goes idle; give it a moment before calling it failed
+      else if (Date.now() - idleSince > 250) {
+        throw new Error(`COPY into ${table} was rejected by the server (a row does not fit the table)`);
+      }
+    }
+    return await new Promise<never>(() => {});
   }
 
   async listen(channel: string, handler: (payload: string) => void) {
