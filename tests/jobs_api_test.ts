@@ -49,15 +49,35 @@ Deno.test(`jobs[${kind}]: activating a job under an inactive integration is a 40
     const body = await refused.json();
     assertEquals(body.error.code, "integration_inactive");
     assertEquals(body.error.integrationId, fabric.integration.id);
-    const both = await app.api(`/app/etl/jobs/${fabric.id}/toggle`, {
+    const notReady = await app.api(`/app/etl/jobs/${fabric.id}/toggle`, {
+      token: admin,
+      body: { active: true, activateIntegration: true },
+    });
+    assertEquals(notReady.status, 400, "an integration without base URL or credentials is not switched on");
+    assertEquals((await notReady.json()).error.code, "not_ready");
+    const jira = jobs.find((j: { name: string }) => j.name === "Jira");
+    await app.api(`/app/etl/jobs/${jira.id}/toggle`, { token: admin, body: { active: false } }).then((r) =>
+      r.body?.cancel()
+    );
+    const configured = await app.api(`/app/etl/integrations/${jira.integration.id}`, {
+      method: "PUT",
+      token: admin,
+      body: {
+        baseUrl: "https://acme.atlassian.net",
+        settings: { projectKeys: ["ACME"] },
+        credentials: { kind: "basic", email: "bot@acme.test", token: "t0ken" },
+      },
+    });
+    assertEquals(configured.status, 200, await configured.text());
+    const both = await app.api(`/app/etl/jobs/${jira.id}/toggle`, {
       token: admin,
       body: { active: true, activateIntegration: true },
     });
     assertEquals(both.status, 200);
     const card = await both.json();
     assertEquals([card.active, card.integration.active], [true, true]);
-    assert(new Date(card.nextRunAt).getTime() > Date.now() + 1439 * 60_000, "first run one schedule away");
-    const off = await (await app.api(`/app/etl/jobs/${fabric.id}/toggle`, { token: admin, body: { active: false } }))
+    assert(new Date(card.nextRunAt).getTime() > Date.now() + 59 * 60_000, "first run one schedule away");
+    const off = await (await app.api(`/app/etl/jobs/${jira.id}/toggle`, { token: admin, body: { active: false } }))
       .json();
     assertEquals([off.active, off.nextRunAt], [false, null]);
   }));

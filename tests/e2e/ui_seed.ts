@@ -4,6 +4,7 @@
 // engine is not part of these tests.
 import type { Db } from "../../db/port.ts";
 import type { TestApp } from "../support/app.ts";
+import { encryptSecret } from "../../server/secrets.ts";
 
 export interface UiSeed {
   tenantId: number;
@@ -176,6 +177,17 @@ export async function seedUi(app: TestApp): Promise<UiSeed> {
             error = 'Jira answered 401 Unauthorized: the API token was rejected', next_run_at = $4
       WHERE id = $1`,
     [jobs.Jira.id, failedAt, new Date(failedAt.getTime() + 12_000), new Date(now + 17 * MIN + 30_000)],
+  );
+  // the Jira integration is configured (URL, projects, sealed credentials) but switched off, so "activate both" can
+  // turn it on
+  await db.query(
+    `UPDATE integrations SET base_url = 'https://acme.atlassian.net', settings = $2::jsonb, credentials_enc = $3
+      WHERE id = (SELECT integration_id FROM etl_jobs WHERE id = $1)`,
+    [
+      jobs.Jira.id,
+      { projectKeys: ["ACME"] },
+      await encryptSecret(app.deps.keys.data, tenantId, { kind: "basic", email: "bot@acme.test", token: "t0ken" }),
+    ],
   );
   return { tenantId, admin, user, viewer, jobs, githubRuns: history.length + 1 };
 }

@@ -256,7 +256,18 @@ Deno.test(`integrations api[${kind}]: the connection test reports the Jira user 
       assertEquals([noPerm.ok, noPerm.permissions.BROWSE_PROJECTS], [false, false]);
       assert(noPerm.error.includes("Browse Projects"));
 
-      const down = await (await test({ baseUrl: "http://127.0.0.1:9" })).json();
+      // stored credentials are never sent to another URL than the saved one
+      const elsewhere = await test({ baseUrl: "http://127.0.0.1:9" });
+      assertEquals(elsewhere.status, 400);
+      assertEquals((await elsewhere.json()).error.fields[0].field, "credentials");
+      const moved = await app.api(`/app/etl/integrations/${id}`, {
+        method: "PUT",
+        token: admin,
+        body: { baseUrl: "https://attacker.example" },
+      });
+      assertEquals(moved.status, 400, "changing baseUrl needs the credentials again");
+      assertEquals((await moved.json()).error.fields[0].field, "credentials");
+      const down = await (await test({ baseUrl: "http://127.0.0.1:9", credentials: jira.basicAuth })).json();
       assertEquals(down.ok, false);
       assert(down.error.includes("network error"), down.error);
 

@@ -101,7 +101,7 @@ async function load(c: Context<AppEnv>, id: number) {
   return row;
 }
 
-function requireReady(
+export function requireReady(
   provider: string,
   baseUrl: string | null,
   settings: Record<string, unknown>,
@@ -111,6 +111,20 @@ function requireReady(
   if (problems.length) {
     throw new ApiError(400, "not_ready", problems.map((f) => `${f.field}: ${f.message}`).join("; "), problems);
   }
+}
+
+/** Two base URLs name the same place (trailing slashes and case of scheme/host aside). */
+function sameUrl(a: string | null, b: string | null): boolean {
+  const norm = (u: string | null) => {
+    if (!u) return "";
+    try {
+      const url = new URL(u);
+      return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+    } catch {
+      return u.trim();
+    }
+  };
+  return norm(a) === norm(b);
 }
 
 export function integrationRoutes() {
@@ -162,6 +176,10 @@ export function integrationRoutes() {
       ]);
     }
     const nextBaseUrl = body.baseUrl === undefined ? row.baseUrl : body.baseUrl;
+    // stored credentials are only ever sent to the URL they were saved for: moving the URL needs them again
+    if (row.hasCredentials && !sameUrl(nextBaseUrl, row.baseUrl) && input.credentials === undefined) {
+      invalid([{ field: "credentials", message: "required again when baseUrl changes" }]);
+    }
     const willBeActive = body.active ?? row.active;
     if (willBeActive) {
       requireReady(row.provider, nextBaseUrl, input.settings, row.hasCredentials || input.credentials !== undefined);
@@ -229,7 +247,14 @@ export function integrationRoutes() {
     const input = providerInput(row.provider, body.settings ?? row.settings, body.credentials);
     const { db, keys } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
+    const target = body.baseUrl === undefined ? row.baseUrl : body.baseUrl;
     let credentials = input.credentials;
+    if (credentials === undefined && !sameUrl(target, row.baseUrl)) {
+      invalid([{
+        field: "credentials",
+        message: "supply credentials to test another base URL (stored ones stay with the saved URL)",
+      }]);
+    }
     if (credentials === undefined) {
       const sealed = await getSealedCredentials(db, tenantId, id);
       if (!sealed) invalid([{ field: "credentials", message: "no credentials are stored; supply them to test" }]);
@@ -239,12 +264,33 @@ export function integrationRoutes() {
         return c.json({ ok: false, provider: row.provider, error: (e as Error).message });
       }
     }
-    const target = body.baseUrl === undefined ? row.baseUrl : body.baseUrl;
     if (!target) invalid([{ field: "baseUrl", message: "the integration has no base URL; supply one to test" }]);
     const result = await spec.testConnection({ baseUrl: target, settings: input.settings, credentials });
     return c.json({ provider: row.provider, ...result });
   });
 
   app.post("/:id/custom-fields/sync", requireRole("admin"), syncCustomFieldsRoute);
+
+  // Re-runs transform + load (and embed) for the integration from its stored raw pages, without calling the source
+  // (after a mapping change). Runs as the integration's job, through the engine's queues.
+  app.post("/:id/retransform", requireRole("admin"), async (c) => {
+    const id = idParam(c);
+    await load(c, id);
+    const engine = c.get("deps").services?.engine as
+      | { startRetransform(r: { tenantId: number; integrationId: number }): Promise<{ runId: number }> }
+      | undefined;
+    if (!engine) throw new ApiError(503, "engine_unavailable", "the engine is not running in this instance");
+    try {
+      const { runId } = await engine.startRetransform({ tenantId: c.get("auth").tenantId, integrationId: id });
+      return c.json({ runId, status: "RUNNING" }, 202);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === "job_running") throw new ApiError(409, code, "the integration's job is running; try again after it");
+      if (code === "job_not_found") {
+        throw new ApiError(409, "no_job", "the integration has no job to re-transform with");
+      }
+      throw e;
+    }
+  });
   return app;
 }

@@ -7,6 +7,8 @@ import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
 import { ApiError, idParam, parseJson } from "../../../server/http_errors.ts";
 import { requireRole } from "../../../server/auth/middleware.ts";
+import { getIntegration } from "../../../db/integrations.ts";
+import { requireReady } from "./integrations.ts";
 import { getJobCard, listJobCards, listRuns, lockJob, nextRunAfterChange } from "../../../db/jobs.ts";
 
 /** What the jobs API needs from the engine (registered as deps.services.engine). */
@@ -102,6 +104,11 @@ export function jobRoutes() {
           throw new ApiError(409, "integration_inactive", "the job's integration is inactive", undefined, {
             integrationId: job.integration_id,
           });
+        }
+        // the integration must be ready to run (base URL, credentials, settings) before it is switched on
+        const integration = await getIntegration(tx, tenantId, job.integration_id);
+        if (integration) {
+          requireReady(integration.provider, integration.baseUrl, integration.settings, integration.hasCredentials);
         }
         await tx.query("UPDATE integrations SET active = true, updated_at = now() WHERE id = $1 AND tenant_id = $2", [
           job.integration_id,
