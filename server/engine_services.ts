@@ -45,6 +45,11 @@ export async function startEngineServices(
       },
     }];
   }
+  if (deps.config.QDRANT_URL || deps.config.EMBEDDINGS_URL) {
+    log.warn(
+      "QDRANT_URL / EMBEDDINGS_URL are not used yet: vectors are kept in the database with the lexical embedder",
+    );
+  }
   log.info("engine started", { queue: queue.kind, owner: engine.owner, connectors: connectors.map((c) => c.type) });
   return {
     engine,
