@@ -4,7 +4,7 @@
 // after load is recorded, and nothing is polled. A dropped socket reconnects after a backoff delay.
 import type { Page, WebSocketRoute } from "playwright-core";
 import { assert, assertEquals } from "../support/assert.ts";
-import { hasChromium, launchBrowser, screenshot } from "../support/browser.ts";
+import { hasChromium, launchBrowser, screenshotThemes } from "../support/browser.ts";
 import { startTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
@@ -91,7 +91,7 @@ Deno.test({
           if (now.status !== "running") break;
           if (!shot && /Records\/s: \d/.test(now.live) && /[1-9]\d*\/[1-9]/.test(now.counters)) {
             shot = true;
-            await shootRunning(page);
+            await screenshotThemes(page, "live-running-card", 60);
           }
           await page.waitForTimeout(100);
         }
@@ -146,14 +146,3 @@ Deno.test({
     }
   },
 });
-
-/** Light and dark screenshots of the page as it is (the theme class is switched in place: the run goes on). */
-async function shootRunning(page: Page) {
-  const initial = await page.evaluate(() => document.documentElement.className);
-  for (const [theme, cls] of [["light", "theme-light"], ["dark", "dark"]] as const) {
-    await page.evaluate((c) => (document.documentElement.className = c), cls);
-    await page.waitForTimeout(60);
-    await screenshot(page, `live-running-card-${theme}`);
-  }
-  await page.evaluate((c) => (document.documentElement.className = c), initial);
-}

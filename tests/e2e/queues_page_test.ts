@@ -6,7 +6,7 @@
 // see only their tenant's dead letters; users get the 404 page; the socket refuses bad topics and non-admins.
 import type { Page } from "playwright-core";
 import { assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { hasChromium, launchBrowser, screenshot } from "../support/browser.ts";
+import { hasChromium, launchBrowser, screenshotThemes } from "../support/browser.ts";
 import { startTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
@@ -29,17 +29,6 @@ async function signIn(page: Page, app: TestApp, email: string) {
   await page.fill("#password", TEST_PASSWORD);
   await Promise.all([page.waitForURL(`${app.url}/`), page.click("#login-form button[type=submit]")]);
   await ready(page);
-}
-
-/** Light and dark screenshots with the theme class switched in place (the socket and its figures stay). */
-async function shoot(page: Page, name: string) {
-  const initial = await page.evaluate(() => document.documentElement.className);
-  for (const [theme, cls] of [["light", "theme-light"], ["dark", "dark"]] as const) {
-    await page.evaluate((c) => (document.documentElement.className = c), cls);
-    await page.waitForTimeout(250);
-    await screenshot(page, `queues-${name}-${theme}`);
-  }
-  await page.evaluate((c) => (document.documentElement.className = c), initial);
 }
 
 Deno.test({
@@ -115,7 +104,7 @@ Deno.test({
       await t.step("stopping the workers asks first, then shows them stopped", async () => {
         await page.getByRole("button", { name: "Stop workers" }).click();
         await page.waitForSelector("#stop-workers [data-confirm]");
-        await shoot(page, "stop-workers");
+        await screenshotThemes(page, "queues-stop-workers");
         await page.click("#stop-workers [data-confirm]");
         await page.waitForSelector('#workers [data-workers="stopped"]');
         assertEquals(engine!.workersRunning, false);
@@ -159,7 +148,7 @@ Deno.test({
           undefined,
           { timeout: 20_000 },
         );
-        await shoot(page, "operator");
+        await screenshotThemes(page, "queues-operator");
         const api = requests.filter((r) => r.includes("/app/etl/"));
         assertEquals(api, [
           "POST /app/etl/queues/workers",
@@ -183,7 +172,7 @@ Deno.test({
         await other.waitForSelector("#no-dead-letters");
         assertEquals(await other.locator('[data-col="depth"]').count(), 0, "no instance-wide figures");
         assertEquals(await cell(other, "transform", "deadLettered"), "0");
-        await shoot(other, "tenant-admin");
+        await screenshotThemes(other, "queues-tenant-admin");
         await other.close();
       });
 

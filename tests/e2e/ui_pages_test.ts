@@ -5,7 +5,7 @@
 // light and dark under .screenshots/.
 import type { Page, Response } from "playwright-core";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../support/assert.ts";
-import { hasChromium, launchBrowser, screenshot } from "../support/browser.ts";
+import { hasChromium, launchBrowser, screenshot, screenshotThemes } from "../support/browser.ts";
 import { startTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
@@ -44,17 +44,6 @@ async function shootPage(page: Page, app: TestApp, name: string, email?: string)
   }
   if (email) await setTheme(app, email, "light");
   await page.emulateMedia({ colorScheme: "light" });
-}
-
-/** Light and dark screenshots of an open dialog (the class is switched in place so the dialog stays open). */
-async function shootDialog(page: Page, name: string) {
-  const initial = await page.evaluate(() => document.documentElement.className);
-  for (const [theme, cls] of [["light", "theme-light"], ["dark", "dark"]] as const) {
-    await page.evaluate((c) => (document.documentElement.className = c), cls);
-    await page.waitForTimeout(250);
-    await screenshot(page, `ui-${name}-${theme}`);
-  }
-  await page.evaluate((c) => (document.documentElement.className = c), initial);
 }
 
 async function dbValue<T>(app: TestApp, sql: string, params: unknown[]): Promise<T> {
@@ -148,7 +137,7 @@ Deno.test({
         await jira.getByRole("switch").click();
         await page.waitForSelector("#activate-both");
         await page.waitForTimeout(250);
-        await shootDialog(page, "activate-both");
+        await screenshotThemes(page, "ui-activate-both");
         await page.click("#activate-both [data-confirm]");
         await page.waitForSelector('article[data-job-name="Jira"][data-status="failed"]');
         await page.waitForSelector("#activate-both", { state: "detached" });
@@ -206,7 +195,7 @@ Deno.test({
         assertEquals((await rejected).status(), 400);
         await page.waitForSelector("#schedule-minutes-error");
         assertEquals(await page.textContent("#schedule-minutes-error"), "must be at most 30 days");
-        await shootDialog(page, "settings-error");
+        await screenshotThemes(page, "ui-settings-error");
         await page.click('#job-settings button:has-text("4h")');
         await page.click('#job-settings button:has-text("30m")');
         assertStringIncludes(await page.textContent("#job-settings [data-summary]") ?? "", "every 4 hours");
@@ -235,7 +224,7 @@ Deno.test({
         assertEquals(await page.locator("#job-details [data-run-chart] rect[data-run]").count(), seed.githubRuns);
         assertStringIncludes(await page.textContent('#job-details [data-section="last-run"]') ?? "", "31");
         await page.locator("#job-details [data-run-chart]").scrollIntoViewIfNeeded();
-        await shootDialog(page, "details-github");
+        await screenshotThemes(page, "ui-details-github");
         await page.keyboard.press("Escape");
         await page.waitForSelector("#job-details", { state: "detached" });
         await clearToasts(page);

@@ -87,3 +87,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * Light and dark screenshots of the page as it is: the theme class on <html> is switched in place, so open dialogs,
+ * sockets and running work stay as they are. Files are `<name>-light.png` and `<name>-dark.png`.
+ */
+export async function screenshotThemes(page: Page, name: string, settleMs = 250): Promise<void> {
+  const initial = await page.evaluate(() => document.documentElement.className);
+  for (const [theme, cls] of [["light", "theme-light"], ["dark", "dark"]] as const) {
+    await page.evaluate((c) => (document.documentElement.className = c), cls);
+    await page.waitForTimeout(settleMs);
+    await screenshot(page, `${name}-${theme}`);
+  }
+  await page.evaluate((c) => (document.documentElement.className = c), initial);
+}
