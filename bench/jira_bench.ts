@@ -7,11 +7,15 @@
 //       the time the loads took (connector.load of issue pages only), target ≥ 0.5;
 //   (c) peak RSS of the process during the sync (Deno.memoryUsage().rss sampled every 25 ms), target ≤ 250 MB.
 // The fake Jira runs in a child process (bench/jira_fake_server.ts) so (c) is the connector process alone.
+// The sync runs under the V8 flags production runs with (`deno task start`, `deno task compile`, the Dockerfile's
+// CMD: a capped young generation): the bench re-runs itself with the flags of deno.json's start task and prints
+// them; JIRA_BENCH_V8_FLAGS overrides them ("" = V8 defaults, to see what the flags are worth).
 // Settings used: bulkfetch pages of up to 5,000 histories (the client default is 1,000, which makes it ~14
 // requests per 1,000 issues with this data: 5 % of the issues have 45–120 history entries).
-// Usage: JIRA_BENCH_ISSUES=100000 [JIRA_BENCH_VERBOSE=1] deno run -A [--v8-flags=--max-semi-space-size=8] \
-//          bench/jira_bench.ts
-import type { Db } from "../db/port.ts";
+// Usage: JIRA_BENCH_ISSUES=100000 [JIRA_BENCH_VERBOSE=1] [JIRA_BENCH_PROFILE=1] [JIRA_BENCH_V8_FLAGS=…] \
+//          deno run -A bench/jira_bench.ts
+import v8 from "node:v8";
+import type { Db, Queryable } from "../db/port.ts";
 import { createTenant } from "../db/seed.ts";
 import { createJiraConnector } from "../engine/connectors/jira/connector.ts";
 import type { RunInfo } from "../engine/connector.ts";
@@ -20,10 +24,24 @@ import { createTestDb, primaryKind } from "../tests/support/db.ts";
 import { DEVELOPMENT_FIELD, SPRINT_FIELD, STORY_POINTS_FIELD } from "../tests/fakes/jira/mod.ts";
 import { mapCustomFields } from "../tests/jira/support.ts";
 
+const V8_FLAGS = Deno.env.get("JIRA_BENCH_V8_FLAGS") ?? await productionV8Flags();
+if (V8_FLAGS && Deno.env.get("JIRA_BENCH_V8_FLAGS_APPLIED") !== "1") {
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `--v8-flags=${V8_FLAGS}`, new URL(import.meta.url).pathname],
+    env: { JIRA_BENCH_V8_FLAGS: V8_FLAGS, JIRA_BENCH_V8_FLAGS_APPLIED: "1" },
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  Deno.exit(code);
+}
+
 setLogLevel("error");
 const ISSUES = Number(Deno.env.get("JIRA_BENCH_ISSUES") ?? 100_000);
 const MB = 1024 * 1024;
 const VERBOSE = Deno.env.get("JIRA_BENCH_VERBOSE") === "1";
+/** JIRA_BENCH_PROFILE=1: time per statement of the issue loads (wall time from send to result, by SQL text). */
+const PROFILE = Deno.env.get("JIRA_BENCH_PROFILE") === "1";
+const statementMs = new Map<string, { n: number; ms: number }>();
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, Deno.memoryUsage().rss)), 25);
@@ -88,13 +106,39 @@ try {
     "(c) peak RSS during the sync",
     `${(peakRss / MB).toFixed(0)} MB (target ≤ 250 MB; ${(startRss / MB).toFixed(0)} MB before it)`,
   );
+  line("    V8 flags (those of `deno task start`)", V8_FLAGS || "none (V8 defaults)");
   line("    sync wall time (extract + load + raw rows)", `${result.wallSeconds.toFixed(1)} s`);
+  if (PROFILE) {
+    console.log(`COPY by table (with foreign keys): ${copy.perTable}`);
+    const inStatements = [...statementMs.values()].reduce((n, s) => n + s.ms, 0) / 1000;
+    console.log(
+      `issue loads: ${inStatements.toFixed(2)} s in statements, ${
+        (result.issueLoadSeconds - inStatements).toFixed(2)
+      } s outside`,
+    );
+    console.log("statements of the issue loads (run one at a time): calls, total s, SQL");
+    for (const [sql, s] of [...statementMs].sort((a, b) => b[1].ms - a[1].ms)) {
+      console.log(`${String(s.n).padStart(6)} ${(s.ms / 1000).toFixed(2).padStart(7)}  ${sql}`);
+    }
+  }
 } finally {
   clearInterval(sampler);
   await testDb.close();
   await child.stdin.close();
   await child.stdout.cancel();
   await child.status;
+}
+
+/** Committed MB per V8 heap space (young generation vs what survives), for the verbose trace. */
+function heapSpaces(): string {
+  return v8.getHeapSpaceStatistics().filter((s) => s.space_size >= MB)
+    .map((s) => `${s.space_name.replace("_space", "")} ${(s.space_size / MB).toFixed(0)}`).join(" ");
+}
+
+/** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
+async function productionV8Flags(): Promise<string> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  return /--v8-flags=(\S+)/.exec(String(config.tasks?.start ?? ""))?.[1] ?? "";
 }
 
 async function readLine(stream: ReadableStream<Uint8Array>): Promise<string> {
@@ -148,7 +192,9 @@ async function sync(db: Db, tenantId: number, integrationId: number) {
         console.error(
           `${step.key} page ${n} ${((performance.now() - started) / 1000).toFixed(1)} s rss ${
             (m.rss / MB).toFixed(0)
-          } heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} ext ${(m.external / MB).toFixed(0)}`,
+          } heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} ext ${
+            (m.external / MB).toFixed(0)
+          } ${heapSpaces()}`,
         );
       }
       await db.transaction(async (tx) => {
@@ -158,7 +204,8 @@ async function sync(db: Db, tenantId: number, integrationId: number) {
           [tenantId, integrationId, step.key, page.kind, page.records.length, JSON.stringify(page.records)],
         );
         const t0 = performance.now();
-        await connector.load(step.key, page.kind, page.records, { run, integration: info, tx });
+        const target = PROFILE && page.kind === "jira_issues" ? profiled(tx) : tx;
+        await connector.load(step.key, page.kind, page.records, { run, integration: info, tx: target });
         if (page.kind === "jira_issues") issueLoadMs += performance.now() - t0;
       });
     }
@@ -176,6 +223,7 @@ async function sync(db: Db, tenantId: number, integrationId: number) {
 async function copyBaseline(db: Db, withForeignKeys: boolean) {
   let ms = 0;
   let rows = 0;
+  const perTable: string[] = [];
   const suffix = withForeignKeys ? "fk" : "nofk";
   for (const table of ["work_items", "changelogs", "work_items_sprints"]) {
     const scratch = `bench_copy_${table}_${suffix}`;
@@ -195,6 +243,7 @@ async function copyBaseline(db: Db, withForeignKeys: boolean) {
       [table],
     );
     let after = 0;
+    const [tableMs, tableRows] = [ms, rows];
     while (true) {
       const chunk = await db.query<Record<string, unknown>>(
         `SELECT * FROM ${table} WHERE id > $1 ORDER BY id LIMIT 10000`,
@@ -209,8 +258,34 @@ async function copyBaseline(db: Db, withForeignKeys: boolean) {
       ms += performance.now() - t0;
       rows += chunk.length;
     }
+    perTable.push(`${table} ${rows - tableRows} rows ${((ms - tableMs) / 1000).toFixed(2)} s`);
   }
-  return { seconds: ms / 1000, rows };
+  return { seconds: ms / 1000, rows, perTable: perTable.join(", ") };
+}
+
+/** Statements run one at a time here (no pipelining), so each one's time is its own. */
+function profiled(tx: Queryable): Queryable {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    exec: (script) => tx.exec(script),
+    query<T>(sql: string, params?: unknown[]) {
+      const run = queue.then(() => timed<T>(sql, params));
+      queue = run.catch(() => {});
+      return run;
+    },
+  };
+  async function timed<T>(sql: string, params?: unknown[]) {
+    const t0 = performance.now();
+    try {
+      return await tx.query<T>(sql, params);
+    } finally {
+      const label = sql.replace(/\s+/g, " ").slice(0, 110);
+      const s = statementMs.get(label) ?? { n: 0, ms: 0 };
+      s.n++;
+      s.ms += performance.now() - t0;
+      statementMs.set(label, s);
+    }
+  }
 }
 
 function pgArray(values: unknown[]): string {

@@ -26,16 +26,17 @@ export interface FieldMapping {
   generic: Array<[string, string]>;
 }
 
-export async function loadFieldMapping(db: Queryable, tenantId: number, integrationId: number): Promise<FieldMapping> {
-  const slots = Object.entries(SLOT_COLUMNS).map(([slot, col]) => `('${slot}', m.${col})`).join(", ");
-  const rows = await db.query<{ slot: string; external_id: string }>(
-    `SELECT s.slot, cf.external_id FROM custom_fields_mappings m
-       CROSS JOIN LATERAL (VALUES ${slots}) AS s(slot, field_id)
+const SLOTS = Object.entries(SLOT_COLUMNS).map(([slot, col]) => `('${slot}', m.${col})`).join(", ");
+
+/** (slot, external_id) of every mapped, active field of the integration ($1 tenant, $2 integration). */
+export const FIELD_SLOTS_SQL = `SELECT s.slot, cf.external_id FROM custom_fields_mappings m
+       CROSS JOIN LATERAL (VALUES ${SLOTS}) AS s(slot, field_id)
        JOIN custom_fields cf ON cf.id = s.field_id AND cf.active
-      WHERE m.tenant_id = $1 AND m.integration_id = $2`,
-    [tenantId, integrationId],
-  );
-  const bySlot = new Map(rows.map((r) => [r.slot, r.external_id]));
+      WHERE m.tenant_id = $1 AND m.integration_id = $2`;
+
+/** The mapping from FIELD_SLOTS_SQL's (slot, external_id) pairs. */
+export function fieldMappingOf(pairs: Iterable<[string, string]>): FieldMapping {
+  const bySlot = new Map(pairs);
   return {
     team: bySlot.get("team") ?? null,
     sprints: bySlot.get("sprints") ?? null,
@@ -43,6 +44,11 @@ export async function loadFieldMapping(db: Queryable, tenantId: number, integrat
     storyPoints: bySlot.get("storyPoints") ?? null,
     generic: GENERIC_SLOTS.filter((s) => bySlot.has(s)).map((s) => [s, bySlot.get(s)!]),
   };
+}
+
+export async function loadFieldMapping(db: Queryable, tenantId: number, integrationId: number): Promise<FieldMapping> {
+  const rows = await db.query<{ slot: string; external_id: string }>(FIELD_SLOTS_SQL, [tenantId, integrationId]);
+  return fieldMappingOf(rows.map((r) => [r.slot, r.external_id]));
 }
 
 /** Jira field ids to request in search: the system fields the loader reads plus every mapped custom field. */

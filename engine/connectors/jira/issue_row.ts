@@ -1,8 +1,7 @@
 // Pure mapping of one Jira issue onto a work_items row and its status transitions. No I/O: ids of referenced rows
 // (project, type, status, people) are resolved by the caller and passed in as lookups.
 import type { JiraHistory, JiraIssue, JiraStatus } from "./types.ts";
-import { parseJiraDate } from "./changelog.ts";
-import { historyTime, orderedHistories } from "./history_time.ts";
+import { historyTime, jiraTime, orderedHistories } from "./history_time.ts";
 import { adfToText } from "./adf.ts";
 import type { FieldMapping } from "./field_mapping.ts";
 import { userExternalId } from "./references.ts";
@@ -129,12 +128,12 @@ export function workItemColumns(issue: JiraIssue, refs: IssueRefs, mapping: Fiel
 
 /** Keeps one record per issue id: the most recently updated (pages can overlap when issues change mid-run). */
 export function latestIssues(issues: readonly JiraIssue[]): JiraIssue[] {
-  const byId = new Map<string, JiraIssue>();
+  const byId = new Map<string, { issue: JiraIssue; at: number }>();
   for (const issue of issues) {
     if (!issue?.id) continue;
     const prev = byId.get(String(issue.id));
-    const at = (i: JiraIssue) => parseJiraDate(issueFields(i).updated) || 0;
-    if (!prev || at(issue) >= at(prev)) byId.set(String(issue.id), issue);
+    const at = jiraTime(issueFields(issue).updated) || 0;
+    if (!prev || at >= prev.at) byId.set(String(issue.id), { issue, at });
   }
-  return [...byId.values()];
+  return [...byId.values()].map((v) => v.issue);
 }

@@ -1,11 +1,20 @@
 // Transform + load of one page of Jira issues: references, people, work items with flow metrics, status changelogs
-// and sprint membership, in a fixed number of set-based statements per page (no per-row queries). Flow metrics and
-// time-in-status are recomputed from the COMPLETE transition history: what the database already holds merged with
-// what this page brings, so an incremental page with one new transition never shrinks the history (defect §11.1-5).
-import type { JiraIssue } from "./types.ts";
-import { type Scope, scoped, upsertChanged, type UpsertSpec } from "./db_util.ts";
-import { loadFieldMapping } from "./field_mapping.ts";
-import { computeFlow, METRIC_COLUMNS, type StatusStep, type StepCategory, type Transition } from "./flow_metrics.ts";
+// and sprint membership, in a fixed number of set-based statements per page (no per-row queries): everything the
+// page reads comes from one context statement (page_context.ts), and only then is written what is new or changed.
+// Flow metrics and time-in-status are recomputed from the COMPLETE transition history: what the database already
+// holds merged with what this page brings, so an incremental page with one new transition never shrinks the history
+// (defect §11.1-5).
+import type { JiraIssue, JiraIssueType, JiraProject } from "./types.ts";
+import {
+  analyzeTables,
+  type Scope,
+  scoped,
+  upsertChanged,
+  type UpsertSpec,
+  withoutNulls,
+  writeStale,
+} from "./db_util.ts";
+import { computeFlow, METRIC_COLUMNS } from "./flow_metrics.ts";
 import {
   latestIssues,
   type PreparedIssue,
@@ -16,20 +25,21 @@ import {
 } from "./issue_row.ts";
 import {
   ensureReferences,
+  IDENTITIES,
+  identityRows,
   projectRow,
   PROJECTS,
   STATUSES,
   statusRow,
-  upsertIdentities,
   userExternalId,
   witRow,
   WITS,
 } from "./references.ts";
+import { loadPageContext, loadStatusSteps, type StoredTransition } from "./page_context.ts";
 import { parseSprintField, sprintMemberships, type SprintRef } from "./sprint_history.ts";
 import { upsertMemberships, upsertSprints } from "./load_sprints.ts";
-import { parseJiraDate } from "./changelog.ts";
+import { jiraTime } from "./history_time.ts";
 import { storyPoints } from "./values.ts";
-import type { JiraIssueType, JiraProject } from "./types.ts";
 
 const KEY = ["tenant_id", "integration_id", "external_id"];
 const WORK_ITEM_OWN = [
@@ -78,17 +88,6 @@ export const CHANGELOGS: UpsertSpec = {
   update: CHANGELOG_OWN,
 };
 
-interface StoredTransition extends Transition {
-  startAt: number | null;
-  seconds: number | null;
-  changedById: number | null;
-}
-
-interface ExistingItem {
-  id: number;
-  transitions: Map<string, StoredTransition>;
-}
-
 export interface IssueLoadResult {
   rows: number;
   workItems: number[];
@@ -96,61 +95,10 @@ export interface IssueLoadResult {
   sprints: number[];
 }
 
-const ms = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).getTime());
+/** Tables the issue loads look rows up in by key: they need planner statistics (see analyzeTables). */
+const STATS_TABLES = ["work_items", "changelogs", "identities", "sprints"];
 
-/** Work items (by Jira id) of this integration with every stored status transition. */
-async function existingItems(scope: Scope, externalIds: string[]): Promise<Map<string, ExistingItem>> {
-  const rows = await scope.tx.query<Record<string, unknown>>(
-    `SELECT wi.id, wi.external_id, c.external_id AS cext, c.from_status_id, c.to_status_id, c.transition_change_date,
-            c.transition_start_date, c.time_in_status_seconds, c.changed_by_id
-       FROM work_items wi LEFT JOIN changelogs c ON c.work_item_id = wi.id
-      WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND wi.external_id = ANY($3::text[])`,
-    [scope.tenantId, scope.integrationId, externalIds],
-  );
-  const out = new Map<string, ExistingItem>();
-  for (const r of rows) {
-    const ext = String(r.external_id);
-    const item = out.get(ext) ?? { id: Number(r.id), transitions: new Map() };
-    out.set(ext, item);
-    if (r.cext === null || r.cext === undefined) continue;
-    item.transitions.set(String(r.cext), {
-      externalId: String(r.cext),
-      at: ms(r.transition_change_date)!,
-      fromStatusId: r.from_status_id === null ? null : Number(r.from_status_id),
-      toStatusId: r.to_status_id === null ? null : Number(r.to_status_id),
-      startAt: ms(r.transition_start_date),
-      seconds: r.time_in_status_seconds === null ? null : Number(r.time_in_status_seconds),
-      changedById: r.changed_by_id === null ? null : Number(r.changed_by_id),
-    });
-  }
-  return out;
-}
-
-export interface StatusSteps {
-  stepOf: (statusId: number | null) => StatusStep | undefined;
-  commitmentStep: number | null;
-}
-
-/** statuses → statuses_mappings → workflows for the whole integration, with the commitment point's step number. */
-export async function loadStatusSteps(scope: Scope): Promise<StatusSteps> {
-  const rows = await scope.tx.query<
-    { id: number; category: StepCategory | null; step: number | null; commit: number | null }
-  >(
-    `SELECT s.id, w.step_category AS category, w.step_number AS step,
-            (SELECT c.step_number FROM workflows c WHERE c.tenant_id = $1 AND c.integration_id = $2
-                AND c.is_commitment_point AND c.active LIMIT 1) AS commit
-       FROM statuses s
-       LEFT JOIN statuses_mappings m ON m.id = s.status_mapping_id AND m.active
-       LEFT JOIN workflows w ON w.id = m.workflow_id AND w.active
-      WHERE s.tenant_id = $1 AND s.integration_id = $2`,
-    [scope.tenantId, scope.integrationId],
-  );
-  const steps = new Map(rows.map((r) => [Number(r.id), { category: r.category, stepNumber: r.step }]));
-  return {
-    stepOf: (id) => (id === null ? undefined : steps.get(id)),
-    commitmentStep: rows.find((r) => r.commit !== null)?.commit ?? null,
-  };
-}
+const extIds = (rows: Record<string, unknown>[]) => [...new Set(rows.map((r) => String(r.external_id)))];
 
 function sameTransition(a: StoredTransition, b: StoredTransition): boolean {
   return a.at === b.at && a.fromStatusId === b.fromStatusId && a.toStatusId === b.toStatusId &&
@@ -160,27 +108,31 @@ function sameTransition(a: StoredTransition, b: StoredTransition): boolean {
 export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Promise<IssueLoadResult> {
   const issues = latestIssues(page).map(prepareIssue);
   if (issues.length === 0) return { rows: 0, workItems: [], projects: [], sprints: [] };
-  // independent look-ups go out together: on PostgreSQL they are pipelined on the transaction's connection
   const fieldsOf = issues.map((p) => p.fields);
-  const [mapping, projects, wits, statuses, people, existing] = await Promise.all([
-    loadFieldMapping(scope.tx, scope.tenantId, scope.integrationId),
-    ensureReferences(
-      scope,
-      PROJECTS,
-      fieldsOf.filter((f) => (f.project as JiraProject)?.id).map((f) => projectRow(scope, f.project as JiraProject)),
-    ),
-    ensureReferences(
-      scope,
-      WITS,
-      fieldsOf.filter((f) => (f.issuetype as JiraIssueType)?.id).map((f) =>
-        witRow(scope, f.issuetype as JiraIssueType)
-      ),
-    ),
-    ensureReferences(scope, STATUSES, issues.flatMap(referencedStatuses).map((s) => statusRow(scope, s))),
-    upsertIdentities(scope, issues.flatMap(referencedPeople)),
-    existingItems(scope, issues.map((p) => String(p.issue.id))),
+  const projectRows = fieldsOf.filter((f) => (f.project as JiraProject)?.id)
+    .map((f) => projectRow(scope, f.project as JiraProject));
+  const witRows = fieldsOf.filter((f) => (f.issuetype as JiraIssueType)?.id)
+    .map((f) => witRow(scope, f.issuetype as JiraIssueType));
+  const statusRows = issues.flatMap(referencedStatuses).map((s) => statusRow(scope, s));
+  const people = identityRows(scope, issues.flatMap(referencedPeople));
+  const context = await loadPageContext(scope, {
+    issueIds: issues.map((p) => String(p.issue.id)),
+    projectIds: extIds(projectRows),
+    witIds: extIds(witRows),
+    statusIds: extIds(statusRows),
+    people,
+    statsTables: STATS_TABLES,
+  });
+  // written only when the context did not find them: a new project, type or status, a new or changed person
+  const [projects, wits, statuses, persons] = await Promise.all([
+    ensureReferences(scope, PROJECTS, projectRows, context.projects),
+    ensureReferences(scope, WITS, witRows, context.wits),
+    ensureReferences(scope, STATUSES, statusRows, context.statuses),
+    writeStale(scope, IDENTITIES, people, context.people),
   ]);
-  const steps = await loadStatusSteps(scope); // after statuses: new ones of this page are classified too
+  // statuses created just now are classified too
+  const steps = statuses.created.length ? await loadStatusSteps(scope) : context.steps;
+  const { mapping, items: existing } = context;
 
   const refs = {
     project: (id: string | undefined) => (id ? projects.ids.get(id) ?? null : null),
@@ -188,7 +140,7 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
     status: (id: string | undefined) => (id ? statuses.ids.get(id) ?? null : null),
     person: (u: unknown) => {
       const ext = userExternalId(u);
-      return ext ? people.get(ext) ?? null : null;
+      return ext ? persons.ids.get(ext) ?? null : null;
     },
   };
 
@@ -209,7 +161,7 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
     }
     const columns = workItemColumns(issue, refs, mapping);
     const flow = computeFlow({
-      createdAt: ms(columns.source_created_at),
+      createdAt: columns.source_created_at === null ? null : Date.parse(columns.source_created_at as string),
       currentStatusId: columns.status_id as number | null,
       transitions: [...merged.values()],
       stepOf: steps.stepOf,
@@ -217,7 +169,7 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
     });
     const ordered = flow.timings.map((t) => ({ ...merged.get(t.externalId)!, startAt: t.startAt, seconds: t.seconds }));
     histories.set(String(issue.id), ordered);
-    return scoped(scope, { ...columns, ...flow.metrics });
+    return withoutNulls(Object.assign(scoped(scope, columns), flow.metrics));
   });
 
   const written = await upsertChanged(scope.tx, WORK_ITEMS, rows);
@@ -232,17 +184,21 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
     for (const t of histories.get(String(issue.id)) ?? []) {
       const before = stored?.get(t.externalId);
       if (before && sameTransition(before, t)) continue;
-      changelogRows.push(scoped(scope, {
+      // null members are left out: jsonb_populate_recordset reads them as NULL (see withoutNulls)
+      const row: Record<string, unknown> = {
+        tenant_id: scope.tenantId,
+        integration_id: scope.integrationId,
         external_id: t.externalId,
         work_item_id: workItemId,
-        from_status_id: t.fromStatusId,
-        to_status_id: t.toStatusId,
-        transition_start_date: t.startAt === null ? null : new Date(t.startAt).toISOString(),
         transition_change_date: new Date(t.at).toISOString(),
-        time_in_status_seconds: t.seconds,
-        changed_by_id: t.changedById,
         active: true,
-      }));
+      };
+      if (t.fromStatusId !== null) row.from_status_id = t.fromStatusId;
+      if (t.toStatusId !== null) row.to_status_id = t.toStatusId;
+      if (t.startAt !== null) row.transition_start_date = new Date(t.startAt).toISOString();
+      if (t.seconds !== null) row.time_in_status_seconds = t.seconds;
+      if (t.changedById !== null) row.changed_by_id = t.changedById;
+      changelogRows.push(row);
     }
   }
   const [changelogs, sprints] = await Promise.all([
@@ -251,6 +207,8 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
       ? loadIssueSprints(scope, issues, itemIds, mapping.sprints, mapping.storyPoints)
       : { rows: 0, written: [] as number[] },
   ]);
+  // after this page's rows are in: the next pages' key look-ups need statistics
+  await analyzeTables(scope.tx, context.unanalyzed);
 
   return {
     rows: written.length + changelogs.length + sprints.rows + projects.created.length + wits.created.length +
@@ -281,7 +239,7 @@ async function loadIssueSprints(
       sprintFieldId,
       storyPointsFieldId,
       currentPoints: storyPointsFieldId ? storyPoints(f[storyPointsFieldId]) : null,
-      createdAt: Number.isFinite(parseJiraDate(f.created)) ? parseJiraDate(f.created) : null,
+      createdAt: Number.isFinite(jiraTime(f.created)) ? jiraTime(f.created) : null,
     });
     full.push(...current);
     historyOnly.push(...derived.historyOnly);

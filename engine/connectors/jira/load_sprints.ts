@@ -8,9 +8,10 @@ import {
   idsByExternalId,
   type Scope,
   scoped,
-  upsertChanged,
+  storedState,
   type UpsertSpec,
   upsertWithIds,
+  writeStale,
 } from "./db_util.ts";
 import { ensureReferences } from "./references.ts";
 import type { Membership, SprintRef } from "./sprint_history.ts";
@@ -58,28 +59,29 @@ export function sprintRow(scope: Scope, s: SprintRef) {
   });
 }
 
-/** Sprints with full details are refreshed; sprints known only from history are inserted if new. */
+/**
+ * Sprints with full details are refreshed; sprints known only from history are inserted if new. One statement
+ * tells which exist and which detailed ones changed; only those are written (a page names the same few sprints as
+ * the previous one, so usually nothing is).
+ */
 export async function upsertSprints(
   scope: Scope,
   full: SprintRef[],
   historyOnly: SprintRef[],
 ): Promise<{ ids: Map<string, number>; written: number[] }> {
-  const rows = dedupeBy(full.map((s) => sprintRow(scope, s)), (r) => String(r.external_id));
-  const all = [...new Set([...rows.map((r) => String(r.external_id)), ...historyOnly.map((s) => s.id)])];
-  // pipelined: the look-up runs after the upsert on the same connection, so it sees every sprint either wrote
-  const [changed, known] = await Promise.all([
-    upsertChanged(scope.tx, SPRINTS, rows),
-    idsByExternalId(scope, "sprints", all),
-  ]);
-  const ids = new Map(known);
-  for (const r of changed) ids.set(r.external_id, Number(r.id));
-  const written = changed.map((r) => Number(r.id));
-  const rest = dedupeBy(
-    historyOnly.filter((s) => !ids.has(s.id)).map((s) => sprintRow(scope, s)),
-    (r) => String(r.external_id),
-  );
-  if (rest.length) {
-    const ensured = await ensureReferences(scope, SPRINTS, rest);
+  const ext = (r: Record<string, unknown>) => String(r.external_id);
+  const rows = dedupeBy(full.map((s) => sprintRow(scope, s)), ext);
+  const detailed = new Set(rows.map(ext));
+  const named = dedupeBy(historyOnly.filter((s) => !detailed.has(s.id)).map((s) => sprintRow(scope, s)), ext);
+  const state = await storedState(scope.tx, SPRINTS, rows, named);
+  const { ids, written } = await writeStale(scope, SPRINTS, rows, state);
+  const missing = named.filter((r) => {
+    const id = state.get(ext(r))?.id;
+    if (id !== null && id !== undefined) ids.set(ext(r), id);
+    return id === null || id === undefined;
+  });
+  if (missing.length) {
+    const ensured = await ensureReferences(scope, SPRINTS, missing, new Map());
     for (const [k, v] of ensured.ids) ids.set(k, v);
     written.push(...ensured.created);
   }

@@ -139,9 +139,11 @@ export async function ensureReferences(
   scope: Scope,
   spec: UpsertSpec,
   rows: Record<string, unknown>[],
+  /** Ids already looked up (e.g. by the page context); the look-up is skipped then. */
+  known?: Map<string, number>,
 ): Promise<{ ids: Map<string, number>; created: number[] }> {
   const unique = dedupeBy(rows, extId);
-  const ids = await idsByExternalId(scope, spec.table, unique.map(extId));
+  const ids = known ? new Map(known) : await idsByExternalId(scope, spec.table, unique.map(extId));
   const missing = unique.filter((r) => !ids.has(extId(r)));
   if (missing.length === 0) return { ids, created: [] };
   const inserted = await upsertChanged(scope.tx, { ...spec, update: [] }, missing);
@@ -185,21 +187,27 @@ export function identityRow(scope: Scope, user: JiraUser) {
   });
 }
 
-/** Upserts the people seen in a batch (refreshing names/e-mails) and returns ids by external id. */
-export async function upsertIdentities(scope: Scope, users: unknown[]): Promise<Map<string, number>> {
+/** identities rows of the people seen in a batch, one per person. */
+export function identityRows(scope: Scope, users: unknown[]): Record<string, unknown>[] {
   // the same person appears in many places of a page, sometimes with fewer attributes: merge, non-null wins
+  // (a page names the same few people hundreds of times: the first row is kept and only its nulls are filled)
   const merged = new Map<string, Record<string, unknown>>();
   for (const u of users) {
-    if (userExternalId(u) === null) continue;
-    const row = identityRow(scope, u as JiraUser);
-    const prev = merged.get(extId(row));
-    merged.set(
-      extId(row),
-      prev ? { ...row, ...Object.fromEntries(Object.entries(prev).filter(([, v]) => v !== null)) } : row,
-    );
+    const ext = userExternalId(u);
+    if (ext === null) continue;
+    const prev = merged.get(ext);
+    if (!prev) {
+      merged.set(ext, identityRow(scope, u as JiraUser));
+      continue;
+    }
+    let row: Record<string, unknown> | undefined;
+    for (const key in prev) {
+      if (prev[key] !== null) continue;
+      row ??= identityRow(scope, u as JiraUser);
+      prev[key] = row[key];
+    }
   }
-  if (merged.size === 0) return new Map();
-  return (await upsertWithIds(scope, IDENTITIES, [...merged.values()])).ids;
+  return [...merged.values()];
 }
 
 function extId(row: Record<string, unknown>): string {

@@ -2,9 +2,8 @@
 // rule 14). History order is pinned oldest → newest (the reference mixed both orders, defect §11.1-8), so "last"
 // always means "latest in time".
 import type { JiraHistory } from "./types.ts";
-import { parseJiraDate } from "./changelog.ts";
 import { historyTime } from "./history_time.ts";
-import { storyPoints } from "./values.ts";
+import { isoTime, storyPoints } from "./values.ts";
 
 export interface SprintRef {
   id: string;
@@ -28,9 +27,18 @@ export interface Membership {
 
 const STORY_POINT_NAMES = new Set(["story points", "story point estimate"]);
 
+// the same few sprints appear in thousands of issues: each date text is converted once (bounded, per process)
+const isoCache = new Map<string, string | null>();
+
 function iso(value: unknown): string | null {
-  const ms = parseJiraDate(value);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+  if (typeof value !== "string") return isoTime(value);
+  let out = isoCache.get(value);
+  if (out === undefined) {
+    if (isoCache.size >= 10_000) isoCache.clear();
+    out = isoTime(value);
+    isoCache.set(value, out);
+  }
+  return out;
 }
 
 function text(value: unknown): string | null {

@@ -3,7 +3,7 @@
 // so every mapped field goes through one of these functions and the result is deterministic: the same raw value
 // always yields the same text, which keeps re-runs from rewriting unchanged rows.
 import { adfToText, isAdfDocument } from "./adf.ts";
-import { parseJiraDate } from "./changelog.ts";
+import { jiraTime } from "./history_time.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -92,6 +92,6 @@ export function nameList(value: unknown): string[] {
 /** Jira timestamps ("2021-03-28T16:06:08.713+0800", or epoch ms) → ISO-8601 UTC, null when absent/invalid. */
 export function isoTime(value: unknown): string | null {
   if (value === null || value === undefined || value === "") return null;
-  const ms = parseJiraDate(value);
+  const ms = jiraTime(value);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
