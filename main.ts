@@ -2,7 +2,7 @@
 // and one line per problem.
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "./server/config.ts";
-import { setLogLevel } from "./server/log.ts";
+import { setLogLevel } from "./lib/log.ts";
 import { VERSION } from "./server/version.ts";
 import { openDatabase } from "./db/connect.ts";
 import { migrate } from "./db/migrate.ts";

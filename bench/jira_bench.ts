@@ -19,7 +19,7 @@ import type { Db, Queryable } from "../db/port.ts";
 import { createTenant } from "../db/seed.ts";
 import { createJiraConnector } from "../engine/connectors/jira/connector.ts";
 import type { RunInfo } from "../engine/connector.ts";
-import { setLogLevel } from "../server/log.ts";
+import { setLogLevel } from "../lib/log.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
 import { DEVELOPMENT_FIELD, SPRINT_FIELD, STORY_POINTS_FIELD } from "../tests/fakes/jira/mod.ts";
 import { mapCustomFields } from "../tests/jira/support.ts";

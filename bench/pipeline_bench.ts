@@ -10,7 +10,7 @@ import type { Queue, StageName } from "../engine/queue/port.ts";
 import { createEngine } from "../engine/engine.ts";
 import { createSyntheticConnector } from "../engine/connectors/synthetic/connector.ts";
 import { SyntheticSource } from "../engine/connectors/synthetic/source.ts";
-import { setLogLevel } from "../server/log.ts";
+import { setLogLevel } from "../lib/log.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
 import {
   openQueue,

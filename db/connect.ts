@@ -1,11 +1,10 @@
 // Chooses the Db adapter from configuration: PostgreSQL when DATABASE_URL is set, PGlite in the data dir otherwise.
 import { join } from "node:path";
-import type { Config } from "../server/config.ts";
 import type { Db } from "./port.ts";
 import { connectPostgres } from "./postgres.ts";
 import { openPglite } from "./pglite.ts";
 
-export async function openDatabase(config: Pick<Config, "DATABASE_URL" | "SLUICE_DATA_DIR">): Promise<Db> {
+export async function openDatabase(config: { DATABASE_URL?: string; SLUICE_DATA_DIR: string }): Promise<Db> {
   if (config.DATABASE_URL) return connectPostgres(config.DATABASE_URL);
   return await openPglite(join(config.SLUICE_DATA_DIR, "pg"));
 }

@@ -13,7 +13,7 @@ import { transformHandler } from "./stages/transform.ts";
 import { embedHandler } from "./stages/embed.ts";
 import { HashingEmbedder } from "./vectors/embedder.ts";
 import { DbVectorStore } from "./vectors/store.ts";
-import { log } from "../server/log.ts";
+import { log } from "../lib/log.ts";
 
 export interface EngineDeps extends EngineOptions {
   db: Db;

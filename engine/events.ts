@@ -3,7 +3,7 @@
 // them per tenant; nothing here knows about browsers.
 import type { StageName } from "./queue/port.ts";
 import type { RunTrigger } from "./connector.ts";
-import { log } from "../server/log.ts";
+import { log } from "../lib/log.ts";
 
 interface RunEventBase {
   tenantId: number;

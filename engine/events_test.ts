@@ -1,6 +1,6 @@
 import { assertEquals } from "../tests/support/assert.ts";
 import { type EngineEvent, EventBus, RateTracker } from "./events.ts";
-import { setLogSink } from "../server/log.ts";
+import { setLogSink } from "../lib/log.ts";
 
 Deno.test("event bus: typed and catch-all subscribers, a throwing one does not stop the others", () => {
   const bus = new EventBus();

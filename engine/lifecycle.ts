@@ -8,7 +8,7 @@ import { allDone, readCounters, stepTransformed } from "./counters.ts";
 import { extractMessage } from "./messages.ts";
 import { republish, transact } from "./outbox.ts";
 import { isLive, loadRun, runRef, type RunRow, stepStates } from "./runs.ts";
-import { log } from "../server/log.ts";
+import { log } from "../lib/log.ts";
 
 async function lockJobOfRun(tx: Queryable, runId: number) {
   const [job] = await tx.query<{ id: number; current_run_id: number | null }>(

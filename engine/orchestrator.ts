@@ -11,7 +11,7 @@ import { startRun } from "./commands.ts";
 import { EngineError } from "./errors.ts";
 import { resumeRun, settle, takeOver } from "./lifecycle.ts";
 import { errorText } from "./queue/port.ts";
-import { log } from "../server/log.ts";
+import { log } from "../lib/log.ts";
 
 export interface TickReport {
   leader: boolean;

@@ -6,7 +6,7 @@ import type { Queryable } from "../db/port.ts";
 import type { EngineContext } from "./context.ts";
 import { batchMessage, type RunRef } from "./messages.ts";
 import { errorText, type StageName } from "./queue/port.ts";
-import { log } from "../server/log.ts";
+import { log } from "../lib/log.ts";
 
 /** Collects one transaction's messages: published inside it when possible, otherwise by flush() after commit. */
 export class TxOutbox {

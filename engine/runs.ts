@@ -4,7 +4,7 @@ import type { IntegrationInfo, RunInfo, RunTrigger } from "./connector.ts";
 import type { EngineContext } from "./context.ts";
 import type { RunRef } from "./messages.ts";
 import type { StageName } from "./queue/port.ts";
-import { log } from "../server/log.ts";
+import { log } from "../lib/log.ts";
 
 export type RunStatus = "RUNNING" | "FINISHED" | "FAILED" | "RATE_LIMITED" | "FENCED";
 

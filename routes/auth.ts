@@ -14,7 +14,7 @@ import { claimLoginAttempt, recordLoginSuccess } from "../server/auth/throttle.t
 import { findUserByEmail, findUserById, revokeTokens, setPassword } from "../server/auth/users.ts";
 import { authenticate, sameOrigin, sessionCookieName } from "../server/auth/middleware.ts";
 import { KdfGate } from "../server/auth/kdf_gate.ts";
-import { log } from "../server/log.ts";
+import { log } from "../lib/log.ts";
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, "required").max(320).email("must be an e-mail address"),

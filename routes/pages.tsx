@@ -17,6 +17,8 @@ import { queueMonitorFor } from "../server/live/queue_monitor.ts";
 import { LogoutPage } from "./pages/logout.tsx";
 import { NotFound } from "./pages/not_found.tsx";
 import type { VNode } from "preact";
+import { Moon, Sun } from "lucide-preact";
+import ThemeToggle from "../islands/ThemeToggle.tsx";
 
 /** A signed-in page inside the shell. */
 async function shellPage(
@@ -27,7 +29,13 @@ async function shellPage(
 ) {
   const user = await loadPageUser(c, auth);
   const shell = shellProps(user, page.title, page.active);
-  return htmlPage(c, <Shell {...shell}>{content(shell, user)}</Shell>, {
+  const themeToggle = (
+    <ThemeToggle theme={shell.theme}>
+      <Moon size={20} class="dark:hidden" aria-hidden="true" />
+      <Sun size={20} class="hidden dark:block" aria-hidden="true" />
+    </ThemeToggle>
+  );
+  return htmlPage(c, <Shell {...shell} headerActions={themeToggle}>{content(shell, user)}</Shell>, {
     title: page.title,
     theme: user.theme,
     status: page.status,

@@ -10,7 +10,7 @@ import { deriveDataKey, randomSecret } from "./secrets.ts";
 import { jwtKey } from "./auth/jwt.ts";
 import { createTenant } from "../db/seed.ts";
 import { createUser } from "./auth/users.ts";
-import { log } from "./log.ts";
+import { log } from "../lib/log.ts";
 
 interface StoredSecrets {
   JWT_SECRET: string;

@@ -9,7 +9,7 @@ import { decryptSecret } from "./secrets.ts";
 import { ProgressHub } from "./live/hub.ts";
 import { startLiveBridge } from "./live/bridge.ts";
 import { toLiveEvent } from "./live/engine_events.ts";
-import { log } from "./log.ts";
+import { log } from "../lib/log.ts";
 
 export interface EngineServices {
   engine: Engine;

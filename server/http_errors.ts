@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { log } from "./log.ts";
+import { log } from "../lib/log.ts";
 
 export interface FieldError {
   field: string;

@@ -7,7 +7,7 @@ import { migrate } from "../db/migrate.ts";
 import { deriveKeys, ensureFirstAdmin, loadSecrets } from "./bootstrap.ts";
 import type { AppDeps } from "./context.ts";
 import { createApp } from "./app.ts";
-import { log } from "./log.ts";
+import { log } from "../lib/log.ts";
 import { startEngineServices } from "./engine_services.ts";
 import { productionConnectors } from "../engine/connectors/available.ts";
 import { setupIslands } from "./islands/mod.ts";

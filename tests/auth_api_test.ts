@@ -5,7 +5,7 @@ import { primaryKind } from "./support/db.ts";
 import { startTestApp, TEST_PASSWORD, type TestApp } from "./support/app.ts";
 import { signSession } from "../server/auth/jwt.ts";
 import { decryptSecret } from "../server/secrets.ts";
-import { setLogSink } from "../server/log.ts";
+import { setLogSink } from "../lib/log.ts";
 
 const kind = primaryKind();
 

@@ -1,10 +1,8 @@
-// Sticky top bar (≥ 72 px): tenant logo in a fixed 120 px box, product and page title, theme toggle, user menu.
+// Sticky top bar (≥ 72 px): tenant logo in a fixed 120 px box, product and page title, page actions, user menu.
 // On small screens a menu button (a <label> for the hidden #nav-toggle checkbox) slides the sidebar in, no JS.
-import type { Signal } from "@preact/signals";
-import { Menu, Moon, Sun } from "lucide-preact";
-import ThemeToggle from "../../islands/ThemeToggle.tsx";
+import type { ComponentChildren } from "preact";
+import { Menu } from "lucide-preact";
 import { UserMenu } from "./UserMenu.tsx";
-import type { Theme } from "../theme.ts";
 
 export interface ShellUser {
   email: string;
@@ -18,7 +16,9 @@ export interface ShellTenant {
 
 export const DEFAULT_TENANT_LOGO = "/static/logos/sluice.svg";
 
-export function Header(props: { user: ShellUser; tenant: ShellTenant; title: string; theme: Signal<Theme> }) {
+/** `actions` sits before the user menu: the page supplies interactive parts (the theme toggle island) there, so this
+ * server component imports no island. */
+export function Header(props: { user: ShellUser; tenant: ShellTenant; title: string; actions?: ComponentChildren }) {
   return (
     <header class="app-header flex items-center gap-3 px-3 md:px-5">
       <label for="nav-toggle" class="icon-btn md:hidden" aria-label="Show navigation">
@@ -49,10 +49,7 @@ export function Header(props: { user: ShellUser; tenant: ShellTenant; title: str
         <p class="text-xs font-semibold uppercase tracking-[0.2em] text-muted">Sluice</p>
         <h1 class="truncate text-lg font-semibold leading-6" id="page-title">{props.title}</h1>
       </div>
-      <ThemeToggle theme={props.theme}>
-        <Moon size={20} class="dark:hidden" aria-hidden="true" />
-        <Sun size={20} class="hidden dark:block" aria-hidden="true" />
-      </ThemeToggle>
+      {props.actions}
       <UserMenu email={props.user.email} role={props.user.role} />
     </header>
   );

@@ -12,6 +12,8 @@ export interface ShellProps {
   title: string;
   active: NavKey;
   theme: Signal<Theme>;
+  /** Interactive header parts (islands), supplied by the page so components import no island. */
+  headerActions?: ComponentChildren;
   children: ComponentChildren;
 }
 
@@ -19,7 +21,7 @@ export function Shell(props: ShellProps) {
   return (
     <div class="min-h-screen">
       <input type="checkbox" id="nav-toggle" class="sr-only" aria-hidden="true" tabIndex={-1} />
-      <Header user={props.user} tenant={props.tenant} title={props.title} theme={props.theme} />
+      <Header user={props.user} tenant={props.tenant} title={props.title} actions={props.headerActions} />
       <div class="app-body flex">
         <Sidebar user={props.user} active={props.active} />
         <main class="min-w-0 flex-1 px-4 py-6 md:px-8">{props.children}</main>

@@ -3,7 +3,7 @@
 // settled delivery or the poll interval wakes it. A heartbeat renews the leases it holds and marks it alive;
 // when it dies the heartbeat stops and its rows become claimable again after the visibility timeout.
 import type { Db } from "../../db/port.ts";
-import { log } from "../../server/log.ts";
+import { log } from "../../lib/log.ts";
 import { type ConsumeLimits, type Consumer, errorText, type Handler, QueueError, type StageName } from "./port.ts";
 import { DeliveryRunner, type Lease } from "./runner.ts";
 

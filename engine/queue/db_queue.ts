@@ -9,7 +9,7 @@
 //   the messages it produces commit or roll back together (no outbox needed on this adapter). With RabbitMQ the
 //   engine publishes after its commit instead; redelivery makes that safe because loads are upserts.
 import type { Db, Queryable } from "../../db/port.ts";
-import { log } from "../../server/log.ts";
+import { log } from "../../lib/log.ts";
 import { DbConsumer, NOTIFY_CHANNEL, PUBLISH_SQL } from "./db_consumer.ts";
 import {
   assertStage,

@@ -10,7 +10,7 @@
 //   reaches maxAttempts and fails moves the message to the stage's dead-letter store with the error text.
 // - A consumer never holds more than `prefetch` unsettled deliveries and runs at most `concurrency` handlers.
 import type { Queryable } from "../../db/port.ts";
-import { scrubText } from "../../server/log.ts";
+import { scrubText } from "../../lib/log.ts";
 
 export const STAGES = ["extract", "transform", "embed"] as const;
 export type StageName = typeof STAGES[number];

@@ -3,7 +3,7 @@
 // browsing holds un-acked messages on a channel of its own. Opened lazily, and again after it was lost.
 import { AMQPClient, type AMQPMessage, type Logger } from "@cloudamqp/amqp-client";
 import type { AMQPChannel } from "@cloudamqp/amqp-client";
-import { log } from "../../server/log.ts";
+import { log } from "../../lib/log.ts";
 import { errorText } from "./port.ts";
 
 export class RabbitAdmin {

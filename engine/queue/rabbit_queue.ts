@@ -11,7 +11,7 @@
 //   unacked count (only the management HTTP API does, and it is not required).
 import { type AMQPQueue, AMQPSession, type Logger } from "@cloudamqp/amqp-client";
 import { RabbitAdmin } from "./rabbit_admin.ts";
-import { log, scrubText } from "../../server/log.ts";
+import { log, scrubText } from "../../lib/log.ts";
 import { type DeadLetterPublisher, RabbitConsumer } from "./rabbit_consumer.ts";
 import {
   deadLetterHeaders,

@@ -2,7 +2,7 @@
 // adapters: success acks, a failure before maxAttempts retries, the failure at maxAttempts dead-letters with the
 // error text, and a delivery already past maxAttempts (earlier attempts crashed without any outcome) is
 // dead-lettered without running the handler again, so a message that kills its consumer cannot loop forever.
-import { log } from "../../server/log.ts";
+import { log } from "../../lib/log.ts";
 import { type Delivery, errorText, type Handler, type StageName } from "./port.ts";
 
 /** One delivery held by a consumer until it is settled exactly one way. */

@@ -13,7 +13,7 @@ import { batchMessage, parseExtract } from "../messages.ts";
 import { markPublished, republish } from "../outbox.ts";
 import { fence, loadIntegration, runInfo, runRef, type RunRow } from "../runs.ts";
 import { RateLimitedError, SourceAuthError, SourceRequestError } from "../http/errors.ts";
-import { log } from "../../server/log.ts";
+import { log } from "../../lib/log.ts";
 import { replayChunk } from "./replay.ts";
 import { continueStep, endStep, type Lease } from "./lease.ts";
 

@@ -4,23 +4,9 @@
 import { fileURLToPath } from "node:url";
 import { isAbsolute, resolve } from "node:path";
 import projectConfig from "../../fresh.config.ts";
+import type { IslandsConfigInput } from "./config_input.ts";
 
-export interface IslandsConfigInput {
-  /** Project root; other relative paths resolve against it. */
-  rootDir?: string;
-  /** Folder whose modules are islands (every exported function is an island component). */
-  islandsDir?: string;
-  /** Un-versioned static files, served under `staticUrl` with `Cache-Control: no-cache`. */
-  staticDir?: string;
-  /** Build output root; each build lands in `<buildDir>/<buildId>/`, served immutable under `<staticUrl>/build/`. */
-  buildDir?: string;
-  /** URL prefix for static files, default "/static". */
-  staticUrl?: string;
-  /** Tailwind v4 source stylesheet; null builds no CSS. */
-  cssInput?: string | null;
-  /** esbuild targets for the browser bundle. */
-  target?: string[];
-}
+export type { IslandsConfigInput };
 
 export interface IslandsConfig {
   rootDir: string;

@@ -5,7 +5,7 @@ import { renderToString } from "preact-render-to-string";
 import { STATE_SCRIPT_ID } from "./format.ts";
 import { escapeJsonForScript } from "./serialize.ts";
 import { type IslandComponent, type IslandRef, renderWithIslands } from "./ssr.ts";
-import { log } from "../log.ts";
+import { log } from "../../lib/log.ts";
 
 export interface PageOptions {
   title: string;

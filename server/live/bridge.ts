@@ -3,7 +3,7 @@
 import type { Db } from "../../db/port.ts";
 import { Coalescer } from "./coalescer.ts";
 import { type LiveEvent, mergeEvents, type ProgressHub } from "./hub.ts";
-import { log } from "../log.ts";
+import { log } from "../../lib/log.ts";
 
 export const LIVE_CHANNEL = "sluice_live";
 const MAX_NOTIFY_BYTES = 7900; // PostgreSQL's NOTIFY payload limit is 8000 bytes

@@ -13,7 +13,7 @@
 // browses the dead-letter queue), so a stage's list is read again only when its count changed, after a requeue, or
 // after `deadLetterRefreshMs`.
 import { type DeadLetter, type Queue, type QueueStats, type StageName, STAGES } from "../../engine/queue/port.ts";
-import { log } from "../log.ts";
+import { log } from "../../lib/log.ts";
 
 /** What the queues page needs from the engine (deps.services.engine). */
 export interface WorkerControl {

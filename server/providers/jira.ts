@@ -1,7 +1,7 @@
 // Jira as an integration provider: settings/credentials schemas (shared with the connector) and the connection
 // test — /myself (who the token is, its time zone) plus /mypermissions (Browse Projects).
 import { jiraCredentialsSchema, jiraSettingsSchema, readJiraSettings } from "../../engine/connectors/jira/settings.ts";
-import { jiraClientFor } from "../../engine/connectors/jira/jira_client_factory.ts";
+import { jiraClientFor } from "../../engine/connectors/jira/client/factory.ts";
 import { SourceError } from "../../engine/http/errors.ts";
 import type { FieldError } from "../http_errors.ts";
 import { type ConnectionInput, type ConnectionResult, type ProviderSpec, TEST_HTTP } from "./types.ts";

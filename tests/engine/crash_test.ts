@@ -17,7 +17,7 @@ import {
   waitForRun,
 } from "./support/harness.ts";
 import { type Child, spawnChild } from "./support/children.ts";
-import { setLogLevel } from "../../server/log.ts";
+import { setLogLevel } from "../../lib/log.ts";
 
 setLogLevel("error");
 const KILLS = 10;

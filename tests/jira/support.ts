@@ -7,7 +7,7 @@ import { createTenant } from "../../db/seed.ts";
 import { type FakeJira, type FakeJiraOptions, startFakeJira } from "../fakes/jira/mod.ts";
 import { type AdapterKind, adapterKinds, withTestDb } from "../support/db.ts";
 import { assertEquals } from "../support/assert.ts";
-import { setLogLevel } from "../../server/log.ts";
+import { setLogLevel } from "../../lib/log.ts";
 
 export interface JiraEnv {
   db: Db;

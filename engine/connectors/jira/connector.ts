@@ -4,10 +4,10 @@
 // pages through the same `load`.
 import type { Connector, ExtractContext, ExtractedPage, LoadContext, LoadResult, StepDef } from "../../connector.ts";
 import { JOBS } from "../../../db/seed_data.ts";
-import type { Scope } from "./db_util.ts";
-import { jiraClientFor, type JiraHttpOptions } from "./jira_client_factory.ts";
+import type { Scope } from "../common/db_util.ts";
+import { jiraClientFor, type JiraHttpOptions } from "./client/factory.ts";
 import { readJiraSettings } from "./settings.ts";
-import { loadFieldMapping } from "./field_mapping.ts";
+import { loadFieldMapping } from "./load/field_mapping.ts";
 import {
   extractDevStatus,
   extractProjects,
@@ -15,16 +15,16 @@ import {
   extractSprints,
   KINDS,
   requireProjectKeys,
-} from "./extract.ts";
-import { extractIssues, type IssueCheckpoint, ISSUES_KIND } from "./extract_issues.ts";
-import { loadProjects, loadProjectStatuses, type ProjectStatusesRecord } from "./load_metadata.ts";
-import { loadIssues } from "./load_issues.ts";
-import { type DevStatusRecord, loadDevStatus } from "./dev_status.ts";
-import { loadBoardSprints, loadSprintReports, type SprintReportRecord } from "./load_sprints.ts";
-import type { SprintRef } from "./sprint_history.ts";
-import type { JiraIssue, JiraProject } from "./types.ts";
-import { EMBEDDABLE_TABLES, jiraEmbedText } from "./embed_text.ts";
-import { stripNul } from "./sanitize.ts";
+} from "./extract/extract.ts";
+import { extractIssues, type IssueCheckpoint, ISSUES_KIND } from "./extract/extract_issues.ts";
+import { loadProjects, loadProjectStatuses, type ProjectStatusesRecord } from "./load/load_metadata.ts";
+import { loadIssues } from "./load/load_issues.ts";
+import { type DevStatusRecord, loadDevStatus } from "./load/dev_status.ts";
+import { loadBoardSprints, loadSprintReports, type SprintReportRecord } from "./load/load_sprints.ts";
+import type { SprintRef } from "./derived/sprint_history.ts";
+import type { JiraIssue, JiraProject } from "./client/types.ts";
+import { EMBEDDABLE_TABLES, jiraEmbedText } from "./load/embed_text.ts";
+import { stripNul } from "./extract/sanitize.ts";
 
 export const JIRA_STEPS: StepDef[] = JOBS.find((j) => j.provider === "jira")!.steps;
 

@@ -5,7 +5,7 @@
 import type { Db } from "../../../db/port.ts";
 import type { Connector, RunInfo } from "../../connector.ts";
 import { jiraConnector } from "./connector.ts";
-import { resolveStatusMappings, resolveWitMappings } from "./references.ts";
+import { resolveStatusMappings, resolveWitMappings } from "./load/references.ts";
 
 export interface RetransformOptions {
   tenantId: number;

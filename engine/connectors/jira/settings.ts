@@ -2,8 +2,8 @@
 // and by the connector (to read what the API stored). The seed wrote `projects`; it is accepted as an alias of
 // `projectKeys` so existing rows keep working.
 import { z } from "zod";
-import { buildIssueJql, JqlError } from "./jql.ts";
-import type { JiraAuth } from "./types.ts";
+import { buildIssueJql, JqlError } from "./client/jql.ts";
+import type { JiraAuth } from "./client/types.ts";
 
 const PROJECT_KEY = /^[A-Za-z][A-Za-z0-9_]{0,254}$/;
 

@@ -11,9 +11,9 @@ import { requireWriteRole } from "../../../server/auth/middleware.ts";
 import { getIntegrationConfig, getSealedCredentials } from "../../../db/integrations.ts";
 import { decryptSecret } from "../../../server/secrets.ts";
 import { JiraConfigError, readJiraSettings } from "../../../engine/connectors/jira/settings.ts";
-import { jiraClientFor } from "../../../engine/connectors/jira/jira_client_factory.ts";
-import { discoverCustomFields, loadCatalogue } from "../../../engine/connectors/jira/custom_fields.ts";
-import { GENERIC_SLOTS, SLOT_COLUMNS, SPECIAL_SLOTS } from "../../../engine/connectors/jira/field_mapping.ts";
+import { jiraClientFor } from "../../../engine/connectors/jira/client/factory.ts";
+import { discoverCustomFields, loadCatalogue } from "../../../engine/connectors/jira/extract/custom_fields.ts";
+import { GENERIC_SLOTS, SLOT_COLUMNS, SPECIAL_SLOTS } from "../../../engine/connectors/jira/load/field_mapping.ts";
 import { SourceError } from "../../../engine/http/errors.ts";
 import { TEST_HTTP } from "../../../server/providers/types.ts";
 

@@ -13,7 +13,7 @@ import { isOperator } from "../../../server/auth/operator.ts";
 import { listJobCards } from "../../../db/jobs.ts";
 import type { ProgressHub } from "../../../server/live/hub.ts";
 import { queueMonitorFor } from "../../../server/live/queue_monitor.ts";
-import { log } from "../../../server/log.ts";
+import { log } from "../../../lib/log.ts";
 import { findUserById } from "../../../server/auth/users.ts";
 
 const TOPICS = ["jobs", "queues"] as const;

@@ -7,7 +7,7 @@ import { openDbQueue } from "../../../engine/queue/db_queue.ts";
 import { openRabbitQueue } from "../../../engine/queue/rabbit_queue.ts";
 import { createEngine } from "../../../engine/engine.ts";
 import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
-import { setLogLevel } from "../../../server/log.ts";
+import { setLogLevel } from "../../../lib/log.ts";
 
 setLogLevel("error");
 const env = (name: string, fallback?: string) => {

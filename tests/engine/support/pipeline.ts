@@ -8,7 +8,7 @@ import { createEngine, type Engine, type EngineDeps } from "../../../engine/engi
 import type { EngineEvent } from "../../../engine/events.ts";
 import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
 import { SyntheticSource, type SyntheticSourceOptions } from "../../../engine/connectors/synthetic/source.ts";
-import { setLogLevel } from "../../../server/log.ts";
+import { setLogLevel } from "../../../lib/log.ts";
 import {
   type JobSetup,
   openQueue,

@@ -1,10 +1,10 @@
-// Loads the recorded Jira responses the fake replays (../shared/fixtures, see its README):
+// Loads the recorded Jira responses the fake replays (tests/fixtures/recorded, see its README for sources/licenses):
 // - devlake-jira: merico.atlassian.net (Jira Cloud) issues with embedded changelogs from two board pages, three
 //   per-issue /changelog pages, statuses, issue types, projects, board 8 sprints, dev-status panels, two fields;
 // - go-jira-mock-data: issues.apache.org projects, a project with issue types, statuses, boards, sprints, fields.
 // Everything is read once per process and shared read-only by every fake instance (callers clone before mutating).
 
-const ROOT = new URL("../../../../shared/fixtures/", import.meta.url);
+const ROOT = new URL("../../fixtures/recorded/", import.meta.url);
 
 export interface RecordedData {
   /** Issues with their full embedded changelog (the recorded pages were complete: total = histories). */

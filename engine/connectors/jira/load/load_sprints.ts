@@ -1,0 +1,232 @@
+// Sprints and sprint membership: sprint rows from issues' sprint fields and board listings, work_items_sprints from
+// issue history, and the sprint-report outcome per (issue, sprint) plus the sprint totals (study §3.9, rule 14).
+import { insertMany } from "../../../../db/port.ts";
+import type { JiraSprintReport } from "../client/types.ts";
+import {
+  conflictClause,
+  dedupeBy,
+  idsByExternalId,
+  type Scope,
+  scoped,
+  storedState,
+  type UpsertSpec,
+  upsertWithIds,
+  writeStale,
+} from "../../common/db_util.ts";
+import { ensureReferences } from "./references.ts";
+import type { Membership, SprintRef } from "../derived/sprint_history.ts";
+
+export const SPRINTS: UpsertSpec = {
+  table: "sprints",
+  columns: [
+    "tenant_id",
+    "integration_id",
+    "external_id",
+    "board_id",
+    "name",
+    "state",
+    "goal",
+    "start_date",
+    "end_date",
+    "complete_date",
+    "active",
+  ],
+  key: ["tenant_id", "integration_id", "external_id"],
+  update: ["board_id", "name", "state", "goal", "start_date", "end_date", "complete_date", "active"],
+};
+
+const MEMBERSHIP_COLUMNS = [
+  "added_date",
+  "removed_date",
+  "estimate_at_start",
+  "carried_over_from_sprint_id",
+  "carried_over_to_sprint_id",
+];
+const OUTCOME_COLUMNS = ["sprint_outcome", "added_during_sprint", "committed", "estimate_at_end"];
+const MEMBERSHIP_KEY = ["work_item_id", "sprint_id"];
+
+export function sprintRow(scope: Scope, s: SprintRef) {
+  return scoped(scope, {
+    external_id: s.id,
+    board_id: s.boardId,
+    name: s.name ?? `Sprint ${s.id}`,
+    state: s.state,
+    goal: s.goal,
+    start_date: s.startDate,
+    end_date: s.endDate,
+    complete_date: s.completeDate,
+    active: true,
+  });
+}
+
+/**
+ * Sprints with full details are refreshed; sprints known only from history are inserted if new. One statement
+ * tells which exist and which detailed ones changed; only those are written (a page names the same few sprints as
+ * the previous one, so usually nothing is).
+ */
+export async function upsertSprints(
+  scope: Scope,
+  full: SprintRef[],
+  historyOnly: SprintRef[],
+): Promise<{ ids: Map<string, number>; written: number[] }> {
+  const ext = (r: Record<string, unknown>) => String(r.external_id);
+  const rows = dedupeBy(full.map((s) => sprintRow(scope, s)), ext);
+  const detailed = new Set(rows.map(ext));
+  const named = dedupeBy(historyOnly.filter((s) => !detailed.has(s.id)).map((s) => sprintRow(scope, s)), ext);
+  const state = await storedState(scope.tx, SPRINTS, rows, named);
+  const { ids, written } = await writeStale(scope, SPRINTS, rows, state);
+  const missing = named.filter((r) => {
+    const id = state.get(ext(r))?.id;
+    if (id !== null && id !== undefined) ids.set(ext(r), id);
+    return id === null || id === undefined;
+  });
+  if (missing.length) {
+    const ensured = await ensureReferences(scope, SPRINTS, missing, new Map());
+    for (const [k, v] of ensured.ids) ids.set(k, v);
+    written.push(...ensured.created);
+  }
+  return { ids, written };
+}
+
+/** work_items_sprints rows from issue history (membership columns only; outcomes belong to the sprint report). */
+export async function upsertMemberships(
+  scope: Scope,
+  rows: Array<{ workItemId: number; m: Membership }>,
+  sprintIds: Map<string, number>,
+): Promise<number> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const data = rows.filter(({ m }) => sprintIds.has(m.sprintId)).map(({ workItemId, m }) =>
+    scoped(scope, {
+      work_item_id: workItemId,
+      sprint_id: sprintIds.get(m.sprintId),
+      added_date: iso(m.addedAt),
+      removed_date: iso(m.removedAt),
+      estimate_at_start: m.estimateAtStart,
+      carried_over_from_sprint_id: m.carriedFrom ? sprintIds.get(m.carriedFrom) ?? null : null,
+      carried_over_to_sprint_id: m.carriedTo ? sprintIds.get(m.carriedTo) ?? null : null,
+    })
+  );
+  const unique = dedupeBy(data, (r) => `${r.work_item_id}:${r.sprint_id}`);
+  if (unique.length === 0) return 0;
+  const written = await insertMany(scope.tx, "work_items_sprints", unique, {
+    columns: ["tenant_id", "integration_id", "work_item_id", "sprint_id", ...MEMBERSHIP_COLUMNS],
+    onConflict: conflictClause("work_items_sprints", MEMBERSHIP_KEY, MEMBERSHIP_COLUMNS),
+    returning: "id",
+  });
+  return written.length;
+}
+
+interface ReportIssue {
+  id?: number | string;
+  key?: string;
+  estimateStatistic?: { statFieldValue?: { value?: number | null } };
+}
+
+export interface SprintReportRecord {
+  boardId: string;
+  sprintId: string;
+  report: JiraSprintReport | null;
+}
+
+function estimate(contents: Record<string, unknown>, key: string): number | null {
+  const v = (contents[key] as { value?: unknown } | undefined)?.value;
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+/** Sprint totals and per-issue outcomes from greenhopper sprint reports. */
+export async function loadSprintReports(scope: Scope, records: SprintReportRecord[]) {
+  const reports = dedupeBy(records.filter((r) => r.report?.contents), (r) => r.sprintId);
+  if (reports.length === 0) return { rows: 0, sprintsWritten: [] as number[] };
+  const sprintRows = reports.map(({ boardId, sprintId, report }) => {
+    const c = report!.contents as Record<string, unknown>;
+    const completed = estimate(c, "completedIssuesEstimateSum");
+    const total = estimate(c, "allIssuesEstimateSum");
+    return scoped(scope, {
+      external_id: sprintId,
+      board_id: boardId,
+      name: report!.sprint?.name ?? `Sprint ${sprintId}`,
+      completed_estimate: completed,
+      not_completed_estimate: estimate(c, "issuesNotCompletedEstimateSum"),
+      punted_estimate: estimate(c, "puntedIssuesEstimateSum"),
+      total_estimate: total,
+      completion_percentage: !total ? null : ((completed ?? 0) / total) * 100,
+      velocity: completed,
+      scope_change_count: Object.keys((c.issueKeysAddedDuringSprint as object | undefined) ?? {}).length,
+      carry_over_count: ((c.issuesNotCompletedInCurrentSprint as unknown[] | undefined) ?? []).length,
+    });
+  });
+  const metricCols = Object.keys(sprintRows[0]).filter((k) => !["tenant_id", "integration_id", "name"].includes(k));
+  const sprintSpec: UpsertSpec = {
+    table: "sprints",
+    columns: Object.keys(sprintRows[0]),
+    key: ["tenant_id", "integration_id", "external_id"],
+    update: metricCols.filter((c) => c !== "external_id"),
+  };
+  const { ids: sprintIds, written: sprintsWritten } = await upsertWithIds(scope, sprintSpec, sprintRows);
+
+  // per-issue outcome; a later list wins when Jira lists an issue twice
+  const outcomes: Array<{ sprint: string; issue: ReportIssue; outcome: string; added: boolean }> = [];
+  for (const { sprintId, report } of reports) {
+    const c = report!.contents as Record<string, unknown>;
+    const addedKeys = (c.issueKeysAddedDuringSprint as Record<string, unknown> | undefined) ?? {};
+    const lists: Array<[string, string]> = [
+      ["completedIssues", "completed"],
+      ["issuesNotCompletedInCurrentSprint", "not_completed"],
+      ["issuesCompletedInAnotherSprint", "completed_another_sprint"],
+      ["puntedIssues", "punted"],
+    ];
+    for (const [list, outcome] of lists) {
+      for (const issue of (c[list] as ReportIssue[] | undefined) ?? []) {
+        outcomes.push({ sprint: sprintId, issue, outcome, added: !!issue.key && issue.key in addedKeys });
+      }
+    }
+  }
+  const items = await workItemIds(scope, outcomes.map((o) => o.issue));
+  const rows = dedupeBy(
+    outcomes.flatMap(({ sprint, issue, outcome, added }) => {
+      const workItemId = items.byId.get(String(issue.id)) ?? items.byKey.get(String(issue.key));
+      // issues of projects outside this integration's scope share boards; they are not ours to record
+      if (workItemId === undefined) return [];
+      return [scoped(scope, {
+        work_item_id: workItemId,
+        sprint_id: sprintIds.get(sprint),
+        sprint_outcome: outcome,
+        added_during_sprint: added,
+        committed: !added && outcome !== "punted",
+        estimate_at_end: issue.estimateStatistic?.statFieldValue?.value ?? null,
+      })];
+    }),
+    (r) => `${r.work_item_id}:${r.sprint_id}`,
+  );
+  const written = rows.length
+    ? await insertMany(scope.tx, "work_items_sprints", rows, {
+      columns: ["tenant_id", "integration_id", "work_item_id", "sprint_id", ...OUTCOME_COLUMNS],
+      onConflict: conflictClause("work_items_sprints", MEMBERSHIP_KEY, OUTCOME_COLUMNS),
+      returning: "id",
+    })
+    : [];
+  return { rows: sprintsWritten.length + written.length, sprintsWritten };
+}
+
+async function workItemIds(scope: Scope, issues: ReportIssue[]) {
+  const byId = await idsByExternalId(
+    scope,
+    "work_items",
+    issues.filter((i) => i.id !== undefined).map((i) => String(i.id)),
+  );
+  const keys = issues.filter((i) => i.key && !byId.has(String(i.id))).map((i) => String(i.key));
+  const byKey = new Map<string, number>();
+  if (keys.length) {
+    const rows = await scope.tx.query<{ id: number; key: string }>(
+      "SELECT id, key FROM work_items WHERE tenant_id = $1 AND integration_id = $2 AND key = ANY($3::text[])",
+      [scope.tenantId, scope.integrationId, keys],
+    );
+    for (const r of rows) byKey.set(r.key, Number(r.id));
+  }
+  return { byId, byKey };
+}
+
+/** Board sprint listings (agile API): authoritative sprint details. */
+export async function loadBoardSprints(scope: Scope, sprints: SprintRef[]) {
+  return await upsertSprints(scope, sprints, []);
+}
