@@ -57,6 +57,11 @@ export interface ExtractedPage {
    */
   checkpoint: unknown;
   externalId?: string;
+  /**
+   * The source's own estimate of how many records the whole step will yield (Jira's approximate count for the JQL,
+   * GitHub's totalCount), when it can say; progress shows records done of this. Later pages may revise it.
+   */
+  expectedRecords?: number;
 }
 
 export interface LoadContext {
