@@ -8,10 +8,17 @@ import { authRoutes } from "../routes/auth.ts";
 import { etlApiRoutes } from "../routes/app/etl/index.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { serveBuiltAssets } from "./islands/mod.ts";
+import { contractCheck, type ContractViolation } from "./api/contract.ts";
 
-export function createApp(deps: AppDeps) {
+export interface AppOptions {
+  /** Check every API response against its declared contract and report violations (test apps). */
+  onContractViolation?: (violation: ContractViolation) => void;
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
+  if (options.onContractViolation) app.use("*", contractCheck(options.onContractViolation));
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();

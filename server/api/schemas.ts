@@ -30,12 +30,21 @@ export function pageQuery(defaultLimit = 50, maxLimit = 200) {
 }
 
 export const errorBody = z.object({
-  error: z.object({
-    code: z.string(),
+  error: z.looseObject({
+    code: z.string().meta({ description: "stable, machine-readable reason" }),
     message: z.string(),
-    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  }).passthrough(),
-});
+    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional()
+      .meta({ description: "each invalid value: `params.`/`query.` prefix for path and query, body path otherwise" }),
+  }).meta({ description: "some codes carry extra keys (e.g. `integrationId`, `jobs`)" }),
+}).meta({ id: "Error" });
+
+/** An error answer for the OpenAPI document and the contract check. */
+export function errorResponse(description: string) {
+  return { description, schema: errorBody };
+}
+
+/** An optional id given in the query string (`?integrationId=`). */
+export const idQuery = idText.meta({ description: "a positive 32-bit integer id" });
 
 /** The error responses most routes can give, for the OpenAPI document. */
 export const commonErrors = {
