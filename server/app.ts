@@ -30,9 +30,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
   });
-  // bounded request bodies: sign-in needs little, the API a little more (payloads stay far below this)
+  // bounded request bodies, as a backstop: each route has its own (smaller) limit, checked while its body is read
   const tooLarge = (limit: string) => () => {
-    throw new ApiError(413, "payload_too_large", `request body over ${limit}`);
+    throw new ApiError(413, "payload_too_large", `(body): larger than ${limit}`, [
+      { field: "(body)", message: `larger than ${limit}` },
+    ]);
   };
   app.use("/auth/*", bodyLimit({ maxSize: 16 * 1024, onError: tooLarge("16 KiB") }));
   app.use("/app/etl/*", bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge("1 MiB") }));
