@@ -12,7 +12,8 @@ export const id = z.number({ error: "must be a whole number" }).int("must be a w
 /** A whole number written in a path or query string, within [min, max]. */
 export function intText(min: number, max: number) {
   return z.string().regex(/^\d{1,10}$/, "must be a whole number").transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .meta({ description: `a whole number from ${min} to ${max}` });
 }
 
 /** An id written in a path or query string. */
@@ -42,9 +43,6 @@ export const errorBody = z.object({
 export function errorResponse(description: string) {
   return { description, schema: errorBody };
 }
-
-/** An optional id given in the query string (`?integrationId=`). */
-export const idQuery = idText.meta({ description: "a positive 32-bit integer id" });
 
 /** The error responses most routes can give, for the OpenAPI document. */
 export const commonErrors = {

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
 import { ApiError, type FieldError } from "../../../server/http_errors.ts";
 import { apiRouter } from "../../../server/api/route.ts";
-import { errorResponse, id, idQuery } from "../../../server/api/schemas.ts";
+import { errorResponse, id, idText } from "../../../server/api/schemas.ts";
 import { getIntegrationConfig, getSealedCredentials } from "../../../db/integrations.ts";
 import { decryptSecret } from "../../../server/secrets.ts";
 import { JiraConfigError, readJiraSettings } from "../../../engine/connectors/jira/settings.ts";
@@ -103,7 +103,7 @@ const mappingSchema = z.object({
     .meta({ description: "slot → custom field id (null or left out: not mapped)" }),
 }).strict();
 
-const integrationQuery = z.object({ integrationId: idQuery });
+const integrationQuery = z.object({ integrationId: idText });
 const notFound = errorResponse("no such integration in the caller's tenant");
 const notJira = errorResponse("a value is invalid, or the integration is not a Jira one");
 

@@ -10,6 +10,7 @@ import { jobRoutes } from "./jobs.ts";
 import { jobDetailsRoutes } from "./job_details.ts";
 import { liveRoutes } from "./ws.ts";
 import { queueRoutes } from "./queues.ts";
+import { openApiRoutes } from "./openapi.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -22,5 +23,6 @@ export function etlApiRoutes() {
   api.route("/jobs", jobDetailsRoutes());
   api.route("/ws", liveRoutes());
   api.route("/queues", queueRoutes());
+  api.route("/openapi.json", openApiRoutes());
   return api;
 }

@@ -4,7 +4,7 @@
 // affects, so the biggest gaps come first.
 import { z } from "zod";
 import { apiRouter } from "../../../server/api/route.ts";
-import { idQuery } from "../../../server/api/schemas.ts";
+import { idText } from "../../../server/api/schemas.ts";
 
 const gap = {
   id: z.number().int(),
@@ -32,7 +32,7 @@ export function unmappedRoutes() {
     path: "/",
     summary: "Source work item types and statuses no mapping covers",
     description: "They are loaded anyway (never dropped); the biggest gaps come first.",
-    query: z.object({ integrationId: idQuery.optional() }),
+    query: z.object({ integrationId: idText.optional() }),
     responses: { 200: { description: "unmapped types and statuses", schema: unmapped } },
   }, async (c, { query }) => {
     const params = [c.get("auth").tenantId, query.integrationId ?? null];
