@@ -1,9 +1,10 @@
 // The response contract: every answer of a declared route has a declared status, and a JSON body matches the
 // schema declared for that status — every key declared, none missing, none extra. Test apps run this on every
 // response (tests/support/app.ts), so each API test is also a contract test; production does not pay for it.
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import { matchedRoute, type RouteDoc } from "./route.ts";
+import { declaredRoutes, matchedRoute, type RouteDoc } from "./route.ts";
+import type { AppEnv } from "../context.ts";
 import { responsesOf } from "./responses.ts";
 import { errorBody } from "../http_errors.ts";
 
@@ -89,4 +90,17 @@ export function contractCheck(report: (violation: ContractViolation) => void): M
       { status: 500 },
     );
   };
+}
+
+/**
+ * Routes an app serves under the given prefixes that are not declared (and so not documented, validated or
+ * checked): a route added the old way (`app.get(...)`) shows up here. Middleware (`use`, registered for every
+ * method) is not a route.
+ */
+export function undeclaredRoutes(app: Hono<AppEnv>, prefixes: string[]): string[] {
+  const declared = new Set(declaredRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`));
+  return app.routes
+    .filter((r) => r.method !== "ALL" && prefixes.some((p) => r.path === p || r.path.startsWith(`${p}/`)))
+    .map((r) => `${r.method} ${r.path}`)
+    .filter((key) => !declared.has(key));
 }

@@ -19,7 +19,9 @@ function range(s: Schema): string {
   const min = s.minimum ?? s.exclusiveMinimum;
   const max = s.maximum;
   // the int53 bounds zod adds to every integer say nothing to a reader
-  if (typeof min === "number" && min > -Number.MAX_SAFE_INTEGER) parts.push(`${s.exclusiveMinimum !== undefined ? ">" : "≥"} ${min}`);
+  if (typeof min === "number" && min > -Number.MAX_SAFE_INTEGER) {
+    parts.push(`${s.exclusiveMinimum !== undefined ? ">" : "≥"} ${min}`);
+  }
   if (typeof max === "number" && max < Number.MAX_SAFE_INTEGER) parts.push(`≤ ${max}`);
   if (typeof s.minLength === "number" && s.minLength > 0) parts.push(`length ≥ ${s.minLength}`);
   if (typeof s.maxLength === "number") parts.push(`length ≤ ${s.maxLength}`);
