@@ -14,7 +14,7 @@ const METHOD_TONE: Record<string, string> = {
 };
 
 /** Text with `code` spans, as the descriptions are written. */
-function Prose(props: { text: string; class?: string }) {
+function Prose(props: { text: string; class?: string; key?: number }) {
   const parts = props.text.split("`");
   return (
     <p class={props.class}>
@@ -76,7 +76,9 @@ function OperationCard(props: { method: string; path: string; op: Operation }) {
         <code class="min-w-0 break-all text-sm font-semibold">{path}</code>
       </header>
       <h3 class="mt-2 text-base font-medium">{op.summary}</h3>
-      {op.description?.split("\n\n").map((paragraph) => <Prose text={paragraph} class="mt-1 text-sm text-muted" />)}
+      {op.description?.split("\n\n").map((paragraph, i) => (
+        <Prose key={i} text={paragraph} class="mt-1 text-sm text-muted" />
+      ))}
       {op.security?.length === 0 && <p class="mt-1 text-sm text-muted">No sign-in needed.</p>}
       {op.parameters && (
         <Section title="Parameters">
@@ -129,7 +131,7 @@ export function ApiReferencePage(props: { doc: OpenApiDocument }) {
           (OpenAPI 3.1).
         </p>
         <nav aria-label="API sections" class="mt-4 flex flex-wrap gap-2">
-          {[...byTag.keys()].map((tag) => <a href={`#tag-${tag}`} class="btn h-8 text-xs">{tag}</a>)}
+          {[...byTag.keys()].map((tag) => <a key={tag} href={`#tag-${tag}`} class="btn h-8 text-xs">{tag}</a>)}
           <a href="#schemas" class="btn h-8 text-xs">schemas</a>
         </nav>
       </section>

@@ -81,7 +81,7 @@ Deno.test({
         for (const width of [390, 1280]) {
           await page.setViewportSize({ width, height: 900 });
           await page.goto(`${app.url}/api`);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
           assert(overflow <= 0, `no horizontal scrolling at ${width} px (${overflow} px too wide)`);
           assertEquals(await lowContrast(page, "#api-reference"), [], `contrast in ${theme} at ${width} px`);
           // the page is long: the top and one operation section, as a reader sees them
