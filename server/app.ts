@@ -9,6 +9,8 @@ import { etlApiRoutes } from "../routes/app/etl/index.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { serveBuiltAssets } from "./islands/mod.ts";
 import { contractCheck, type ContractViolation } from "./api/contract.ts";
+import { metricsFor } from "./metrics/metrics.ts";
+import { metricsRoutes } from "../routes/metrics.ts";
 
 export interface AppOptions {
   /** Check every API response against its declared contract and report violations (test apps). */
@@ -18,6 +20,12 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
+  const metrics = metricsFor(deps);
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    metrics.observeHttp(c, started);
+  });
   if (options.onContractViolation) app.use("*", contractCheck(options.onContractViolation));
   app.use("*", async (c, next) => {
     c.set("deps", deps);
@@ -44,6 +52,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   });
   app.use("/static/*", serveBuiltAssets());
   app.route("/", healthRoutes());
+  app.route("/", metricsRoutes());
   app.route("/auth", authRoutes());
   app.route("/app/etl", etlApiRoutes());
   app.all("/app/etl/*", () => {

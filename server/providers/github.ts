@@ -42,6 +42,7 @@ export const githubProvider: ProviderSpec = {
       const http = new SourceHttpClient({
         ...TEST_HTTP,
         baseUrl: input.baseUrl,
+        provider: "github",
         authorization: () => `Bearer ${token}`,
         secrets: () => [token],
         headers: { "x-github-api-version": "2022-11-28" },

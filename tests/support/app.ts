@@ -9,6 +9,7 @@ import { parseConfig } from "../../server/config.ts";
 import type { AppDeps } from "../../server/context.ts";
 import { createApp } from "../../server/app.ts";
 import type { ContractViolation } from "../../server/api/contract.ts";
+import { closeMetrics } from "../../server/metrics/metrics.ts";
 import { deriveKeys } from "../../server/bootstrap.ts";
 import type { Role } from "../../server/auth/jwt.ts";
 import { type AdapterKind, createTestDb, type TestDb } from "./db.ts";
@@ -101,6 +102,7 @@ export async function startTestApp(
     api,
     async close() {
       await server.shutdown();
+      closeMetrics(deps);
       await testDb.close();
       if (violations.length) {
         throw new Error(
