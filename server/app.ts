@@ -8,6 +8,7 @@ import { authRoutes } from "../routes/auth.ts";
 import { etlApiRoutes } from "../routes/app/etl/index.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { serveBuiltAssets } from "./islands/mod.ts";
+import { setMountedPages } from "../components/shell/nav.ts";
 import { contractCheck, type ContractViolation } from "./api/contract.ts";
 import { metricsFor } from "./metrics/metrics.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
@@ -59,5 +60,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     throw new ApiError(404, "not_found", "no such endpoint");
   });
   app.route("/", pageRoutes());
+  // the sidebar lists only pages that are mounted (no entry can lead to a 404)
+  setMountedPages(app.routes);
   return app;
 }
