@@ -23,60 +23,20 @@ import {
   updateIntegration,
 } from "../../../db/integrations.ts";
 import { decryptSecret, encryptSecret } from "../../../server/secrets.ts";
-import { PROVIDER_NAMES, providerSpec, validateWith } from "../../../server/providers/index.ts";
+import { providerSpec, validateWith } from "../../../server/providers/index.ts";
 import { JOBS, RETRY_MINUTES } from "../../../db/seed_data.ts";
 import { syncCustomFields, syncCustomFieldsSpec } from "./custom_fields.ts";
-
-const baseUrl = z.string({ error: "must be a URL" }).trim().max(2000, "must be at most 2000 characters")
-  .url("must be a URL").refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL").nullable();
-const logo = z.string({ error: "must be a file name" }).trim()
-  .regex(/^[a-z0-9_.-]{1,100}\.svg$/i, "must be an .svg file name").nullable();
-const name = z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(
-  100,
-  "must be at most 100 characters",
-);
-const active = z.boolean({ error: "must be true or false" });
-const settings = z.unknown().meta({ description: "the provider's settings (validated by its schema)" });
-const credentials = z.unknown()
-  .meta({ description: "the provider's credentials; write-only: stored encrypted, never returned" });
-
-const createSchema = z.object({
-  provider: z.enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(", ")}` }),
-  name,
-  baseUrl: baseUrl.optional(),
-  settings: settings.optional(),
-  credentials: credentials.optional(),
-  logoFilename: logo.optional(),
-  active: active.default(false),
-}).strict();
-
-const updateSchema = z.object({
-  name: name.optional(),
-  baseUrl: baseUrl.optional(),
-  settings: settings.optional(),
-  credentials: credentials.optional(),
-  logoFilename: logo.optional(),
-  active: active.optional(),
-}).strict();
-
-const testSchema = z.object({
-  baseUrl: baseUrl.optional(),
-  settings: settings.optional(),
-  credentials: credentials.optional(),
-}).strict();
-
-const notFound = errorResponse("no such integration in the caller's tenant");
-const invalidOrNotReady = errorResponse("a value is invalid, or the integration is not ready to be active");
-const inUse = errorResponse("a job uses the integration (`integration_in_use`, with `jobs`), or the name is taken");
-
-const connectionResult = z.object({
-  provider: z.string(),
-  ok: z.boolean(),
-  error: z.string().optional().meta({ description: "what failed: status and a generic reason" }),
-  user: z.record(z.string(), z.unknown()).optional().meta({ description: "who the credentials belong to" }),
-  permissions: z.record(z.string(), z.boolean()).optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
+import {
+  active,
+  connectionResult,
+  createSchema,
+  credentials,
+  inUse,
+  invalidOrNotReady,
+  notFound,
+  testSchema,
+  updateSchema,
+} from "./integration_schemas.ts";
 
 function invalid(fields: FieldError[]): never {
   throw new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
