@@ -75,6 +75,7 @@ export class GitHubClient {
   graphqlRequests = 0;
   private readonly clock: Clock;
   private readonly maxWaitMs: number;
+  private readonly graphqlPath: string;
 
   constructor(private readonly options: GitHubClientOptions) {
     this.urls = apiUrls(options.baseUrl);
@@ -103,7 +104,16 @@ export class GitHubClient {
       : () => `Bearer ${(credentials as { token: string }).token}`;
     const secrets = () => app ? app.secrets : [(credentials as { token: string }).token];
     this.rest = new SourceHttpClient({ ...base, baseUrl: this.urls.rest, authorization, secrets });
-    this.gql = new SourceHttpClient({ ...base, baseUrl: this.urls.graphql, authorization, secrets });
+    // the endpoint is a path of its own (…/graphql, not …/graphql/): base = its folder, path = its last segment
+    const endpoint = new URL(this.urls.graphql);
+    const slash = endpoint.pathname.lastIndexOf("/");
+    this.graphqlPath = endpoint.pathname.slice(slash);
+    this.gql = new SourceHttpClient({
+      ...base,
+      baseUrl: `${endpoint.origin}${endpoint.pathname.slice(0, slash)}`,
+      authorization,
+      secrets,
+    });
   }
 
   /** GET of a REST path, with the core budget recorded and a refused App token minted again once. */
@@ -147,7 +157,7 @@ export class GitHubClient {
       await this.ensureBudget(plannedPoints);
       this.graphqlRequests++;
       const res = await this.authorized(() =>
-        this.gql.postJson<{ data?: T | null; errors?: GraphQLErrorItem[] }>("", { query, variables }, {
+        this.gql.postJson<{ data?: T | null; errors?: GraphQLErrorItem[] }>(this.graphqlPath, { query, variables }, {
           endpoint: "POST graphql",
         })
       );

@@ -66,10 +66,10 @@ export function continuationRequests(connection: Connection): number {
 const PAGE_INFO = "pageInfo { hasNextPage endCursor }";
 export const RATE_LIMIT = "rateLimit { cost limit remaining resetAt }";
 export const ACTOR = "__typename login ... on User { databaseId name email } ... on Bot { databaseId } " +
-  "... on Mannequin { databaseId email }";
+  "... on Mannequin { databaseId }";
 
 const COMMIT = "commit { oid message authoredDate committedDate additions deletions changedFilesIfAvailable " +
-  `author { name email date user { ${ACTOR} } } committer { name email date } }`;
+  "author { name email date user { __typename login databaseId name email } } committer { name email date } }";
 const REVIEW = `id state body submittedAt createdAt author { ${ACTOR} } commit { oid }`;
 const COMMENT = `id body createdAt updatedAt author { ${ACTOR} }`;
 const REVIEW_COMMENT = `id body path line originalLine createdAt updatedAt author { ${ACTOR} } ` +
