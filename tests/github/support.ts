@@ -24,7 +24,7 @@ export interface GitHubEnv {
   credentials: unknown;
   /** Runs the connector's steps (all, or the given ones) with fast HTTP options. */
   sync(
-    options?: Partial<SyncOptions> & { connector?: GitHubConnectorOptions },
+    options?: Partial<Omit<SyncOptions, "connector">> & { github?: GitHubConnectorOptions },
   ): Promise<SyncResult & { client?: GitHubClient }>;
 }
 
@@ -61,13 +61,14 @@ export async function withGitHub(kind: AdapterKind, options: EnvOptions, fn: (en
         let client: GitHubClient | undefined;
         const connector = createGitHubConnector({
           http: FAST_HTTP,
-          ...o.connector,
+          ...o.github,
           onClient: (c) => {
             client = c;
-            o.connector?.onClient?.(c);
+            o.github?.onClient?.(c);
           },
         });
-        const result = await runSync({ db, tenantId, integrationId, credentials, connector, ...o });
+        const { github: _, ...rest } = o;
+        const result = await runSync({ db, tenantId, integrationId, credentials, ...rest, connector });
         return { ...result, client };
       };
       await fn({ db, github, tenantId, integrationId, credentials, sync });
