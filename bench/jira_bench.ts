@@ -23,17 +23,9 @@ import { setLogLevel } from "../lib/log.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
 import { DEVELOPMENT_FIELD, SPRINT_FIELD, STORY_POINTS_FIELD } from "../tests/fakes/jira/mod.ts";
 import { mapCustomFields } from "../tests/jira/support.ts";
+import { copyBaseline as copyRows, readLine, underV8Flags } from "./support.ts";
 
-const V8_FLAGS = Deno.env.get("JIRA_BENCH_V8_FLAGS") ?? await productionV8Flags();
-if (V8_FLAGS && Deno.env.get("JIRA_BENCH_V8_FLAGS_APPLIED") !== "1") {
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `--v8-flags=${V8_FLAGS}`, new URL(import.meta.url).pathname],
-    env: { JIRA_BENCH_V8_FLAGS: V8_FLAGS, JIRA_BENCH_V8_FLAGS_APPLIED: "1" },
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  Deno.exit(code);
-}
+const V8_FLAGS = await underV8Flags("JIRA_BENCH_V8_FLAGS", import.meta.url);
 
 setLogLevel("error");
 const ISSUES = Number(Deno.env.get("JIRA_BENCH_ISSUES") ?? 100_000);
@@ -135,25 +127,6 @@ function heapSpaces(): string {
     .map((s) => `${s.space_name.replace("_space", "")} ${(s.space_size / MB).toFixed(0)}`).join(" ");
 }
 
-/** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
-async function productionV8Flags(): Promise<string> {
-  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
-  return /--v8-flags=(\S+)/.exec(String(config.tasks?.start ?? ""))?.[1] ?? "";
-}
-
-async function readLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the fake Jira exited before it was ready");
-    text += decoder.decode(value, { stream: true });
-  }
-  reader.releaseLock();
-  return text.slice(0, text.indexOf("\n"));
-}
-
 /** The engine's per-page commit (raw row + load in one transaction), timing the load of issue pages separately. */
 async function sync(db: Db, tenantId: number, integrationId: number) {
   const connector = createJiraConnector({
@@ -214,53 +187,9 @@ async function sync(db: Db, tenantId: number, integrationId: number) {
   return { issueLoadSeconds: issueLoadMs / 1000, wallSeconds: (performance.now() - started) / 1000 };
 }
 
-/**
- * COPY of the rows the issue loads wrote (work items, changelogs, sprint memberships) into scratch tables of the
- * same shape: defaults, indexes (the natural-key unique index every load maintains) and, for the main figure, the
- * same foreign keys — the constraints are part of the table, not of the loader. The figure without foreign keys is
- * printed too.
- */
-async function copyBaseline(db: Db, withForeignKeys: boolean) {
-  let ms = 0;
-  let rows = 0;
-  const perTable: string[] = [];
-  const suffix = withForeignKeys ? "fk" : "nofk";
-  for (const table of ["work_items", "changelogs", "work_items_sprints"]) {
-    const scratch = `bench_copy_${table}_${suffix}`;
-    await db.exec(`CREATE TABLE ${scratch} (LIKE ${table} INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS)`);
-    if (withForeignKeys) {
-      const fks = await db.query<{ def: string }>(
-        "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'",
-        [table],
-      );
-      for (const [n, fk] of fks.entries()) {
-        await db.exec(`ALTER TABLE ${scratch} ADD CONSTRAINT ${scratch}_fk${n} ${fk.def}`);
-      }
-    }
-    const [{ cols }] = await db.query<{ cols: string[] }>(
-      `SELECT array_agg(column_name::text ORDER BY ordinal_position) AS cols FROM information_schema.columns
-        WHERE table_name = $1 AND table_schema = current_schema()`,
-      [table],
-    );
-    let after = 0;
-    const [tableMs, tableRows] = [ms, rows];
-    while (true) {
-      const chunk = await db.query<Record<string, unknown>>(
-        `SELECT * FROM ${table} WHERE id > $1 ORDER BY id LIMIT 10000`,
-        [after],
-      );
-      if (chunk.length === 0) break;
-      after = Number(chunk[chunk.length - 1].id);
-      // COPY text format wants PostgreSQL array literals, not JSON, for text[] columns
-      const values = chunk.map((r) => cols.map((c) => (Array.isArray(r[c]) ? pgArray(r[c] as unknown[]) : r[c])));
-      const t0 = performance.now();
-      await db.copyFrom(scratch, cols, values);
-      ms += performance.now() - t0;
-      rows += chunk.length;
-    }
-    perTable.push(`${table} ${rows - tableRows} rows ${((ms - tableMs) / 1000).toFixed(2)} s`);
-  }
-  return { seconds: ms / 1000, rows, perTable: perTable.join(", ") };
+/** COPY of the rows the issue loads wrote (work items, changelogs, sprint memberships), see bench/support.ts. */
+function copyBaseline(db: Db, withForeignKeys: boolean) {
+  return copyRows(db, ["work_items", "changelogs", "work_items_sprints"], withForeignKeys);
 }
 
 /** Statements run one at a time here (no pipelining), so each one's time is its own. */
@@ -286,8 +215,4 @@ function profiled(tx: Queryable): Queryable {
       statementMs.set(label, s);
     }
   }
-}
-
-function pgArray(values: unknown[]): string {
-  return `{${values.map((v) => `"${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
 }

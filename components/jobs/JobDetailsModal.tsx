@@ -139,7 +139,7 @@ function DetailsBody({ d }: { d: JobDetailsData }) {
 /** What the source said is left of its budget, per resource, and when it refills. */
 function RateBudgets({ budgets }: { budgets: RateBudget[] }) {
   return (
-    <dl class="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 sm:grid-cols-2" data-rate-budgets>
+    <dl class="mt-3 grid grid-cols-1 gap-y-1" data-rate-budgets>
       {budgets.map((b) => (
         <Row
           key={b.resource}
