@@ -13,10 +13,9 @@ import type { Db } from "../db/port.ts";
 import { createTenant } from "../db/seed.ts";
 import { createGitHubConnector } from "../engine/connectors/github/connector.ts";
 import type { GitHubClient } from "../engine/connectors/github/client/client.ts";
-import type { RunInfo } from "../engine/connector.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
-import { copyBaseline, readLine, rssSampler, underV8Flags } from "./support.ts";
+import { copyBaseline, readLine, rssSampler, syncPages, underV8Flags } from "./support.ts";
 
 const V8_FLAGS = await underV8Flags("GITHUB_BENCH_V8_FLAGS", import.meta.url);
 setLogLevel("error");
@@ -89,46 +88,9 @@ async function sync(db: Db, tenantId: number, integrationId: number) {
       client = c;
     },
   });
-  const [integration] = await db.query<{ base_url: string; settings: Record<string, unknown> }>(
-    "SELECT base_url, settings FROM integrations WHERE id = $1",
-    [integrationId],
-  );
-  const run: RunInfo = {
-    runId: 0,
-    token: crypto.randomUUID(),
-    tenantId,
-    jobId: 0,
-    integrationId,
-    trigger: "manual",
-    windowFrom: null,
-    windowTo: new Date(),
-  };
-  const info = { id: integrationId, provider: "github", baseUrl: integration.base_url, settings: integration.settings };
   const credentials = { kind: "bearer", token: fake.token };
-  let loadMs = 0;
-  const started = performance.now();
-  for (const step of connector.steps) {
-    const pages = connector.extract(step.key, {
-      run,
-      integration: { ...info, credentials },
-      db,
-      checkpoint: null,
-      signal: new AbortController().signal,
-      onRequest: () => {},
-    });
-    for await (const page of pages) {
-      const t0 = performance.now();
-      await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-          [tenantId, integrationId, step.key, page.kind, page.records.length, JSON.stringify(page.records)],
-        );
-        await connector.load(step.key, page.kind, page.records, { run, integration: info, tx });
-      });
-      loadMs += performance.now() - t0;
-    }
-  }
+  const result = await syncPages({ db, connector, tenantId, integrationId, credentials });
   points += client?.points ?? 0;
-  return { loadSeconds: loadMs / 1000, wallSeconds: (performance.now() - started) / 1000, points };
+  const loadMs = [...result.msByKind.values()].reduce((a, b) => a + b, 0);
+  return { loadSeconds: loadMs / 1000, wallSeconds: result.wallSeconds, points };
 }

@@ -18,12 +18,11 @@ import v8 from "node:v8";
 import type { Db, Queryable } from "../db/port.ts";
 import { createTenant } from "../db/seed.ts";
 import { createJiraConnector } from "../engine/connectors/jira/connector.ts";
-import type { RunInfo } from "../engine/connector.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
 import { DEVELOPMENT_FIELD, SPRINT_FIELD, STORY_POINTS_FIELD } from "../tests/fakes/jira/mod.ts";
 import { mapCustomFields } from "../tests/jira/support.ts";
-import { copyBaseline as copyRows, readLine, underV8Flags } from "./support.ts";
+import { copyBaseline as copyRows, readLine, syncPages, underV8Flags } from "./support.ts";
 
 const V8_FLAGS = await underV8Flags("JIRA_BENCH_V8_FLAGS", import.meta.url);
 
@@ -132,59 +131,26 @@ async function sync(db: Db, tenantId: number, integrationId: number) {
   const connector = createJiraConnector({
     http: { pacer: false, onRequest: (e) => requests.set(e.endpoint, (requests.get(e.endpoint) ?? 0) + 1) },
   });
-  const [integration] = await db.query<{ base_url: string; settings: Record<string, unknown> }>(
-    "SELECT base_url, settings FROM integrations WHERE id = $1",
-    [integrationId],
-  );
-  const run: RunInfo = {
-    runId: 0,
-    token: crypto.randomUUID(),
-    tenantId,
-    jobId: 0,
-    integrationId,
-    trigger: "manual",
-    windowFrom: null,
-    windowTo: new Date(),
-  };
-  const info = { id: integrationId, provider: "jira", baseUrl: integration.base_url, settings: integration.settings };
-  let issueLoadMs = 0;
   const started = performance.now();
-  for (const step of connector.steps) {
-    const pages = connector.extract(step.key, {
-      run,
-      integration: { ...info, credentials },
-      db,
-      checkpoint: null,
-      signal: new AbortController().signal,
-      onRequest: () => {},
-    });
-    let n = 0;
-    for await (const page of pages) {
-      if (VERBOSE && ++n % 10 === 0) {
-        const m = Deno.memoryUsage();
-        console.error(
-          `${step.key} page ${n} ${((performance.now() - started) / 1000).toFixed(1)} s rss ${
-            (m.rss / MB).toFixed(0)
-          } heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} ext ${
-            (m.external / MB).toFixed(0)
-          } ${heapSpaces()}`,
-        );
-      }
-      await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-          [tenantId, integrationId, step.key, page.kind, page.records.length, JSON.stringify(page.records)],
-        );
-        const t0 = performance.now();
-        const target = PROFILE && page.kind === "jira_issues" ? profiled(tx) : tx;
-        await connector.load(step.key, page.kind, page.records, { run, integration: info, tx: target });
-        if (page.kind === "jira_issues") issueLoadMs += performance.now() - t0;
-      });
-    }
-  }
+  const result = await syncPages({
+    db,
+    connector,
+    tenantId,
+    integrationId,
+    credentials,
+    wrap: (tx, page) => (PROFILE && page.kind === "jira_issues" ? profiled(tx) : tx),
+    onPage: (step, n) => {
+      if (!VERBOSE || n % 10 !== 0) return;
+      const m = Deno.memoryUsage();
+      console.error(
+        `${step} page ${n} ${((performance.now() - started) / 1000).toFixed(1)} s rss ${(m.rss / MB).toFixed(0)} heap ${
+          (m.heapUsed / MB).toFixed(0)
+        }/${(m.heapTotal / MB).toFixed(0)} ext ${(m.external / MB).toFixed(0)} ${heapSpaces()}`,
+      );
+    },
+  });
   if (VERBOSE) console.error("sync done");
-  return { issueLoadSeconds: issueLoadMs / 1000, wallSeconds: (performance.now() - started) / 1000 };
+  return { issueLoadSeconds: (result.loadMsByKind.get("jira_issues") ?? 0) / 1000, wallSeconds: result.wallSeconds };
 }
 
 /** COPY of the rows the issue loads wrote (work items, changelogs, sprint memberships), see bench/support.ts. */

@@ -1,7 +1,8 @@
 // Pieces the connector benchmarks share: running under production's V8 flags, reading the fake server's first
 // line from its child process, sampling peak RSS, and the COPY baseline (the rows a sync wrote, copied by
 // Db.copyFrom into scratch tables of the same shape: defaults, indexes and — for the main figure — foreign keys).
-import { type Db, pgArrayLiteral } from "../db/port.ts";
+import { type Db, pgArrayLiteral, type Queryable } from "../db/port.ts";
+import type { Connector, ExtractedPage, RunInfo } from "../engine/connector.ts";
 
 /** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
 export async function productionV8Flags(): Promise<string> {
@@ -100,4 +101,75 @@ export async function copyBaseline(db: Db, tables: readonly string[], withForeig
     perTable.push(`${table} ${rows - tableRows} rows ${((ms - tableMs) / 1000).toFixed(2)} s`);
   }
   return { seconds: ms / 1000, rows, perTable: perTable.join(", ") };
+}
+
+export interface PageSyncOptions {
+  db: Db;
+  connector: Connector;
+  tenantId: number;
+  integrationId: number;
+  credentials: unknown;
+  /** Wraps the page transaction (e.g. to time each statement). */
+  wrap?: (tx: Queryable, page: ExtractedPage) => Queryable;
+  /** Called before each page is committed (progress traces). */
+  onPage?: (step: string, n: number) => void;
+}
+
+/**
+ * The engine's per-page commit without queues: every step's pages in order, each page's raw row and load in one
+ * transaction. Returns, per page kind, the time from receiving a page to its commit and the time of the loads alone.
+ */
+export async function syncPages(o: PageSyncOptions) {
+  const [integration] = await o.db.query<{ base_url: string; settings: Record<string, unknown>; provider: string }>(
+    "SELECT base_url, settings, provider FROM integrations WHERE id = $1",
+    [o.integrationId],
+  );
+  const run: RunInfo = {
+    runId: 0,
+    token: crypto.randomUUID(),
+    tenantId: o.tenantId,
+    jobId: 0,
+    integrationId: o.integrationId,
+    trigger: "manual",
+    windowFrom: null,
+    windowTo: new Date(),
+  };
+  const info = {
+    id: o.integrationId,
+    provider: integration.provider,
+    baseUrl: integration.base_url,
+    settings: integration.settings,
+  };
+  const msByKind = new Map<string, number>();
+  const loadMsByKind = new Map<string, number>();
+  const add = (map: Map<string, number>, kind: string, ms: number) => map.set(kind, (map.get(kind) ?? 0) + ms);
+  const started = performance.now();
+  for (const step of o.connector.steps) {
+    const pages = o.connector.extract(step.key, {
+      run,
+      integration: { ...info, credentials: o.credentials },
+      db: o.db,
+      checkpoint: null,
+      signal: new AbortController().signal,
+      onRequest: () => {},
+    });
+    let n = 0;
+    for await (const page of pages) {
+      o.onPage?.(step.key, ++n);
+      const t0 = performance.now();
+      await o.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+          [o.tenantId, o.integrationId, step.key, page.kind, page.records.length, JSON.stringify(page.records)],
+        );
+        const target = o.wrap ? o.wrap(tx, page) : tx;
+        const l0 = performance.now();
+        await o.connector.load(step.key, page.kind, page.records, { run, integration: info, tx: target });
+        add(loadMsByKind, page.kind, performance.now() - l0);
+      });
+      add(msByKind, page.kind, performance.now() - t0);
+    }
+  }
+  return { msByKind, loadMsByKind, wallSeconds: (performance.now() - started) / 1000 };
 }

@@ -5,26 +5,23 @@
 import { hashId, user } from "./recorded.ts";
 import type { FActor, FCommit, FPullRequest, FRepository, FThread, GitHubStore, PrHandle } from "./store.ts";
 
-export interface SynthOptions {
-  owner?: string;
-  repos: number;
-  prsPerRepo: number;
+/** Items per PR of each nested list. */
+export interface NestedSizes {
   commits?: number;
   reviews?: number;
   comments?: number;
   threads?: number;
   threadComments?: number;
   labels?: number;
+}
+
+export interface SynthOptions extends NestedSizes {
+  owner?: string;
+  repos: number;
+  prsPerRepo: number;
   /** Every n-th PR (1-based, per repository) gets the `big` sizes instead. */
   bigEvery?: number;
-  big?: {
-    commits?: number;
-    reviews?: number;
-    comments?: number;
-    threads?: number;
-    threadComments?: number;
-    labels?: number;
-  };
+  big?: NestedSizes;
   /** Jira keys named by the PRs, in turn: title of PR 1, branch of PR 2, commit message of PR 3, body of PR 4 … */
   jiraKeys?: string[];
   /** Time of the newest update (ms). */
@@ -108,7 +105,7 @@ function buildPr(
   people: FActor[],
 ): FPullRequest {
   const big = o.bigEvery && (k + 1) % o.bigEvery === 0 ? o.big ?? {} : {};
-  const size = (key: keyof NonNullable<SynthOptions["big"]>, normal: number) => big[key] ?? o[key] ?? normal;
+  const size = (key: keyof NestedSizes, normal: number) => (big as NestedSizes)[key] ?? o[key] ?? normal;
   const who = (n: number) => people[(hashId(`${id}:${n}`) + n) % people.length];
   const author = who(0);
   const created = updatedAt - 2 * 86_400_000 - (k % 5) * 3_600_000;
