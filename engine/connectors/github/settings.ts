@@ -44,7 +44,11 @@ export const githubSettingsSchema = z.object({
   lookbackDays: z.number().int().min(1).max(3650).default(730)
     .meta({ title: "First-run look-back (days)", description: "How far back the first sync reads pull requests" }),
   overlapMinutes: z.number().int().min(0).max(1440).default(5)
-    .meta({ title: "Overlap (minutes)", description: "Each incremental run re-reads this much before the watermark" }),
+    .meta({
+      title: "Overlap (minutes)",
+      description: "Each incremental run re-reads this much before the watermark",
+      advanced: true,
+    }),
   installationId: z.number().int().min(1).max(2 ** 53 - 1).optional()
     .meta({
       title: "App installation id",
@@ -59,13 +63,18 @@ export const githubSettingsSchema = z.object({
       description: "Joins GitHub users to the same person's Jira account when their profile hides the e-mail",
     }),
   requestsPerSecond: z.number().min(0.2).max(50).default(10)
-    .meta({ title: "Requests per second", description: "Ceiling; the budget GitHub reports slows it further" }),
+    .meta({
+      title: "Requests per second",
+      description: "Ceiling; the budget GitHub reports slows it further",
+      advanced: true,
+    }),
   maxQueryPoints: z.number().int().min(1).max(100).default(10)
     .meta({
       title: "Points per query",
       description: "GraphQL cost budget of one pull-request page; page sizes are planned to stay under it",
+      advanced: true,
     }),
-  pageSizes: githubPageSizesSchema.default({}),
+  pageSizes: githubPageSizesSchema.default({}).meta({ title: "Page sizes", advanced: true }),
 }).strict();
 
 export type GitHubSettings = z.infer<typeof githubSettingsSchema>;
@@ -75,16 +84,17 @@ const PEM = /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KE
 export const githubCredentialsSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("bearer"),
-    token: z.string().trim().min(1, "the token is empty").max(1000).meta({ title: "Token" }),
+    token: z.string().trim().min(1, "the token is empty").max(1000)
+      .meta({ title: "Token", description: "Classic or fine-grained personal access token", secret: true }),
   }).strict(),
   z.object({
     kind: z.literal("github_app"),
-    appId: z.union([
-      z.number().int().min(1, "not a GitHub App id"),
+    appId: z.preprocess(
+      (v) => (typeof v === "number" ? String(v) : v),
       z.string().trim().regex(/^(\d+|Iv[0-9A-Za-z.]+)$/, "not a GitHub App id or client id"),
-    ]).meta({ title: "App id", description: "The App's id (or client id)" }),
+    ).meta({ title: "App id", description: "The App's id (or client id)" }),
     privateKey: z.string().trim().regex(PEM, "not a PEM private key").max(10_000)
-      .meta({ title: "Private key", description: "The App's .pem file" }),
+      .meta({ title: "Private key", description: "The App's .pem file", secret: true, widget: "textarea" }),
   }).strict(),
 ]);
 

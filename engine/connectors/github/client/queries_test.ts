@@ -10,8 +10,8 @@ import {
   DEFAULT_PAGE_SIZES,
   planPrPageSize,
   pointsFor,
-  prPageRequests,
   probeQuery,
+  prPageRequests,
   pullRequestPageQuery,
 } from "./queries.ts";
 
