@@ -4,6 +4,7 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
 import { count, withGitHub } from "./support.ts";
+import { STEP } from "../../engine/connectors/github/connector.ts";
 
 const kind = primaryKind();
 const OVERLAP = 5 * 60_000;
@@ -59,10 +60,15 @@ Deno.test(`github incremental[${kind}]: no change costs a listing and a probe; d
     }, new Date().toISOString().replace(/\.\d{3}Z$/, "Z"));
     const requestsMid = github.requests.length;
     const t3 = new Date();
-    const third = await sync({ windowFrom: new Date(t2.getTime() - OVERLAP), windowTo: t3 });
-    assert(third.rows > 0);
+    const window3 = { windowFrom: new Date(t2.getTime() - OVERLAP), windowTo: t3 };
+    // this run is cut after its first page (the engine continues a step in chunks the same way)
+    const cut = await sync({ ...window3, stopAfter: { step: STEP.pullRequests, pages: 1 } });
+    assert(cut.stopped);
+    const third = await sync({ ...window3, resume: cut });
+    assert(cut.rows + third.rows > 0);
     const ops = github.requests.slice(requestsMid).map((r) => r.operation).filter(Boolean);
     assertEquals(ops.filter((o) => o === "PullRequests").length, 1, "one PR page of the changed repository");
+    assertEquals(ops.filter((o) => o === "Probe").length, 1, "the continued run reuses the probe's answer");
     const pages = github.requests.slice(requestsMid).filter((r) => r.operation === "PullRequests");
     assertEquals(pages[0].variables?.name, repo.name);
 

@@ -50,6 +50,12 @@ export interface Continuation extends ContinuationRef {
   seen: string[];
 }
 
+/** Which repositories of a probed batch changed since the floor (up to and including `last`). */
+export interface ProbedBatch {
+  last: string;
+  changed: string[];
+}
+
 export interface PrCheckpoint {
   done?: true;
   /** Full name of the repository in progress, or of the next one to consider. */
@@ -59,6 +65,8 @@ export interface PrCheckpoint {
   /** Whether PR pages follow once the nested continuations are done. */
   morePrs?: boolean;
   nested?: Continuation[];
+  /** The probe answer of the batch this position lies in. */
+  batch?: ProbedBatch;
 }
 
 export interface PrRecord {
@@ -119,20 +127,32 @@ export async function* extractPullRequests(
     start = repos.findIndex((r) => r.fullName >= checkpoint.repo!);
     if (start < 0) return;
   }
-  let resume = checkpoint?.repo && repos[start]?.fullName === checkpoint.repo ? checkpoint : null;
-  const after = (i: number): PrCheckpoint => (i + 1 < repos.length ? { repo: repos[i + 1].fullName } : { done: true });
+  // inside a repository (a PR cursor or nested cursors saved), or only pointing at the next one to consider
+  const inside = checkpoint?.after !== undefined || !!checkpoint?.nested?.length;
+  let resume = inside && repos[start]?.fullName === checkpoint!.repo ? checkpoint : null;
+  // the probe answer of the batch in progress travels in the checkpoint: a resumed chunk does not probe again
+  let known = checkpoint?.batch;
 
-  for (let b = start; b < repos.length; b += PROBE_BATCH) {
-    const batch = repos.slice(b, b + PROBE_BATCH);
-    const changed = await probe(client, batch, floor);
-    for (let k = 0; k < batch.length; k++) {
-      const index = b + k;
-      const repo = batch[k];
+  for (let b = start; b < repos.length;) {
+    let end = Math.min(b + PROBE_BATCH, repos.length);
+    let changed: Set<string>;
+    const last = known ? repos.findIndex((r) => r.fullName === known!.last) : -1;
+    if (known && last >= b) {
+      end = last + 1;
+      changed = new Set(known.changed);
+    } else changed = await probe(client, repos.slice(b, end), floor);
+    known = undefined;
+    const batch: ProbedBatch = { last: repos[end - 1].fullName, changed: [...changed] };
+    const after = (i: number): PrCheckpoint =>
+      i + 1 >= repos.length ? { done: true } : { repo: repos[i + 1].fullName, ...(i + 1 < end ? { batch } : {}) };
+    for (let index = b; index < end; index++) {
+      const repo = repos[index];
       const state = resume?.repo === repo.fullName ? resume : null;
       resume = null;
       if (!state && !changed.has(repo.fullName)) continue;
-      yield* readRepository(client, repo, options, state, after(index));
+      yield* readRepository(client, repo, options, state, after(index), batch);
     }
+    b = end;
   }
 }
 
@@ -161,13 +181,14 @@ async function* readRepository(
   options: PrExtractOptions,
   state: PrCheckpoint | null,
   next: PrCheckpoint,
+  batch: ProbedBatch,
 ): AsyncGenerator<ExtractedPage> {
   let cursor = state?.after ?? null;
   let more = state ? state.morePrs !== false : true;
   let nested = [...(state?.nested ?? [])];
   let prs = planPrPageSize(options.sizes, options.maxPoints);
   const position = (): PrCheckpoint =>
-    nested.length || more ? { repo: repo.fullName, after: cursor, morePrs: more, nested } : next;
+    nested.length || more ? { repo: repo.fullName, after: cursor, morePrs: more, nested, batch } : next;
 
   while (true) {
     while (nested.length) {
