@@ -5,7 +5,15 @@
 // (reconciled within the window). Pages may load in any order; the final rows are the same.
 import type { GhComment, GhCommitNode, GhReview, GhReviewComment, GhThread } from "../client/types.ts";
 import type { RowConnection } from "../client/queries.ts";
-import { dedupeBy, type Scope, scoped, upsertChanged, type UpsertSpec } from "../../common/db_util.ts";
+import {
+  analyzeTables,
+  dedupeBy,
+  MISSING_STATS_SQL,
+  type Scope,
+  scoped,
+  upsertChanged,
+  type UpsertSpec,
+} from "../../common/db_util.ts";
 
 const KEY = ["tenant_id", "integration_id", "external_id"];
 
@@ -151,7 +159,10 @@ function commentRow(
   });
 }
 
-/** Upserts the child rows and reconciles completed connections; returns how many rows changed. */
+/**
+ * Upserts the child rows and reconciles completed connections (and gives the tables planner statistics once they
+ * hold rows); returns how many rows changed.
+ */
 export async function writeChildren(scope: Scope, refs: ChildRefs, children: Children): Promise<number> {
   const pr = (ext: string) => refs.prIds.get(ext)!;
   const commits = dedupeBy(
@@ -173,37 +184,44 @@ export async function writeChildren(scope: Scope, refs: ChildRefs, children: Chi
 
 const extId = (r: Record<string, unknown>) => String(r.external_id);
 
-/** Per completed connection: the rows of that PR/thread it no longer lists. */
-const RECONCILE: Record<RowConnection, string> = {
-  commits: `UPDATE prs_commits t SET active = false, updated_at = now() FROM c
-             WHERE t.pr_id = c.pr_id AND t.active AND NOT (t.external_id = ANY(c.ids))`,
-  reviews: `UPDATE prs_reviews t SET active = false, updated_at = now() FROM c
-             WHERE t.pr_id = c.pr_id AND t.active AND NOT (t.external_id = ANY(c.ids))`,
-  comments: `UPDATE prs_comments t SET active = false, updated_at = now() FROM c
-              WHERE t.pr_id = c.pr_id AND t.active AND t.comment_type = 'discussion'
-                AND NOT (t.external_id = ANY(c.ids))`,
-  reviewThreads: `UPDATE prs_comments t SET active = false, updated_at = now() FROM c
-                   WHERE t.pr_id = c.pr_id AND t.active AND t.comment_type = 'review_thread'
-                     AND NOT (t.thread_id = ANY(c.ids))`,
-  threadComments: `UPDATE prs_comments t SET active = false, updated_at = now() FROM c
-                    WHERE t.pr_id = c.pr_id AND t.active AND t.comment_type = 'review_thread'
-                      AND t.thread_id = c.parent AND NOT (t.external_id = ANY(c.ids))`,
-};
+/**
+ * Every completed connection of the batch in one statement: rows of that PR (or thread) the full list no longer
+ * names are deactivated. A row is only ever judged by entries of its own PR, connection and thread.
+ */
+const RECONCILE = `
+WITH c AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(pr_id bigint, connection text, parent text, ids text[])),
+commits AS (
+  UPDATE prs_commits t SET active = false, updated_at = now() FROM c
+   WHERE c.connection = 'commits' AND t.pr_id = c.pr_id AND t.active AND NOT (t.external_id = ANY(c.ids))
+  RETURNING t.id
+), reviews AS (
+  UPDATE prs_reviews t SET active = false, updated_at = now() FROM c
+   WHERE c.connection = 'reviews' AND t.pr_id = c.pr_id AND t.active AND NOT (t.external_id = ANY(c.ids))
+  RETURNING t.id
+), comments AS (
+  UPDATE prs_comments t SET active = false, updated_at = now() FROM c
+   WHERE t.pr_id = c.pr_id AND t.active AND (
+     (c.connection = 'comments' AND t.comment_type = 'discussion' AND NOT (t.external_id = ANY(c.ids)))
+     OR (c.connection = 'reviewThreads' AND t.comment_type = 'review_thread' AND NOT (t.thread_id = ANY(c.ids)))
+     OR (c.connection = 'threadComments' AND t.comment_type = 'review_thread' AND t.thread_id = c.parent
+         AND NOT (t.external_id = ANY(c.ids))))
+  RETURNING t.id
+)
+SELECT ((SELECT count(*) FROM commits) + (SELECT count(*) FROM reviews) + (SELECT count(*) FROM comments))::int AS n,
+       (${MISSING_STATS_SQL("$2")}) AS unanalyzed`;
+
+/** Tables the PR loads look rows up in by key: without planner statistics a first sync slows with every page. */
+const STATS_TABLES = ["prs", "prs_commits", "prs_reviews", "prs_comments", "identities"];
 
 async function reconcile(
   scope: Scope,
   complete: Array<{ prId: number; connection: RowConnection; parent: string; ids: string[] }>,
 ): Promise<number> {
-  let rows = 0;
-  for (const connection of Object.keys(RECONCILE) as RowConnection[]) {
-    const items = complete.filter((c) => c.connection === connection);
-    if (items.length === 0) continue;
-    const done = await scope.tx.query(
-      `WITH c AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(pr_id bigint, parent text, ids text[]))
-       ${RECONCILE[connection]} AND t.tenant_id = $2 RETURNING t.id`,
-      [JSON.stringify(items.map((c) => ({ pr_id: c.prId, parent: c.parent, ids: c.ids }))), scope.tenantId],
-    );
-    rows += done.length;
-  }
-  return rows;
+  const items = complete.map((c) => ({ pr_id: c.prId, connection: c.connection, parent: c.parent, ids: c.ids }));
+  const [row] = await scope.tx.query<{ n: number; unanalyzed: string[] }>(RECONCILE, [
+    JSON.stringify(items),
+    STATS_TABLES,
+  ]);
+  await analyzeTables(scope.tx, row.unanalyzed);
+  return Number(row.n);
 }
