@@ -8,7 +8,7 @@ import { primaryKind } from "../support/db.ts";
 import { RateLimitedError, SourceAuthError, SourceResponseError } from "../../engine/http/errors.ts";
 import { STEP } from "../../engine/connectors/github/connector.ts";
 import type { GitHubFault } from "../fakes/github/mod.ts";
-import { count, type GitHubEnv, withGitHub } from "./support.ts";
+import { count, FAST_HTTP, type GitHubEnv, withGitHub } from "./support.ts";
 
 const kind = primaryKind();
 const SMALL = { recorded: false, synthetic: { repos: 2, prsPerRepo: 60, bigEvery: 7, big: { commits: 90 } } };
@@ -31,10 +31,7 @@ async function parkAndResume(env: GitHubEnv, fault: GitHubFault, check: (e: Rate
     catchErrors: true,
     github: {
       http: {
-        pacer: false,
-        backoffBaseMs: 1,
-        backoffMaxMs: 5,
-        maxWaitMs: 5_000,
+        ...FAST_HTTP,
         onRequest: (e) => {
           if (e.endpoint === "POST graphql" && e.outcome === "ok" && ++pages === 2) env.github.inject(fault);
         },
@@ -124,10 +121,7 @@ Deno.test(`github faults[${kind}]: 5xx is retried; a too-heavy query is asked ag
     const result = await env.sync({
       github: {
         http: {
-          pacer: false,
-          backoffBaseMs: 1,
-          backoffMaxMs: 5,
-          maxWaitMs: 5_000,
+          ...FAST_HTTP,
           // after the probe: the first PR page meets two 502s, then an answer saying it is too heavy
           onRequest: (e) => {
             if (injected || e.endpoint !== "POST graphql" || e.outcome !== "ok") return;

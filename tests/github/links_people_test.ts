@@ -7,7 +7,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
 import { loadDevStatus } from "../../engine/connectors/jira/load/dev_status.ts";
 import { STEP } from "../../engine/connectors/github/connector.ts";
-import { withGitHub } from "./support.ts";
+import { addWorkItems, withGitHub } from "./support.ts";
 
 const kind = primaryKind();
 
@@ -20,16 +20,8 @@ Deno.test(`github links[${kind}]: keys in title, branch, commits and body link l
     },
     settings: { organization: "acme", lookbackDays: 30, identityEmails: { dev01: "Second.Dev@Corp.Example" } },
   }, async ({ db, github, tenantId, integrationId, sync }) => {
-    const [{ id: jira }] = await db.query<{ id: number }>(
-      "SELECT id FROM integrations WHERE tenant_id = $1 AND provider = 'jira'",
-      [tenantId],
-    );
     // OPS-7..9 exist before the GitHub sync; OPS-10 only after it
-    await db.query(
-      `INSERT INTO work_items (tenant_id, integration_id, external_id, key, summary)
-       SELECT $1, $2, 2000 + n, 'OPS-' || n, 'Ops ' || n FROM generate_series(7, 9) n`,
-      [tenantId, jira],
-    );
+    const jira = await addWorkItems(db, tenantId, ["OPS-7", "OPS-8", "OPS-9"]);
     // Jira accounts: one with the e-mail dev03's GitHub profile shows, one with the e-mail mapped to dev01
     await db.query(
       `INSERT INTO identities (tenant_id, integration_id, external_id, display_name, email, person_key) VALUES
@@ -45,7 +37,7 @@ Deno.test(`github links[${kind}]: keys in title, branch, commits and body link l
     const viaBranch = prs.find((p) => p.headRefName.includes("ops-8"))!;
     await db.transaction((tx) =>
       loadDevStatus({ tx, tenantId, integrationId: jira }, [{
-        issueId: "2008",
+        issueId: "wi-OPS-8",
         issueKey: "OPS-8",
         applicationType: "GitHub",
         detail: {
@@ -92,10 +84,7 @@ Deno.test(`github links[${kind}]: keys in title, branch, commits and body link l
 
     // OPS-10 (named in a body) appears in Jira after the GitHub run: the next run links it without any PR change
     const watermark = new Date();
-    await db.query(
-      `INSERT INTO work_items (tenant_id, integration_id, external_id, key, summary) VALUES ($1, $2, '2010', 'OPS-10', 'x')`,
-      [tenantId, jira],
-    );
+    await addWorkItems(db, tenantId, ["OPS-10"]);
     const next = await sync({ windowFrom: watermark, windowTo: new Date() });
     assertEquals(next.requests, 2, "no PR changed: a listing and a probe");
     assertEquals(next.recordsByKind.get("github_pr_links"), 2, "the PRs naming OPS-10 are re-linked");

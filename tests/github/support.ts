@@ -87,3 +87,17 @@ export async function count(db: Db, table: string, where = "true"): Promise<numb
   const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`);
   return n;
 }
+
+/** Jira work items with these keys in the tenant's Jira integration (returns that integration's id). */
+export async function addWorkItems(db: Db, tenantId: number, keys: string[]): Promise<number> {
+  const [{ id: jira }] = await db.query<{ id: number }>(
+    "SELECT id FROM integrations WHERE tenant_id = $1 AND provider = 'jira'",
+    [tenantId],
+  );
+  await db.query(
+    `INSERT INTO work_items (tenant_id, integration_id, external_id, key, summary)
+     SELECT $1, $2, 'wi-' || k, k, 'Work item ' || k FROM unnest($3::text[]) k`,
+    [tenantId, jira, keys],
+  );
+  return jira;
+}
