@@ -5,15 +5,15 @@ import { z } from "zod";
 import { ApiError } from "../../../server/http_errors.ts";
 import { apiRouter } from "../../../server/api/route.ts";
 import { errorResponse, idParams } from "../../../server/api/schemas.ts";
-import { jobCard, runSummary } from "../../../server/api/shapes.ts";
+import { jobCard, runSummary, timestamp } from "../../../server/api/shapes.ts";
 import type { Queryable } from "../../../db/port.ts";
 import { getJobCard, listRuns } from "../../../db/jobs.ts";
-import type { Figure, JobDetailsData } from "../../../components/jobs/types.ts";
+import type { Figure, JobDetailsData, RateBudget } from "../../../components/jobs/types.ts";
 
 const HISTORY_RUNS = 20;
 
 /** Per provider: the tables filled for an integration, in display order. Names are constants, never input. */
-const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table: string }>> = {
+const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table: string; activeOnly?: boolean }>> = {
   jira: [
     { key: "projects", label: "Projects", table: "projects" },
     { key: "issues", label: "Issues", table: "work_items" },
@@ -26,9 +26,10 @@ const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table:
   github: [
     { key: "repositories", label: "Repositories", table: "repositories" },
     { key: "prs", label: "Pull requests", table: "prs" },
-    { key: "commits", label: "Commits", table: "prs_commits" },
-    { key: "reviews", label: "Reviews", table: "prs_reviews" },
-    { key: "comments", label: "Comments", table: "prs_comments" },
+    { key: "commits", label: "Commits", table: "prs_commits", activeOnly: true },
+    { key: "reviews", label: "Reviews", table: "prs_reviews", activeOnly: true },
+    { key: "comments", label: "Comments", table: "prs_comments", activeOnly: true },
+    { key: "links", label: "Jira links", table: "work_items_prs_links", activeOnly: true },
     { key: "people", label: "People", table: "identities" },
   ],
   ad: [{ key: "users", label: "Directory users", table: "identities" }],
@@ -54,7 +55,9 @@ export async function providerFigures(
   const tables = PROVIDER_TABLES[provider] ?? [];
   if (!tables.length) return [];
   const columns = tables.map((t, i) =>
-    `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2)::int AS c${i}`
+    `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2${
+      t.activeOnly ? " AND active" : ""
+    })::int AS c${i}`
   );
   const [row] = await db.query<Record<string, number>>(`SELECT ${columns.join(", ")}`, [tenantId, integrationId]);
   return tables.map((t, i) => ({ key: t.key, label: t.label, value: Number(row[`c${i}`]) }));
@@ -66,12 +69,14 @@ export function integrationScope(provider: string, settings: Record<string, unkn
   const list = (v: unknown) => (Array.isArray(v) && v.length ? v.map(String).join(", ") : null);
   if (provider === "jira") return [{ label: "Projects", value: list(s.projects) ?? "all visible projects" }];
   if (provider === "github") {
+    const skipped = [s.includeArchived ? null : "archived", s.includeForks ? null : "forks"].filter(Boolean);
     return [
       {
-        label: "Organization",
+        label: "Organizations",
         value: typeof s.organization === "string" && s.organization ? s.organization : "not set",
       },
       { label: "Repositories", value: list(s.repositoryFilter) ?? "all in the organization" },
+      ...(skipped.length ? [{ label: "Skipped", value: skipped.join(" and ") }] : []),
     ];
   }
   return [];
@@ -103,7 +108,42 @@ const jobDetails = z.object({
   vectors: z.number().int().min(0),
   lastRun: runSummary.nullable(),
   runs: z.array(runSummary),
+  rateBudgets: z.array(z.object({
+    resource: z.string(),
+    unlimited: z.boolean().meta({ description: "the source reports no limit" }),
+    limit: z.number().int().nullable(),
+    remaining: z.number().int().nullable(),
+    resetAt: timestamp.nullable(),
+    lastCost: z.number().nullable(),
+    observedAt: timestamp,
+  })).optional().meta({ description: "the budget the source last reported per resource (GitHub: core, graphql)" }),
 });
+
+/** The budget the source last reported per resource (GitHub: core, graphql), for the details' rate figures. */
+async function rateBudgetsOf(db: Queryable, tenantId: number, integrationId: number): Promise<RateBudget[]> {
+  const rows = await db.query<{
+    resource: string;
+    unlimited: boolean;
+    limit_total: number | null;
+    remaining: number | null;
+    reset_at: Date | null;
+    last_cost: number | null;
+    observed_at: Date;
+  }>(
+    `SELECT resource, unlimited, limit_total, remaining, reset_at, last_cost, observed_at FROM source_rate_limits
+      WHERE tenant_id = $1 AND integration_id = $2 ORDER BY resource`,
+    [tenantId, integrationId],
+  );
+  return rows.map((r) => ({
+    resource: r.resource,
+    unlimited: r.unlimited,
+    limit: r.limit_total,
+    remaining: r.remaining,
+    resetAt: r.reset_at ? new Date(r.reset_at).toISOString() : null,
+    lastCost: r.last_cost,
+    observedAt: new Date(r.observed_at).toISOString(),
+  }));
+}
 
 export function jobDetailsRoutes() {
   const r = apiRouter("/app/etl/jobs", "jobs");
@@ -128,13 +168,14 @@ export function jobDetailsRoutes() {
          FROM integrations WHERE tenant_id = $1 AND id = $2`,
       [tenantId, job.integration.id],
     );
-    const [figures, [vectors], runs] = await Promise.all([
+    const [figures, [vectors], runs, rateBudgets] = await Promise.all([
       providerFigures(db, tenantId, integration.id, integration.provider),
       db.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM qdrant_vectors WHERE tenant_id = $1 AND integration_id = $2 AND active",
         [tenantId, integration.id],
       ),
       listRuns(db, tenantId, job.id, HISTORY_RUNS),
+      rateBudgetsOf(db, tenantId, integration.id),
     ]);
     const body: JobDetailsData = {
       job,
@@ -152,6 +193,7 @@ export function jobDetailsRoutes() {
       vectors: Number(vectors.n),
       lastRun: runs[0] ?? null,
       runs,
+      rateBudgets,
     };
     return c.json(body);
   });
