@@ -8,6 +8,7 @@ import { authRoutes } from "../routes/auth.ts";
 import { etlApiRoutes } from "../routes/app/etl/index.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { serveBuiltAssets } from "./islands/mod.ts";
+import { compressResponses } from "./http/compress.ts";
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -23,6 +24,8 @@ export function createApp(deps: AppDeps) {
       c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
   });
+  // gzip/brotli for pages and JSON above 1 KiB; built assets come precompressed (server/http/compress.ts)
+  app.use("*", compressResponses());
   // bounded request bodies: sign-in needs little, the API a little more (payloads stay far below this)
   const tooLarge = (limit: string) => () => {
     throw new ApiError(413, "payload_too_large", `request body over ${limit}`);
