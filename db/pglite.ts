@@ -2,6 +2,7 @@
 // in-process connection, so advisory "leader" locks are always granted and NOTIFY stays in-process.
 import { PGlite, types } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
+import { PreparedReads } from "./pglite_prepared.ts";
 import { type Db, ident, type LeaderLock, normalizeParams, type Queryable, toCopyText } from "./port.ts";
 
 const SHARED_BUFFERS = "64MB";
@@ -40,12 +41,14 @@ function queryable(pg: Tx): Queryable {
 class PgliteDb implements Db {
   readonly kind = "pglite" as const;
   #q: Queryable;
+  #prepared: PreparedReads;
   constructor(private pg: PGlite) {
     this.#q = queryable(pg);
+    this.#prepared = new PreparedReads(pg);
   }
 
-  query<T>(text: string, params?: unknown[]): Promise<T[]> {
-    return this.#q.query<T>(text, params);
+  async query<T>(text: string, params?: unknown[]): Promise<T[]> {
+    return (params && await this.#prepared.query<T>(text, params)) ?? await this.#q.query<T>(text, params);
   }
 
   exec(script: string): Promise<void> {

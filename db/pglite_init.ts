@@ -5,10 +5,12 @@
 // then opens the finished folder like any restart.
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openPglite } from "./pglite.ts";
+import { migrate } from "./migrate.ts";
 
 /** The hidden command of main.ts that the child runs. */
 export const INIT_COMMAND = "internal-init-embedded-db";
-const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+const INIT_SCRIPT = fileURLToPath(new URL("./pglite_init_main.ts", import.meta.url));
 
 /** True when `dataDir` holds no embedded database yet. */
 export async function isFreshPgliteDir(dataDir: string): Promise<boolean> {
@@ -21,16 +23,27 @@ export async function isFreshPgliteDir(dataDir: string): Promise<boolean> {
   }
 }
 
-/** How to start this program again: `deno run … main.ts` from source, or the compiled binary itself. */
-function selfCommand(args: string[]): { cmd: string; args: string[] } {
+/** The child: from source a small script that loads only the database modules; compiled, the binary itself. */
+function childCommand(dataDir: string): { cmd: string; args: string[] } {
   const exe = Deno.execPath();
-  if (/^deno(\.exe)?$/i.test(basename(exe))) return { cmd: exe, args: ["run", "-A", MAIN, ...args] };
-  return { cmd: exe, args };
+  if (/^deno(\.exe)?$/i.test(basename(exe))) return { cmd: exe, args: ["run", "-A", INIT_SCRIPT, dataDir] };
+  return { cmd: exe, args: [INIT_COMMAND, dataDir] };
+}
+
+/** What the child does: create the database in `dataDir`, apply the migrations, close it. */
+export async function initPgliteFolder(dataDir: string): Promise<void> {
+  if (!dataDir) throw new Error("no data folder given");
+  const db = await openPglite(dataDir);
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
 }
 
 /** Creates and migrates the embedded database in `dataDir` in a child process of this program. */
 export async function initPgliteInChild(dataDir: string): Promise<void> {
-  const { cmd, args } = selfCommand([INIT_COMMAND, dataDir]);
+  const { cmd, args } = childCommand(dataDir);
   const out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" }).output();
   if (!out.success) {
     const detail = new TextDecoder().decode(out.stderr).trim() || new TextDecoder().decode(out.stdout).trim();

@@ -19,7 +19,7 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-export function startSluice(env: Record<string, string>, timeoutMs = 120_000): Promise<ChildServer> {
+export function startSluice(env: Record<string, string>, timeoutMs = 600_000): Promise<ChildServer> {
   return startChild([...START_FLAGS, ...EXTRA_FLAGS, "main.ts", "serve"], env, timeoutMs);
 }
 
