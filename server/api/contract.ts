@@ -74,7 +74,17 @@ export function contractCheck(report: (violation: ContractViolation) => void): M
     await next();
     const doc = matchedRoute(c);
     if (!doc) return;
-    const problem = await contractProblem(doc, c.res);
+    // read the body once and hand on an equal response: a clone would turn the body into a stream, and the client
+    // would then see a chunked answer without Content-Length that production never sends
+    const res = c.res;
+    let problem: string | undefined;
+    if (![101, 204, 205, 304].includes(res.status)) { // statuses that never carry a body
+      const bytes = await res.arrayBuffer();
+      const copy = () => new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+      problem = await contractProblem(doc, copy());
+      c.res = undefined;
+      c.res = copy();
+    } else problem = await contractProblem(doc, res);
     if (!problem) return;
     const violation = {
       method: c.req.method,

@@ -48,7 +48,7 @@ export function compressResponses(options: { threshold?: number } = {}): Middlew
     await next();
     const res = c.res;
     if (
-      c.req.method === "HEAD" || !res.body || res.status < 200 || res.status === 204 || res.status === 206 ||
+      c.req.method === "HEAD" || res.status < 200 || res.status === 204 || res.status === 206 ||
       res.status === 304 || c.req.header("upgrade") || res.headers.has("content-encoding") ||
       res.headers.has("content-range") || !isCompressibleType(res.headers.get("content-type")) ||
       NO_TRANSFORM.test(res.headers.get("cache-control") ?? "")
@@ -58,6 +58,8 @@ export function compressResponses(options: { threshold?: number } = {}): Middlew
     varyOnAcceptEncoding(res.headers);
     const coding = chooseCoding(c.req.header("accept-encoding"), DYNAMIC_PREFERENCE);
     if (!coding) return;
+    // `res.body` is not touched before this point: reading that getter turns a fixed body into a stream, and the
+    // plain answer would then go out chunked, without Content-Length
     const body = new Uint8Array(await res.arrayBuffer());
     const headers = new Headers(res.headers);
     let out: Uint8Array = body;
