@@ -21,8 +21,10 @@ import {
   reviveCard,
   runAvailability,
   runTotals,
+  statusText,
   stepRows,
 } from "../components/jobs/job_view.ts";
+import { InfoTip } from "../components/ui/Reason.tsx";
 import { RateTracker } from "../components/jobs/progress.ts";
 import { StatusBadge } from "../components/jobs/StatusBadge.tsx";
 import { StepGrid } from "../components/jobs/StepGrid.tsx";
@@ -72,7 +74,7 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
     }
   };
 
-  // records/s and ETA: one sample per new version of the card while it runs
+  // records/s and ETA: one sample per new version of the card while it runs (ETA only once the source estimated)
   const tracker = useRef<RateTracker>();
   tracker.current ??= new RateTracker();
   useEffect(() => {
@@ -122,15 +124,12 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
         <div class="job-info">
           <div class="job-title">
             <h2>{title}</h2>
-            <StatusBadge status={status} resumeAt={card.resumeAt ?? card.nextRunAt} />
-            {card.active && !card.integration.active && (
-              <span class="badge tone-limited">{card.integration.name} integration off</span>
-            )}
+            <StatusBadge status={status} text={statusText(card)} resumeAt={card.resumeAt ?? card.nextRunAt} />
           </div>
           <p class="job-meta">
             <span>Interval: {formatInterval(card.scheduleIntervalMinutes)}</span>
             <span>Last run: {formatRelative(card.lastRunFinishedAt ?? card.lastRunStartedAt, now)}</span>
-            {card.active && card.nextRunAt && status !== "running" && (
+            {card.active && card.nextRunAt && status !== "running" && status !== "blocked" && (
               <span>Next run: {formatCountdown(card.nextRunAt, now)}</span>
             )}
             {card.retryCount > 0 && <span>Retries: {card.retryCount}</span>}
@@ -140,13 +139,17 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
           {can.run && (
             <button
               type="button"
-              class="btn btn-primary tip"
-              data-tip={run.reason}
+              class="btn btn-primary"
               disabled={!run.allowed || busy !== null}
+              aria-describedby={run.allowed ? undefined : `why-run-${card.id}`}
+              data-reason={run.allowed ? undefined : run.reason}
               onClick={runNow}
             >
               {runIcon} Run now
             </button>
+          )}
+          {can.run && !run.allowed && (
+            <InfoTip id={`why-run-${card.id}`} text={run.reason} label={`Why ${title} cannot start now`} />
           )}
           {can.configure && (
             <button
@@ -192,9 +195,11 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
           <span>
             Records/s: <b>{formatRate(rate.recordsPerSecond)}</b>
           </span>
-          <span>
-            ETA: <b>{rate.etaMs === null ? "—" : formatSpan(rate.etaMs)}</b>
-          </span>
+          {rate.etaMs !== null && (
+            <span data-eta>
+              ETA: <b>{formatSpan(rate.etaMs)}</b>
+            </span>
+          )}
           {card.currentRun && <span>Started {formatRelative(card.currentRun.startedAt, now)}</span>}
         </p>
       )}

@@ -12,8 +12,10 @@ import { homeData, HomePage } from "./pages/home.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
 import { QueuesPage } from "./pages/queues.tsx";
 import { isOperator } from "../server/auth/operator.ts";
+import { installedJobTypes } from "../server/engine_services.ts";
 import { queueMonitorFor } from "../server/live/queue_monitor.ts";
 import { LogoutPage } from "./pages/logout.tsx";
+import { integrationsData, IntegrationsPage } from "./pages/integrations.tsx";
 import { NotFound } from "./pages/not_found.tsx";
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
@@ -52,7 +54,8 @@ export function pageRoutes() {
 
   app.get("/", requirePageAuth(), async (c) => {
     const auth = c.get("auth");
-    const data = await homeData(await listJobCards(c.get("deps").db, auth.tenantId));
+    const { db, services } = c.get("deps");
+    const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
     return shellPage(c, auth, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
   });
   app.get("/home", (c) => c.redirect("/", 301));
@@ -72,6 +75,18 @@ export function pageRoutes() {
     const monitor = queueMonitorFor(services);
     const view = monitor ? await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) }) : null;
     return shellPage(c, auth, { title: "Queues", active: "queues" }, () => <QueuesPage view={view} />);
+  });
+
+  app.get("/integrations", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const { db, services } = c.get("deps");
+    const data = await integrationsData(db, auth.tenantId, installedJobTypes(services));
+    return shellPage(
+      c,
+      auth,
+      { title: "Integrations", active: "integrations" },
+      () => <IntegrationsPage rows={data.rows} providers={data.providers} role={auth.role} />,
+    );
   });
 
   app.get("/profile", requirePageAuth(), (c) => {

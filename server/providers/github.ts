@@ -5,6 +5,7 @@ import { SourceHttpClient } from "../../engine/http/client.ts";
 import { SourceError } from "../../engine/http/errors.ts";
 import type { FieldError } from "../http_errors.ts";
 import { type ConnectionInput, type ConnectionResult, type ProviderSpec, TEST_HTTP } from "./types.ts";
+import { explainFailure } from "./explain.ts";
 
 export const githubSettingsSchema = z.object({
   organization: z.string().trim().regex(/^$|^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "not a GitHub organization login")
@@ -20,6 +21,17 @@ export const githubSettingsSchema = z.object({
 export const githubCredentialsSchema = z.object({ kind: z.literal("bearer"), token: z.string().min(1) }).strict();
 
 export const githubProvider: ProviderSpec = {
+  display: {
+    title: "GitHub",
+    logo: "github.svg",
+    description: "GitHub or GitHub Enterprise Server: repositories and pull requests with commits and reviews",
+    baseUrl: {
+      title: "GitHub API URL",
+      description: "https://api.github.com for github.com; https://HOST/api/v3 for GitHub Enterprise Server.",
+      placeholder: "https://api.github.com",
+      default: "https://api.github.com",
+    },
+  },
   settings: githubSettingsSchema,
   credentials: githubCredentialsSchema,
 
@@ -56,7 +68,10 @@ export const githubProvider: ProviderSpec = {
         },
       };
     } catch (e) {
-      if (e instanceof SourceError) return { ok: false, error: e.message };
+      if (e instanceof SourceError) {
+        const { kind, message, detail } = explainFailure(e, "GitHub", input.baseUrl, TEST_HTTP.timeoutMs);
+        return { ok: false, kind, error: message, detail };
+      }
       throw e;
     }
   },

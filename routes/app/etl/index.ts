@@ -10,6 +10,8 @@ import { jobRoutes } from "./jobs.ts";
 import { jobDetailsRoutes } from "./job_details.ts";
 import { liveRoutes } from "./ws.ts";
 import { queueRoutes } from "./queues.ts";
+import { providerRoutes } from "./providers.ts";
+import { integrationLogoRoutes, logoRoutes } from "./logos.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -22,5 +24,8 @@ export function etlApiRoutes() {
   api.route("/jobs", jobDetailsRoutes());
   api.route("/ws", liveRoutes());
   api.route("/queues", queueRoutes());
+  api.route("/providers", providerRoutes());
+  api.route("/logos", logoRoutes());
+  api.route("/integrations", integrationLogoRoutes());
   return api;
 }

@@ -7,6 +7,7 @@ import { ApiError, idParam } from "../../../server/http_errors.ts";
 import type { Queryable } from "../../../db/port.ts";
 import { getJobCard, listRuns } from "../../../db/jobs.ts";
 import type { Figure, JobDetailsData } from "../../../components/jobs/types.ts";
+import { installedJobTypes } from "../../../server/engine_services.ts";
 
 const HISTORY_RUNS = 20;
 
@@ -62,7 +63,10 @@ export async function providerFigures(
 export function integrationScope(provider: string, settings: Record<string, unknown> | null) {
   const s = settings ?? {};
   const list = (v: unknown) => (Array.isArray(v) && v.length ? v.map(String).join(", ") : null);
-  if (provider === "jira") return [{ label: "Projects", value: list(s.projects) ?? "all visible projects" }];
+  // settings store projectKeys; rows written before that name them `projects`
+  if (provider === "jira") {
+    return [{ label: "Projects", value: list(s.projectKeys) ?? list(s.projects) ?? "all visible projects" }];
+  }
   if (provider === "github") {
     return [
       {
@@ -88,7 +92,7 @@ export function jobDetailsRoutes() {
   app.get("/:id/details", async (c) => {
     const { db } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
-    const job = await getJobCard(db, tenantId, idParam(c));
+    const job = await getJobCard(db, tenantId, idParam(c), { jobTypes: installedJobTypes(c.get("deps").services) });
     if (!job) throw new ApiError(404, "not_found", "no such job");
     const [integration] = await db.query<IntegrationRow>(
       `SELECT id, name, provider, active, base_url, settings, credentials_enc IS NOT NULL AS has_credentials

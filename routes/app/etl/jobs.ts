@@ -10,6 +10,11 @@ import { requireRole } from "../../../server/auth/middleware.ts";
 import { getIntegration } from "../../../db/integrations.ts";
 import { requireReady } from "./integrations.ts";
 import { getJobCard, listJobCards, listRuns, lockJob, nextRunAfterChange } from "../../../db/jobs.ts";
+import { installedJobTypes } from "../../../server/engine_services.ts";
+import { providerTitle } from "../../../components/jobs/providers.ts";
+
+/** Card reads in this module report whether this instance has a connector for each job. */
+const cardOptions = (c: Context<AppEnv>) => ({ jobTypes: installedJobTypes(c.get("deps").services) });
 
 /** What the jobs API needs from the engine (registered as deps.services.engine). */
 export interface JobEngine {
@@ -58,16 +63,16 @@ async function changeJob(
     if (!job) throw new ApiError(404, "not_found", "no such job");
     await change(tx, job, ids);
   });
-  return c.json(await getJobCard(db, ids.tenantId, ids.jobId));
+  return c.json(await getJobCard(db, ids.tenantId, ids.jobId, cardOptions(c)));
 }
 
 export function jobRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/", async (c) => c.json(await listJobCards(c.get("deps").db, c.get("auth").tenantId)));
+  app.get("/", async (c) => c.json(await listJobCards(c.get("deps").db, c.get("auth").tenantId, cardOptions(c))));
 
   app.get("/:id", async (c) => {
-    const card = await getJobCard(c.get("deps").db, c.get("auth").tenantId, idParam(c));
+    const card = await getJobCard(c.get("deps").db, c.get("auth").tenantId, idParam(c), cardOptions(c));
     if (!card) throw new ApiError(404, "not_found", "no such job");
     return c.json(card);
   });
@@ -85,13 +90,21 @@ export function jobRoutes() {
     const { db, services } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
     const jobId = idParam(c);
-    if (!await getJobCard(db, tenantId, jobId)) throw new ApiError(404, "not_found", "no such job");
+    const card = await getJobCard(db, tenantId, jobId, cardOptions(c));
+    if (!card) throw new ApiError(404, "not_found", "no such job");
+    // a job type this instance has no connector for could never run: say so instead of failing inside the engine
+    if (card.hasConnector === false) {
+      throw new ApiError(409, "no_connector", `no connector for ${providerTitle(card.integration.provider)} yet`);
+    }
     try {
       const { runId } = await engineOf(services).startRun({ tenantId, jobId, trigger: "manual" });
       return c.json({ runId, status: "RUNNING" }, 202);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code && ENGINE_CONFLICTS[code]) throw new ApiError(409, code, ENGINE_CONFLICTS[code]);
+      if (code === "connector_missing") {
+        throw new ApiError(409, "no_connector", `no connector for ${providerTitle(card.integration.provider)} yet`);
+      }
       throw e;
     }
   });
@@ -147,7 +160,7 @@ export function jobRoutes() {
     const jobId = idParam(c);
     if (!await getJobCard(db, tenantId, jobId)) throw new ApiError(404, "not_found", "no such job");
     await engineOf(services).forcePending({ tenantId, jobId });
-    return c.json(await getJobCard(db, tenantId, jobId));
+    return c.json(await getJobCard(db, tenantId, jobId, cardOptions(c)));
   });
 
   return app;

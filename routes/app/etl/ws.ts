@@ -15,6 +15,7 @@ import type { ProgressHub } from "../../../server/live/hub.ts";
 import { queueMonitorFor } from "../../../server/live/queue_monitor.ts";
 import { log } from "../../../lib/log.ts";
 import { findUserById } from "../../../server/auth/users.ts";
+import { installedJobTypes } from "../../../server/engine_services.ts";
 
 const TOPICS = ["jobs", "queues"] as const;
 type Topic = typeof TOPICS[number];
@@ -93,7 +94,8 @@ export function liveRoutes() {
                 if (ready) ws.send(text);
                 else buffered.push(text);
               }));
-              ws.send(JSON.stringify({ type: "snapshot", jobs: await listJobCards(db, tenantId) }));
+              const jobTypes = installedJobTypes(services);
+              ws.send(JSON.stringify({ type: "snapshot", jobs: await listJobCards(db, tenantId, { jobTypes }) }));
               for (const text of buffered) ws.send(text);
               ready = true;
             }
