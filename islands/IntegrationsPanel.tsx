@@ -150,7 +150,7 @@ export default function IntegrationsPanel(
                 <dd>
                   {row.jobs.length
                     ? row.jobs.map((j) => (
-                      <a key={j.id} href="/" class="mr-2 underline-offset-2 hover:underline" data-job={j.name}>
+                      <a key={j.id} href="/" class="mr-2 underline underline-offset-2" data-job={j.name}>
                         {j.name} ({j.status === "RUNNING" ? "running" : j.active ? "on" : "off"})
                       </a>
                     ))

@@ -16,6 +16,7 @@ import { installedJobTypes } from "../server/engine_services.ts";
 import { queueMonitorFor } from "../server/live/queue_monitor.ts";
 import { LogoutPage } from "./pages/logout.tsx";
 import { integrationsData, IntegrationsPage } from "./pages/integrations.tsx";
+import { customFieldsData, CustomFieldsPage } from "./pages/custom_fields.tsx";
 import { NotFound } from "./pages/not_found.tsx";
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
@@ -86,6 +87,28 @@ export function pageRoutes() {
       auth,
       { title: "Integrations", active: "integrations" },
       () => <IntegrationsPage rows={data.rows} providers={data.providers} role={auth.role} />,
+    );
+  });
+
+  app.get("/integrations/:id/fields", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const raw = c.req.param("id");
+    const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
+    const search = new URL(c.req.url).searchParams;
+    const data = id ? await customFieldsData(c.get("deps").db, auth.tenantId, id, search) : null;
+    if (!data) {
+      return shellPage(
+        c,
+        auth,
+        { title: "Not found", active: "integrations", status: 404 },
+        () => <NotFound path={c.req.path} signedIn />,
+      );
+    }
+    return shellPage(
+      c,
+      auth,
+      { title: `${data.integration.name}: custom fields`, active: "integrations" },
+      () => <CustomFieldsPage {...data} role={auth.role} />,
     );
   });
 

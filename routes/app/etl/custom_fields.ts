@@ -4,6 +4,7 @@
 // integration (and so the tenant); a change takes effect on the next sync or re-transform.
 import { Hono } from "hono";
 import type { Context } from "hono";
+import type { Queryable } from "../../../db/port.ts";
 import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
 import { ApiError, type FieldError, idParam, parseJson } from "../../../server/http_errors.ts";
@@ -108,7 +109,7 @@ export function customFieldRoutes() {
   app.get("/mappings", async (c) => {
     const id = queryIntegrationId(c);
     await jiraIntegration(c, id);
-    return c.json({ integrationId: id, mappings: await readMappings(c, id) });
+    return c.json({ integrationId: id, mappings: await readMappings(c.get("deps").db, c.get("auth").tenantId, id) });
   });
 
   app.put("/mappings", async (c) => {
@@ -144,20 +145,20 @@ export function customFieldRoutes() {
       }, updated_at = now()`,
       [tenantId, id, ...values],
     );
-    return c.json({ integrationId: id, mappings: await readMappings(c, id) });
+    return c.json({ integrationId: id, mappings: await readMappings(c.get("deps").db, c.get("auth").tenantId, id) });
   });
   return app;
 }
 
 /** slot → {id, externalId, name} of the mapped field, or null. */
-async function readMappings(c: Context<AppEnv>, id: number) {
+export async function readMappings(db: Queryable, tenantId: number, id: number) {
   const selects = SLOTS.map((slot) =>
     `(SELECT json_build_object('id', cf.id, 'externalId', cf.external_id, 'name', cf.name)
         FROM custom_fields cf WHERE cf.id = m.${SLOT_COLUMNS[slot]}) AS "${slot}"`
   );
-  const [row] = await c.get("deps").db.query<Record<string, unknown>>(
+  const [row] = await db.query<Record<string, unknown>>(
     `SELECT ${selects.join(", ")} FROM custom_fields_mappings m WHERE m.tenant_id = $1 AND m.integration_id = $2`,
-    [c.get("auth").tenantId, id],
+    [tenantId, id],
   );
   return Object.fromEntries(SLOTS.map((s) => [s, parseJsonColumn(row?.[s])]));
 }

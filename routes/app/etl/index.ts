@@ -12,6 +12,7 @@ import { liveRoutes } from "./ws.ts";
 import { queueRoutes } from "./queues.ts";
 import { providerRoutes } from "./providers.ts";
 import { integrationLogoRoutes, logoRoutes } from "./logos.ts";
+import { fieldCatalogueRoutes } from "./field_catalogue.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -27,5 +28,6 @@ export function etlApiRoutes() {
   api.route("/providers", providerRoutes());
   api.route("/logos", logoRoutes());
   api.route("/integrations", integrationLogoRoutes());
+  api.route("/integrations", fieldCatalogueRoutes());
   return api;
 }
