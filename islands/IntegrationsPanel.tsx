@@ -119,14 +119,12 @@ export default function IntegrationsPanel(
       <ul class="space-y-3" aria-label="Integrations">
         {rows.map((row) => (
           <li key={row.id} class="card integration-row" data-integration={row.name}>
-            <div class="flex min-w-0 flex-1 items-start gap-3">
+            <div class="integration-id">
               <IntegrationLogo logo={row.logo} name={row.name} size={40} />
               <div class="min-w-0">
                 <h3 class="font-semibold">{row.name}</h3>
-                <p class="text-xs text-muted">
-                  {row.providerTitle}
-                  {row.hasConnector === false && " · no connector yet: its job cannot run"}
-                </p>
+                <p class="text-xs text-muted">{row.providerTitle}</p>
+                {row.hasConnector === false && <p class="text-xs text-muted">No connector yet: its job cannot run.</p>}
                 <p class="truncate text-xs text-muted" title={row.baseUrl ?? ""}>{row.baseUrl ?? "No base URL set"}</p>
               </div>
             </div>

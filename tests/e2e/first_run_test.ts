@@ -187,6 +187,22 @@ Deno.test({
         await page.waitForSelector("#job-details", { state: "detached" });
       });
 
+      await t.step("the Queues page fits a phone and passes axe", async () => {
+        await Promise.all([page.waitForURL(`${app.url}/queues`), page.click('nav a[data-nav="queues"]')]);
+        await ready(page);
+        await page.setViewportSize({ width: 390, height: 844 });
+        try {
+          const overflow = await page.evaluate(() => {
+            const wrap = document.querySelector("#stages")!.parentElement!;
+            return wrap.scrollWidth - wrap.clientWidth;
+          });
+          assert(overflow <= 0, `the stage table scrolls sideways by ${overflow} px at 390 px`);
+        } finally {
+          await page.setViewportSize({ width: 1280, height: 800 });
+        }
+        await check(page, "queues");
+      });
+
       await t.step("every sidebar entry leads to a page (no 404), for an admin and for a viewer", async () => {
         const visit = async (p: Page) => {
           const hrefs = await p.locator("nav[aria-label=Main] a[data-nav]").evaluateAll((as) =>
