@@ -9,6 +9,7 @@ import { formatRelative } from "../components/format.ts";
 import { useNow } from "../components/ui/clock.ts";
 import { IntegrationLogo } from "../components/IntegrationLogo.tsx";
 import { ReasonNote } from "../components/ui/Reason.tsx";
+import { onDemand, withChunk } from "../components/ui/on_demand.ts";
 import { TestResult } from "../components/integrations/TestResult.tsx";
 import {
   type IntegrationRowData,
@@ -20,12 +21,7 @@ import type { Role } from "../components/jobs/types.ts";
 import type { Dialog } from "../components/integrations/on_demand.tsx";
 
 type OnDemand = typeof import("../components/integrations/on_demand.tsx");
-let chunk: Promise<OnDemand> | null = null;
-const loadChunk = () =>
-  chunk ??= import("../components/integrations/on_demand.tsx").catch((e) => {
-    chunk = null;
-    throw e;
-  });
+const loadChunk = onDemand<OnDemand>(() => import("../components/integrations/on_demand.tsx"));
 
 const READ_ONLY = "Only administrators add or change integrations.";
 
@@ -42,12 +38,10 @@ export default function IntegrationsPanel(
 
   const open = async (d: Dialog | null) => {
     if (!d) return setDialogState(null);
-    try {
-      setUi(await loadChunk());
+    await withChunk(loadChunk, (chunk) => {
+      setUi(chunk);
       setDialogState(d);
-    } catch {
-      showToast("error", "Could not load this dialog; check the connection and try again");
-    }
+    });
   };
   const update = (id: number, view: Record<string, unknown>) =>
     setRows((all) => all.map((r) => (r.id === id ? mergeRow(r, view) : r)));

@@ -25,6 +25,7 @@ import {
   stepRows,
 } from "../components/jobs/job_view.ts";
 import { InfoTip } from "../components/ui/Reason.tsx";
+import { onDemand, withChunk } from "../components/ui/on_demand.ts";
 import { RateTracker } from "../components/jobs/progress.ts";
 import { StatusBadge } from "../components/jobs/StatusBadge.tsx";
 import { StepGrid } from "../components/jobs/StepGrid.tsx";
@@ -32,16 +33,8 @@ import type { JobCardData, Role } from "../components/jobs/types.ts";
 
 type CardModals = typeof import("../components/jobs/card_on_demand.tsx");
 type ModalName = "settings" | "details" | "activate-both";
-let modalsChunk: Promise<CardModals> | null = null;
-
-/** The on-demand chunk (dialogs, on/off), fetched once for all cards; a failed fetch may be retried. */
-function loadModals(): Promise<CardModals> {
-  modalsChunk ??= import("../components/jobs/card_on_demand.tsx").catch((e) => {
-    modalsChunk = null;
-    throw e;
-  });
-  return modalsChunk;
-}
+/** The on-demand chunk (dialogs, on/off), fetched once for all cards. */
+const loadModals = onDemand<CardModals>(() => import("../components/jobs/card_on_demand.tsx"));
 
 export interface JobCardProps {
   job: Signal<JobCardData>;
@@ -66,12 +59,10 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
   const [busy, setBusy] = useState<"run" | "toggle" | null>(null);
   const setModal = async (name: ModalName | null) => {
     if (!name) return setModalName(null);
-    try {
-      setModals(await loadModals());
+    await withChunk(loadModals, (chunk) => {
+      setModals(chunk);
       setModalName(name);
-    } catch {
-      showToast("error", "Could not load this dialog; check the connection and try again");
-    }
+    });
   };
 
   // records/s and ETA: one sample per new version of the card while it runs (ETA only once the source estimated)

@@ -2,13 +2,13 @@
 // summarized); the IntegrationsPanel island holds the actions and loads the dialogs on demand.
 import type { Queryable } from "../../db/port.ts";
 import { listIntegrations } from "../../db/integrations.ts";
-import { PROVIDER_NAMES, providerSpec } from "../../server/providers/index.ts";
+import { providerSpec } from "../../server/providers/index.ts";
+import { providerSummaries } from "../app/etl/providers.ts";
 import { resolveLogos } from "../../server/logos/store.ts";
 import { providerTitle } from "../../components/jobs/providers.ts";
 import type { IntegrationRowData, ProviderSummary } from "../../components/integrations/types.ts";
 import type { Role } from "../../components/jobs/types.ts";
 import IntegrationsPanel from "../../islands/IntegrationsPanel.tsx";
-import { integrationLogo } from "./logo_luminance.ts";
 
 export async function integrationsData(db: Queryable, tenantId: number, jobTypes: string[] | null) {
   const views = await listIntegrations(db, tenantId);
@@ -31,20 +31,7 @@ export async function integrationsData(db: Queryable, tenantId: number, jobTypes
     testable: typeof providerSpec(v.provider).testConnection === "function",
     hasConnector: jobTypes ? jobTypes.includes(v.provider) : null,
   }));
-  const providers: ProviderSummary[] = await Promise.all(PROVIDER_NAMES.map(async (name) => {
-    const spec = providerSpec(name);
-    const logoFile = spec.display?.logo ?? null;
-    return {
-      name,
-      title: spec.display?.title ?? providerTitle(name),
-      description: spec.display?.description ?? "",
-      logo: await integrationLogo(logoFile),
-      logoFile,
-      hasConnector: jobTypes ? jobTypes.includes(name) : null,
-      testable: typeof spec.testConnection === "function",
-    };
-  }));
-  return { rows, providers };
+  return { rows, providers: await providerSummaries(jobTypes) };
 }
 
 export function IntegrationsPage(props: { rows: IntegrationRowData[]; providers: ProviderSummary[]; role: Role }) {

@@ -12,6 +12,7 @@ import { formSchema } from "../../../server/ui/form_schema.ts";
 import { installedJobTypes } from "../../../server/engine_services.ts";
 import { integrationLogo } from "../../pages/logo_luminance.ts";
 import { providerTitle } from "../../../components/jobs/providers.ts";
+import type { ProviderSummary } from "../../../components/integrations/types.ts";
 
 export const integrationName = z.string().trim().min(1, "required").max(100, "at most 100 characters").meta({
   title: "Name",
@@ -50,6 +51,23 @@ const providerBody = z.object({
   form: z.record(z.string(), z.unknown()),
 });
 
+/** Every registered provider as the Integrations page shows it (no form: `integrationForm` adds that). */
+export function providerSummaries(jobTypes: string[] | null): Promise<ProviderSummary[]> {
+  return Promise.all(PROVIDER_NAMES.map(async (name) => {
+    const spec = providerSpec(name);
+    const logoFile = spec.display?.logo ?? null;
+    return {
+      name,
+      title: spec.display?.title ?? providerTitle(name),
+      description: spec.display?.description ?? "",
+      logo: await integrationLogo(logoFile),
+      logoFile,
+      hasConnector: jobTypes ? jobTypes.includes(name) : null,
+      testable: typeof spec.testConnection === "function",
+    };
+  }));
+}
+
 export function providerRoutes() {
   const r = apiRouter("/app/etl/providers", "integrations");
   r.route({
@@ -61,21 +79,8 @@ export function providerRoutes() {
       401: commonErrors[401],
     },
   }, async (c) => {
-    const types = installedJobTypes(c.get("deps").services);
-    const providers = await Promise.all(PROVIDER_NAMES.map(async (name) => {
-      const spec = providerSpec(name);
-      const file = spec.display?.logo ?? null;
-      return {
-        name,
-        title: spec.display?.title ?? providerTitle(name),
-        description: spec.display?.description ?? "",
-        logo: await integrationLogo(file),
-        logoFile: file,
-        hasConnector: types ? types.includes(name) : null,
-        testable: typeof spec.testConnection === "function",
-        form: integrationForm(spec) as Record<string, unknown>,
-      };
-    }));
+    const summaries = await providerSummaries(installedJobTypes(c.get("deps").services));
+    const providers = summaries.map((p) => ({ ...p, form: integrationForm(providerSpec(p.name)) }));
     return c.json({ providers });
   });
   r.route({
