@@ -11,6 +11,7 @@ import { log } from "../lib/log.ts";
 import { startEngineServices } from "./engine_services.ts";
 import { productionConnectors } from "../engine/connectors/available.ts";
 import { setupIslands } from "./islands/mod.ts";
+import { closeMetrics } from "./metrics/metrics.ts";
 
 export interface RunningServer {
   url: string;
@@ -53,6 +54,7 @@ export async function startServer(config: Config, options: { dev?: boolean } = {
     firstAdmin,
     async shutdown() {
       await server.shutdown();
+      closeMetrics(deps);
       await engine.stop();
       await db.close();
     },

@@ -135,6 +135,6 @@ export function explainFailure(
     }
     return say("unknown", `Could not reach ${product} at ${host}.`);
   }
-  if (error instanceof Error && error.name === "JiraConfigError") return say("config", error.message);
+  if (error instanceof Error && error.name.endsWith("ConfigError")) return say("config", error.message);
   return say("unknown", detail);
 }

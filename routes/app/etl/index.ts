@@ -13,6 +13,7 @@ import { queueRoutes } from "./queues.ts";
 import { providerRoutes } from "./providers.ts";
 import { integrationLogoRoutes, logoRoutes } from "./logos.ts";
 import { fieldCatalogueRoutes } from "./field_catalogue.ts";
+import { openApiRoutes } from "./openapi.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -29,5 +30,6 @@ export function etlApiRoutes() {
   api.route("/logos", logoRoutes());
   api.route("/integrations", integrationLogoRoutes());
   api.route("/integrations", fieldCatalogueRoutes());
+  api.route("/openapi.json", openApiRoutes());
   return api;
 }

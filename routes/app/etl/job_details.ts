@@ -1,18 +1,20 @@
 // GET /app/etl/jobs/:id/details — what the details modal shows: the job card, its integration (never its
 // credentials, only whether some are stored), provider-specific counts of the rows loaded for that integration,
 // the vectors stored for it, and the last runs (for the history chart). Any role may read; tenant-scoped.
-import { Hono } from "hono";
-import type { AppEnv } from "../../../server/context.ts";
-import { ApiError, idParam } from "../../../server/http_errors.ts";
+import { z } from "zod";
+import { ApiError } from "../../../server/http_errors.ts";
+import { apiRouter } from "../../../server/api/route.ts";
+import { errorResponse, idParams } from "../../../server/api/schemas.ts";
+import { jobCard, runSummary, timestamp } from "../../../server/api/shapes.ts";
 import type { Queryable } from "../../../db/port.ts";
 import { getJobCard, listRuns } from "../../../db/jobs.ts";
-import type { Figure, JobDetailsData } from "../../../components/jobs/types.ts";
 import { installedJobTypes } from "../../../server/engine_services.ts";
+import type { Figure, JobDetailsData, RateBudget } from "../../../components/jobs/types.ts";
 
 const HISTORY_RUNS = 20;
 
 /** Per provider: the tables filled for an integration, in display order. Names are constants, never input. */
-const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table: string }>> = {
+const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table: string; activeOnly?: boolean }>> = {
   jira: [
     { key: "projects", label: "Projects", table: "projects" },
     { key: "issues", label: "Issues", table: "work_items" },
@@ -25,9 +27,10 @@ const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table:
   github: [
     { key: "repositories", label: "Repositories", table: "repositories" },
     { key: "prs", label: "Pull requests", table: "prs" },
-    { key: "commits", label: "Commits", table: "prs_commits" },
-    { key: "reviews", label: "Reviews", table: "prs_reviews" },
-    { key: "comments", label: "Comments", table: "prs_comments" },
+    { key: "commits", label: "Commits", table: "prs_commits", activeOnly: true },
+    { key: "reviews", label: "Reviews", table: "prs_reviews", activeOnly: true },
+    { key: "comments", label: "Comments", table: "prs_comments", activeOnly: true },
+    { key: "links", label: "Jira links", table: "work_items_prs_links", activeOnly: true },
     { key: "people", label: "People", table: "identities" },
   ],
   ad: [{ key: "users", label: "Directory users", table: "identities" }],
@@ -53,7 +56,9 @@ export async function providerFigures(
   const tables = PROVIDER_TABLES[provider] ?? [];
   if (!tables.length) return [];
   const columns = tables.map((t, i) =>
-    `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2)::int AS c${i}`
+    `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2${
+      t.activeOnly ? " AND active" : ""
+    })::int AS c${i}`
   );
   const [row] = await db.query<Record<string, number>>(`SELECT ${columns.join(", ")}`, [tenantId, integrationId]);
   return tables.map((t, i) => ({ key: t.key, label: t.label, value: Number(row[`c${i}`]) }));
@@ -68,12 +73,14 @@ export function integrationScope(provider: string, settings: Record<string, unkn
     return [{ label: "Projects", value: list(s.projectKeys) ?? list(s.projects) ?? "all visible projects" }];
   }
   if (provider === "github") {
+    const skipped = [s.includeArchived ? null : "archived", s.includeForks ? null : "forks"].filter(Boolean);
     return [
       {
-        label: "Organization",
+        label: "Organizations",
         value: typeof s.organization === "string" && s.organization ? s.organization : "not set",
       },
       { label: "Repositories", value: list(s.repositoryFilter) ?? "all in the organization" },
+      ...(skipped.length ? [{ label: "Skipped", value: skipped.join(" and ") }] : []),
     ];
   }
   return [];
@@ -87,25 +94,92 @@ function notConfiguredReason(integration: IntegrationRow, figures: Figure[]): st
   return null;
 }
 
+const figure = z.object({ key: z.string(), label: z.string(), value: z.number().int().min(0) });
+
+const jobDetails = z.object({
+  job: jobCard,
+  integration: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    provider: z.string(),
+    active: z.boolean(),
+    baseUrl: z.string().nullable(),
+    hasCredentials: z.boolean(),
+    scope: z.array(z.object({ label: z.string(), value: z.string() })),
+  }),
+  figures: z.array(figure).meta({ description: "provider-specific counts of the rows loaded for the integration" }),
+  notConfigured: z.string().nullable().meta({ description: "why there is nothing to show yet, if so" }),
+  vectors: z.number().int().min(0),
+  lastRun: runSummary.nullable(),
+  runs: z.array(runSummary),
+  rateBudgets: z.array(z.object({
+    resource: z.string(),
+    unlimited: z.boolean().meta({ description: "the source reports no limit" }),
+    limit: z.number().int().nullable(),
+    remaining: z.number().int().nullable(),
+    resetAt: timestamp.nullable(),
+    lastCost: z.number().nullable(),
+    observedAt: timestamp,
+  })).optional().meta({ description: "the budget the source last reported per resource (GitHub: core, graphql)" }),
+});
+
+/** The budget the source last reported per resource (GitHub: core, graphql), for the details' rate figures. */
+async function rateBudgetsOf(db: Queryable, tenantId: number, integrationId: number): Promise<RateBudget[]> {
+  const rows = await db.query<{
+    resource: string;
+    unlimited: boolean;
+    limit_total: number | null;
+    remaining: number | null;
+    reset_at: Date | null;
+    last_cost: number | null;
+    observed_at: Date;
+  }>(
+    `SELECT resource, unlimited, limit_total, remaining, reset_at, last_cost, observed_at FROM source_rate_limits
+      WHERE tenant_id = $1 AND integration_id = $2 ORDER BY resource`,
+    [tenantId, integrationId],
+  );
+  return rows.map((r) => ({
+    resource: r.resource,
+    unlimited: r.unlimited,
+    limit: r.limit_total,
+    remaining: r.remaining,
+    resetAt: r.reset_at ? new Date(r.reset_at).toISOString() : null,
+    lastCost: r.last_cost,
+    observedAt: new Date(r.observed_at).toISOString(),
+  }));
+}
+
 export function jobDetailsRoutes() {
-  const app = new Hono<AppEnv>();
-  app.get("/:id/details", async (c) => {
+  const r = apiRouter("/app/etl/jobs", "jobs");
+  r.route({
+    method: "get",
+    path: "/:id/details",
+    summary: "What the job details dialog shows",
+    description: "The job card, its integration (never its credentials), counts of loaded rows, stored vectors and " +
+      `the last ${HISTORY_RUNS} runs.`,
+    params: idParams,
+    responses: {
+      200: { description: "the details", schema: jobDetails },
+      404: errorResponse("no such job in the caller's tenant"),
+    },
+  }, async (c, { params }) => {
     const { db } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
-    const job = await getJobCard(db, tenantId, idParam(c), { jobTypes: installedJobTypes(c.get("deps").services) });
+    const job = await getJobCard(db, tenantId, params.id, { jobTypes: installedJobTypes(c.get("deps").services) });
     if (!job) throw new ApiError(404, "not_found", "no such job");
     const [integration] = await db.query<IntegrationRow>(
       `SELECT id, name, provider, active, base_url, settings, credentials_enc IS NOT NULL AS has_credentials
          FROM integrations WHERE tenant_id = $1 AND id = $2`,
       [tenantId, job.integration.id],
     );
-    const [figures, [vectors], runs] = await Promise.all([
+    const [figures, [vectors], runs, rateBudgets] = await Promise.all([
       providerFigures(db, tenantId, integration.id, integration.provider),
       db.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM qdrant_vectors WHERE tenant_id = $1 AND integration_id = $2 AND active",
         [tenantId, integration.id],
       ),
       listRuns(db, tenantId, job.id, HISTORY_RUNS),
+      rateBudgetsOf(db, tenantId, integration.id),
     ]);
     const body: JobDetailsData = {
       job,
@@ -123,8 +197,9 @@ export function jobDetailsRoutes() {
       vectors: Number(vectors.n),
       lastRun: runs[0] ?? null,
       runs,
+      rateBudgets,
     };
     return c.json(body);
   });
-  return app;
+  return r.app;
 }

@@ -99,7 +99,15 @@ export function integrationLogoRoutes() {
     },
   }, async (c, { params, body }) => {
     await integration(c, params.id);
-    const bytes = Uint8Array.from(atob(body.data), (ch) => ch.charCodeAt(0));
+    let bytes: Uint8Array;
+    try {
+      bytes = Uint8Array.from(atob(body.data), (ch) => ch.charCodeAt(0));
+    } catch {
+      throw new ApiError(400, "validation_failed", "data: must be base64", [{
+        field: "data",
+        message: "must be base64",
+      }]);
+    }
     const { db } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
     try {

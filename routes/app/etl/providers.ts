@@ -7,6 +7,7 @@ import { apiRouter } from "../../../server/api/route.ts";
 import { commonErrors } from "../../../server/api/schemas.ts";
 import { PROVIDER_NAMES, providerSpec, validProviderInput } from "../../../server/providers/index.ts";
 import { ApiError } from "../../../server/http_errors.ts";
+import { connectionResult } from "./integration_schemas.ts";
 import type { ProviderSpec } from "../../../server/providers/types.ts";
 import { formSchema } from "../../../server/ui/form_schema.ts";
 import { installedJobTypes } from "../../../server/engine_services.ts";
@@ -95,7 +96,10 @@ export function providerRoutes() {
       settings: z.unknown().optional(),
       credentials: z.unknown(),
     }).strict(),
-    responses: { 200: { description: "the outcome (ok or the failure in words)" }, ...commonErrors },
+    responses: {
+      200: { description: "the outcome (ok or the failure in words)", schema: connectionResult },
+      ...commonErrors,
+    },
   }, async (c, { params, body }) => {
     const spec = providerSpec(params.name);
     if (!spec.testConnection) {

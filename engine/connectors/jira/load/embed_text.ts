@@ -1,22 +1,9 @@
 // Text the embed stage vectorises for rows the Jira connector loaded: "Label: value" fields joined by single
 // spaces, empty fields skipped (study §7.2), with the mapped vocabulary (type, status, workflow step) added so a
 // search for "in progress bugs" finds them. Tenant-scoped: ids of another tenant produce nothing.
-import type { Queryable } from "../../../../db/port.ts";
-import type { EmbedDoc } from "../../../connector.ts";
+import { compose, type EmbedQueries, embedTextFrom } from "../../common/embed_text.ts";
 
-type Row = Record<string, unknown> & { id: number };
-
-function compose(fields: Array<[string, unknown]>): string {
-  return fields
-    .map(([label, value]) => {
-      const text = Array.isArray(value) ? value.join(", ") : value === null || value === undefined ? "" : String(value);
-      return text.trim() === "" ? "" : `${label}: ${text.trim()}`;
-    })
-    .filter((s) => s !== "")
-    .join(" ");
-}
-
-const QUERIES: Record<string, { sql: string; text: (r: Row) => string }> = {
+const QUERIES: EmbedQueries = {
   work_items: {
     sql: `SELECT wi.id, wi.key, wi.summary, wi.description, wi.priority, wi.labels, wi.components, wi.team,
                  w.original_name AS wit, wm.wit_to, s.original_name AS status, sm.status_to,
@@ -78,17 +65,4 @@ const QUERIES: Record<string, { sql: string; text: (r: Row) => string }> = {
 
 export const EMBEDDABLE_TABLES = Object.keys(QUERIES);
 
-export async function jiraEmbedText(
-  table: string,
-  ids: number[],
-  db: Queryable,
-  tenantId: number,
-): Promise<EmbedDoc[]> {
-  const q = QUERIES[table];
-  if (!q) throw new Error(`the Jira connector does not embed table ${table}`);
-  if (ids.length === 0) return [];
-  const rows = await db.query<Row>(q.sql, [tenantId, ids]);
-  return rows
-    .map((r) => ({ table, id: Number(r.id), text: q.text(r) }))
-    .filter((d) => d.text !== "");
-}
+export const jiraEmbedText = embedTextFrom("Jira", QUERIES);
