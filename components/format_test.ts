@@ -1,5 +1,5 @@
 import { assertEquals } from "../tests/support/assert.ts";
-import { describeMinutes, formatDuration } from "./format_details.ts";
+import { axisTimes, describeMinutes, formatDuration } from "./format_details.ts";
 import {
   excerpt,
   formatCountdown,
@@ -39,6 +39,15 @@ Deno.test("format: relative times, countdowns and durations", () => {
   assertEquals([850, 12_400, 184_000, 3_720_000].map(formatDuration), ["850 ms", "12.4 s", "3m 04s", "1h 2m"]);
   assertEquals(formatDuration(null), "—");
   assertEquals(formatDate(new Date("2026-03-01T08:05:00Z")), "2026-03-01 08:05 UTC");
+});
+
+Deno.test("format: run-history axis labels differ even when runs start in the same minute", () => {
+  const at = (iso: string) => new Date(iso);
+  assertEquals(axisTimes(at("2026-03-01T08:05:12Z"), at("2026-03-01T08:05:47Z")), ["08:05:12 UTC", "08:05:47 UTC"]);
+  assertEquals(axisTimes(at("2026-03-01T08:05:12Z"), at("2026-03-01T09:00:00Z")), [
+    "2026-03-01 08:05 UTC",
+    "2026-03-01 09:00 UTC",
+  ]);
 });
 
 Deno.test("format: rates, initials and error excerpts", () => {

@@ -2,6 +2,14 @@
 // whether credentials are set.
 import type { Queryable } from "./port.ts";
 
+/** The last connection test of the saved configuration. */
+export interface ConnectionTestRecord {
+  at: Date;
+  ok: boolean;
+  message: string;
+  latencyMs: number | null;
+}
+
 export interface IntegrationView {
   id: number;
   provider: string;
@@ -10,20 +18,40 @@ export interface IntegrationView {
   baseUrl: string | null;
   settings: Record<string, unknown>;
   logoFilename: string | null;
+  /** An uploaded logo (integration_logos), served at /app/etl/logos/:id; wins over logoFilename. */
+  logoId: number | null;
   active: boolean;
   hasCredentials: boolean;
   createdAt: Date;
   updatedAt: Date;
+  lastTest: ConnectionTestRecord | null;
+  /** The jobs that read from this integration. */
+  jobs: Array<{ id: number; name: string; active: boolean; status: string; lastSuccessAt: Date | null }>;
+  /** The latest successful sync of any of its jobs. */
+  lastSuccessAt: Date | null;
 }
 
-const VIEW_COLUMNS = `id, provider, name, type, base_url AS "baseUrl", settings, logo_filename AS "logoFilename",
-  active, credentials_enc IS NOT NULL AS "hasCredentials", created_at AS "createdAt", updated_at AS "updatedAt"`;
+const VIEW_COLUMNS = `i.id, i.provider, i.name, i.type, i.base_url AS "baseUrl", i.settings,
+  i.logo_filename AS "logoFilename", i.logo_id AS "logoId", i.active,
+  i.credentials_enc IS NOT NULL AS "hasCredentials", i.created_at AS "createdAt", i.updated_at AS "updatedAt",
+  CASE WHEN i.last_test_at IS NULL THEN NULL ELSE jsonb_build_object('at', i.last_test_at, 'ok', i.last_test_ok,
+    'message', i.last_test_message, 'latencyMs', i.last_test_latency_ms) END AS "lastTest",
+  COALESCE((SELECT jsonb_agg(jsonb_build_object('id', j.id, 'name', j.name, 'active', j.active, 'status', j.status,
+    'lastSuccessAt', j.last_success_at) ORDER BY j.name) FROM etl_jobs j WHERE j.integration_id = i.id), '[]'::jsonb)
+    AS jobs,
+  (SELECT max(j.last_success_at) FROM etl_jobs j WHERE j.integration_id = i.id) AS "lastSuccessAt"`;
+
+function revive(row: IntegrationView): IntegrationView {
+  if (row.lastTest) row.lastTest = { ...row.lastTest, at: new Date(row.lastTest.at) };
+  row.jobs = row.jobs.map((j) => ({ ...j, lastSuccessAt: j.lastSuccessAt ? new Date(j.lastSuccessAt) : null }));
+  return row;
+}
 
 export async function listIntegrations(db: Queryable, tenantId: number): Promise<IntegrationView[]> {
-  return await db.query<IntegrationView>(
-    `SELECT ${VIEW_COLUMNS} FROM integrations WHERE tenant_id = $1 ORDER BY name`,
+  return (await db.query<IntegrationView>(
+    `SELECT ${VIEW_COLUMNS} FROM integrations i WHERE i.tenant_id = $1 ORDER BY lower(i.name), i.id`,
     [tenantId],
-  );
+  )).map(revive);
 }
 
 export async function getIntegration(
@@ -32,10 +60,24 @@ export async function getIntegration(
   id: number,
 ): Promise<IntegrationView | undefined> {
   const [row] = await db.query<IntegrationView>(
-    `SELECT ${VIEW_COLUMNS} FROM integrations WHERE tenant_id = $1 AND id = $2`,
+    `SELECT ${VIEW_COLUMNS} FROM integrations i WHERE i.tenant_id = $1 AND i.id = $2`,
     [tenantId, id],
   );
-  return row;
+  return row && revive(row);
+}
+
+/** Keeps the outcome of a connection test of the saved configuration. */
+export async function recordConnectionTest(
+  db: Queryable,
+  tenantId: number,
+  id: number,
+  test: { ok: boolean; message: string; latencyMs: number | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE integrations SET last_test_at = now(), last_test_ok = $3, last_test_message = $4, last_test_latency_ms = $5
+      WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, test.ok, test.message.slice(0, 1000), test.latencyMs],
+  );
 }
 
 export async function setIntegrationCredentials(
@@ -178,7 +220,11 @@ export async function updateIntegration(db: Queryable, tenantId: number, id: num
   if (patch.baseUrl !== undefined) add("base_url", patch.baseUrl);
   if (patch.settings !== undefined) add("settings", JSON.stringify(patch.settings), "::jsonb");
   if (patch.credentialsEnc !== undefined) add("credentials_enc", patch.credentialsEnc);
-  if (patch.logoFilename !== undefined) add("logo_filename", patch.logoFilename);
+  if (patch.logoFilename !== undefined) {
+    add("logo_filename", patch.logoFilename);
+    // picking a bundled logo replaces an uploaded one
+    sets.push("logo_id = NULL");
+  }
   if (patch.active !== undefined) add("active", patch.active);
   if (sets.length === 0) return true;
   const rows = await db.query(

@@ -9,6 +9,8 @@ export interface StageProgress {
   expected: number;
   done: number;
   records: number;
+  /** Extract only: the source's estimate of the step's records, when it gave one. */
+  expectedRecords?: number | null;
 }
 
 export interface JobCard {
@@ -31,6 +33,13 @@ export interface JobCard {
   error: string | null;
   integration: { id: number; name: string; provider: string; active: boolean; logoFilename: string | null };
   currentRun: { id: number; status: string; startedAt: Date; stages: StageProgress[] } | null;
+  /** Whether this instance's engine has a connector for the job type; null when no engine runs here. */
+  hasConnector: boolean | null;
+}
+
+/** Card reads can say whether a connector is installed for each job: pass the engine's job types. */
+export interface CardOptions {
+  jobTypes?: readonly string[] | null;
 }
 
 const CARD_SQL = `
@@ -44,8 +53,10 @@ SELECT j.id, j.name, j.job_type AS "jobType", j.active, j.status, j.steps, j.ste
        CASE WHEN r.id IS NULL THEN NULL ELSE jsonb_build_object(
          'id', r.id, 'status', r.status, 'startedAt', r.started_at,
          'stages', COALESCE((SELECT jsonb_agg(jsonb_build_object('step', s.step, 'stage', s.stage,
-                    'expected', s.expected, 'done', s.done, 'records', s.records) ORDER BY s.step, s.stage)
-                    FROM etl_run_stages s WHERE s.run_id = r.id), '[]'::jsonb)) END AS "currentRun"
+                    'expected', s.expected, 'done', s.done, 'records', s.records,
+                    'expectedRecords', s.expected_records) ORDER BY s.step, s.stage)
+                    FROM etl_run_stages s WHERE s.run_id = r.id), '[]'::jsonb)) END AS "currentRun",
+       CASE WHEN $2::text[] IS NULL THEN NULL ELSE j.job_type = ANY($2::text[]) END AS "hasConnector"
   FROM etl_jobs j
   JOIN integrations i ON i.id = j.integration_id
   LEFT JOIN etl_runs r ON r.id = j.current_run_id
@@ -56,17 +67,23 @@ function revive(card: JobCard): JobCard {
   return card;
 }
 
-export function listJobCards(db: Queryable, tenantId: number): Promise<JobCard[]> {
+export function listJobCards(db: Queryable, tenantId: number, opts: CardOptions = {}): Promise<JobCard[]> {
   // the home page and the jobs API read this on every view: concurrent views share one query (embedded database)
+  const types = opts.jobTypes ?? null;
   return sharedRead(
     db,
-    `job-cards:${tenantId}`,
-    async () => (await db.query<JobCard>(`${CARD_SQL} ORDER BY j.active DESC, j.name`, [tenantId])).map(revive),
+    `job-cards:${tenantId}:${types?.join(",") ?? ""}`,
+    async () => (await db.query<JobCard>(`${CARD_SQL} ORDER BY j.active DESC, j.name`, [tenantId, types])).map(revive),
   );
 }
 
-export async function getJobCard(db: Queryable, tenantId: number, jobId: number): Promise<JobCard | undefined> {
-  const [row] = await db.query<JobCard>(`${CARD_SQL} AND j.id = $2`, [tenantId, jobId]);
+export async function getJobCard(
+  db: Queryable,
+  tenantId: number,
+  jobId: number,
+  opts: CardOptions = {},
+): Promise<JobCard | undefined> {
+  const [row] = await db.query<JobCard>(`${CARD_SQL} AND j.id = $3`, [tenantId, opts.jobTypes ?? null, jobId]);
   return row && revive(row);
 }
 

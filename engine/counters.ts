@@ -12,6 +12,8 @@ export interface StageCounter {
   expected: number;
   done: number;
   records: number;
+  /** The source's estimate of the step's records (extract rows only; null while the source has not said). */
+  expectedRecords?: number | null;
 }
 
 export async function createStageRows(tx: Queryable, runId: number, tenantId: number, steps: string[], now: Date) {
@@ -27,6 +29,8 @@ export interface Delta {
   expected?: number;
   done?: number;
   records?: number;
+  /** Replaces the step's expected record count (the latest estimate of the source wins). */
+  expectedRecords?: number;
 }
 
 /**
@@ -42,10 +46,11 @@ export async function bump(
   now: Date,
 ): Promise<StageCounter> {
   const [row] = await tx.query<StageCounter>(
-    `UPDATE etl_run_stages SET expected = expected + $4, done = done + $5, records = records + $6, updated_at = $7
+    `UPDATE etl_run_stages SET expected = expected + $4, done = done + $5, records = records + $6, updated_at = $7,
+       expected_records = COALESCE($8::bigint, expected_records)
      WHERE run_id = $1 AND step = $2 AND stage = $3
-     RETURNING step, stage, expected, done, records`,
-    [runId, step, stage, d.expected ?? 0, d.done ?? 0, d.records ?? 0, now],
+     RETURNING step, stage, expected, done, records, expected_records::float8 AS "expectedRecords"`,
+    [runId, step, stage, d.expected ?? 0, d.done ?? 0, d.records ?? 0, now, d.expectedRecords ?? null],
   );
   if (!row) throw new Error(`run ${runId} has no counter row for step ${step} stage ${stage}`);
   return row;
@@ -91,5 +96,6 @@ export function emitProgress(ctx: EngineContext, ref: RunRef, c: StageCounter): 
     records: c.records,
     recordsPerSecond,
     etaSeconds: c.stage === "extract" ? null : etaSeconds,
+    ...(c.expectedRecords != null ? { expectedRecords: Number(c.expectedRecords) } : {}),
   });
 }

@@ -39,6 +39,8 @@ export interface Engine {
   /** Messages this instance's workers handled successfully (acked) since start, per stage: the queues page's rates. */
   readonly processed: Readonly<Record<StageName, number>>;
   readonly owner: string;
+  /** Job types this engine has a connector for (jobs of other types are shown blocked and never started). */
+  readonly jobTypes: string[];
   /** Stops workers and the orchestrator (releases the leader lock). Leaves db and queue open. */
   close(): Promise<void>;
 }
@@ -131,6 +133,9 @@ export function createEngine(deps: EngineDeps): Engine {
     dropped: ctx.dropped,
     processed,
     owner: ctx.owner,
+    get jobTypes() {
+      return connectors.types;
+    },
     async close() {
       await stopWorkers();
       await orchestrator.stop();

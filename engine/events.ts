@@ -78,6 +78,8 @@ export interface StageProgressEvent extends RunEventBase {
   recordsPerSecond: number;
   /** Seconds until done = expected at the current pace; null while unknown. */
   etaSeconds: number | null;
+  /** Extract only: the source's estimate of the step's records (connector pages' expectedRecords), when known. */
+  expectedRecords?: number;
 }
 
 /** A batch failed; it is retried unless willRetry is false (then the run fails or the message is dropped). */

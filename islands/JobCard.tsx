@@ -21,8 +21,11 @@ import {
   reviveCard,
   runAvailability,
   runTotals,
+  statusText,
   stepRows,
 } from "../components/jobs/job_view.ts";
+import { InfoTip } from "../components/ui/Reason.tsx";
+import { onDemand, withChunk } from "../components/ui/on_demand.ts";
 import { RateTracker } from "../components/jobs/progress.ts";
 import { StatusBadge } from "../components/jobs/StatusBadge.tsx";
 import { StepGrid } from "../components/jobs/StepGrid.tsx";
@@ -30,16 +33,8 @@ import type { JobCardData, Role } from "../components/jobs/types.ts";
 
 type CardModals = typeof import("../components/jobs/card_on_demand.tsx");
 type ModalName = "settings" | "details" | "activate-both";
-let modalsChunk: Promise<CardModals> | null = null;
-
-/** The on-demand chunk (dialogs, on/off), fetched once for all cards; a failed fetch may be retried. */
-function loadModals(): Promise<CardModals> {
-  modalsChunk ??= import("../components/jobs/card_on_demand.tsx").catch((e) => {
-    modalsChunk = null;
-    throw e;
-  });
-  return modalsChunk;
-}
+/** The on-demand chunk (dialogs, on/off), fetched once for all cards. */
+const loadModals = onDemand<CardModals>(() => import("../components/jobs/card_on_demand.tsx"));
 
 export interface JobCardProps {
   job: Signal<JobCardData>;
@@ -64,15 +59,13 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
   const [busy, setBusy] = useState<"run" | "toggle" | null>(null);
   const setModal = async (name: ModalName | null) => {
     if (!name) return setModalName(null);
-    try {
-      setModals(await loadModals());
+    await withChunk(loadModals, (chunk) => {
+      setModals(chunk);
       setModalName(name);
-    } catch {
-      showToast("error", "Could not load this dialog; check the connection and try again");
-    }
+    });
   };
 
-  // records/s and ETA: one sample per new version of the card while it runs
+  // records/s and ETA: one sample per new version of the card while it runs (ETA only once the source estimated)
   const tracker = useRef<RateTracker>();
   tracker.current ??= new RateTracker();
   useEffect(() => {
@@ -122,15 +115,12 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
         <div class="job-info">
           <div class="job-title">
             <h2>{title}</h2>
-            <StatusBadge status={status} resumeAt={card.resumeAt ?? card.nextRunAt} />
-            {card.active && !card.integration.active && (
-              <span class="badge tone-limited">{card.integration.name} integration off</span>
-            )}
+            <StatusBadge status={status} text={statusText(card)} resumeAt={card.resumeAt ?? card.nextRunAt} />
           </div>
           <p class="job-meta">
             <span>Interval: {formatInterval(card.scheduleIntervalMinutes)}</span>
             <span>Last run: {formatRelative(card.lastRunFinishedAt ?? card.lastRunStartedAt, now)}</span>
-            {card.active && card.nextRunAt && status !== "running" && (
+            {card.active && card.nextRunAt && status !== "running" && status !== "blocked" && (
               <span>Next run: {formatCountdown(card.nextRunAt, now)}</span>
             )}
             {card.retryCount > 0 && <span>Retries: {card.retryCount}</span>}
@@ -140,13 +130,17 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
           {can.run && (
             <button
               type="button"
-              class="btn btn-primary tip"
-              data-tip={run.reason}
+              class="btn btn-primary"
               disabled={!run.allowed || busy !== null}
+              aria-describedby={run.allowed ? undefined : `why-run-${card.id}`}
+              data-reason={run.allowed ? undefined : run.reason}
               onClick={runNow}
             >
               {runIcon} Run now
             </button>
+          )}
+          {can.run && !run.allowed && (
+            <InfoTip id={`why-run-${card.id}`} text={run.reason} label={`Why ${title} cannot start now`} />
           )}
           {can.configure && (
             <button
@@ -192,9 +186,11 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
           <span>
             Records/s: <b>{formatRate(rate.recordsPerSecond)}</b>
           </span>
-          <span>
-            ETA: <b>{rate.etaMs === null ? "—" : formatSpan(rate.etaMs)}</b>
-          </span>
+          {rate.etaMs !== null && (
+            <span data-eta>
+              ETA: <b>{formatSpan(rate.etaMs)}</b>
+            </span>
+          )}
           {card.currentRun && <span>Started {formatRelative(card.currentRun.startedAt, now)}</span>}
         </p>
       )}

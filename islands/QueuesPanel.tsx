@@ -200,26 +200,31 @@ export default function QueuesPanel(props: { initial: QueuesData }) {
 }
 
 function StageTable({ data }: { data: QueuesData }) {
-  const cell = "px-4 py-2.5 text-right tabular-nums";
+  // narrow paddings on phones, and the queue name (also in the stage's tooltip) and consumer count only on wider
+  // screens, so the figures fit 390 px without clipping
+  const cell = "px-1.5 py-2.5 text-right tabular-nums sm:px-4";
   return (
     <div class="card overflow-x-auto">
       <table class="w-full text-sm" id="stages">
         <thead class="text-xs text-muted">
           <tr class="border-b border-line">
-            <th class="px-4 py-2.5 text-left font-medium">Stage</th>
-            <th class="px-4 py-2.5 text-left font-medium">Queue</th>
+            <th class="px-1.5 py-2.5 text-left font-medium sm:px-4">Stage</th>
+            <th class="hidden px-4 py-2.5 text-left font-medium sm:table-cell">Queue</th>
             {data.operator && <th class={`${cell} font-medium`}>Waiting</th>}
             {data.operator && <th class={`${cell} font-medium`}>In flight</th>}
-            <th class={`${cell} font-medium`}>{data.operator ? "Dead-lettered" : "Your dead letters"}</th>
-            {data.operator && <th class={`${cell} font-medium`}>Consumers</th>}
+            <th class={`${cell} font-medium`}>{data.operator ? "Dead letters" : "Your dead letters"}</th>
+            {data.operator && <th class={`${cell} hidden font-medium sm:table-cell`}>Consumers</th>}
             {data.operator && <th class={`${cell} font-medium`}>Processed</th>}
           </tr>
         </thead>
         <tbody>
           {data.stages.map((s) => (
             <tr key={s.stage} class="border-b border-line last:border-0" data-stage-row={s.stage}>
-              <td class="px-4 py-2.5 font-medium">{STAGE_LABEL[s.stage] ?? s.stage}</td>
-              <td class="px-4 py-2.5">
+              <td class="px-1.5 py-2.5 font-medium sm:px-4" title={s.queueName}>
+                {STAGE_LABEL[s.stage] ?? s.stage}
+                {s.missing && <span class="badge tone-failed ml-2 sm:hidden">missing</span>}
+              </td>
+              <td class="hidden px-4 py-2.5 sm:table-cell">
                 <code class="text-xs text-muted">{s.queueName}</code>
                 {s.missing && <span class="badge tone-failed ml-2">missing</span>}
               </td>
@@ -228,7 +233,9 @@ function StageTable({ data }: { data: QueuesData }) {
               <td class={`${cell} ${s.deadLettered > 0 ? "font-semibold" : ""}`} data-col="deadLettered">
                 {formatNumber(s.deadLettered)}
               </td>
-              {data.operator && <td class={cell} data-col="consumers">{formatNumber(s.consumers)}</td>}
+              {data.operator && (
+                <td class={`${cell} hidden sm:table-cell`} data-col="consumers">{formatNumber(s.consumers)}</td>
+              )}
               {data.operator && (
                 <td class={cell} data-col="rate" title="Messages per second acked by this instance's workers">
                   {formatRate(s.processedPerSecond ?? null)}

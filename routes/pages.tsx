@@ -1,6 +1,6 @@
-// Server-rendered pages: sign-in, home (jobs), queues (admin), profile, API reference, sign-out and the 404 page. Pages
-// read the database and render complete HTML; islands add behaviour where needed. The theme class comes from the
-// user's saved choice.
+// Server-rendered pages: sign-in, home (jobs), integrations and their custom fields, queues (admin), profile, API
+// reference, sign-out and the 404 page. Pages read the database and render complete HTML; islands add behaviour where
+// needed. The theme class comes from the user's saved choice.
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { AppEnv, AuthUser } from "../server/context.ts";
@@ -13,8 +13,11 @@ import { homeData, HomePage } from "./pages/home.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
 import { QueuesPage } from "./pages/queues.tsx";
 import { isOperator } from "../server/auth/operator.ts";
+import { installedJobTypes } from "../server/engine_services.ts";
 import { queueMonitorFor } from "../server/live/queue_monitor.ts";
 import { LogoutPage } from "./pages/logout.tsx";
+import { integrationsData, IntegrationsPage } from "./pages/integrations.tsx";
+import { customFieldsData, CustomFieldsPage } from "./pages/custom_fields.tsx";
 import { ApiReferencePage } from "./pages/api_reference.tsx";
 import { openApiDocument } from "../server/api/openapi.ts";
 import { VERSION } from "../server/version.ts";
@@ -56,7 +59,8 @@ export function pageRoutes() {
 
   app.get("/", requirePageAuth(), async (c) => {
     const auth = c.get("auth");
-    const data = await homeData(await listJobCards(c.get("deps").db, auth.tenantId));
+    const { db, services } = c.get("deps");
+    const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
     return shellPage(c, auth, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
   });
   app.get("/home", (c) => c.redirect("/", 301));
@@ -76,6 +80,40 @@ export function pageRoutes() {
     const monitor = queueMonitorFor(services);
     const view = monitor ? await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) }) : null;
     return shellPage(c, auth, { title: "Queues", active: "queues" }, () => <QueuesPage view={view} />);
+  });
+
+  app.get("/integrations", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const { db, services } = c.get("deps");
+    const data = await integrationsData(db, auth.tenantId, installedJobTypes(services));
+    return shellPage(
+      c,
+      auth,
+      { title: "Integrations", active: "integrations" },
+      () => <IntegrationsPage rows={data.rows} providers={data.providers} role={auth.role} />,
+    );
+  });
+
+  app.get("/integrations/:id/fields", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const raw = c.req.param("id");
+    const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
+    const search = new URL(c.req.url).searchParams;
+    const data = id ? await customFieldsData(c.get("deps").db, auth.tenantId, id, search) : null;
+    if (!data) {
+      return shellPage(
+        c,
+        auth,
+        { title: "Not found", active: "integrations", status: 404 },
+        () => <NotFound path={c.req.path} signedIn />,
+      );
+    }
+    return shellPage(
+      c,
+      auth,
+      { title: `${data.integration.name}: custom fields`, active: "integrations" },
+      () => <CustomFieldsPage {...data} role={auth.role} />,
+    );
   });
 
   app.get("/profile", requirePageAuth(), (c) => {

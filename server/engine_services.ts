@@ -11,6 +11,12 @@ import { startLiveBridge } from "./live/bridge.ts";
 import { toLiveEvent } from "./live/engine_events.ts";
 import { log } from "../lib/log.ts";
 
+/** The job types the engine of this instance can run, or null when no engine runs here (job cards then cannot tell). */
+export function installedJobTypes(services: Record<string, unknown> | undefined): string[] | null {
+  const engine = services?.engine as { jobTypes?: string[] } | undefined;
+  return engine?.jobTypes ?? null;
+}
+
 export interface EngineServices {
   engine: Engine;
   stop(): Promise<void>;

@@ -5,7 +5,7 @@ import { apiCall } from "../api.ts";
 import { Modal } from "../ui/Modal.tsx";
 import { formatDate, formatInterval, formatNumber } from "../format.ts";
 import { formatDuration } from "../format_details.ts";
-import { displayStatus, reviveCard } from "./job_view.ts";
+import { displayStatus, reviveCard, statusText } from "./job_view.ts";
 import { StatusBadge } from "./StatusBadge.tsx";
 import { RunHistoryChart } from "./RunHistoryChart.tsx";
 import type { JobDetailsData, RateBudget, RunSummaryData } from "./types.ts";
@@ -69,7 +69,7 @@ function DetailsBody({ d }: { d: JobDetailsData }) {
     <div class="space-y-6 text-sm">
       <Section title="Status">
         <div class="flex flex-wrap items-center gap-3">
-          <StatusBadge status={displayStatus(job)} resumeAt={job.resumeAt} />
+          <StatusBadge status={displayStatus(job)} text={statusText(job)} resumeAt={job.resumeAt} />
           <span class="text-muted">Retries: {job.retryCount}</span>
           <span class="text-muted">Steps: {job.steps.map((s) => s.name).join(" → ")}</span>
         </div>

@@ -1,7 +1,7 @@
 // Run history as inline SVG (no chart library): one bar per run for its duration (coloured by outcome) and a line
 // for the records it loaded, on its own scale. Oldest run on the left.
 import { formatDate, formatNumber } from "../format.ts";
-import { formatDuration } from "../format_details.ts";
+import { axisTimes, formatDuration } from "../format_details.ts";
 import type { RunSummaryData } from "./types.ts";
 
 const W = 640;
@@ -40,6 +40,7 @@ export function RunHistoryChart(props: { runs: RunSummaryData[]; now: number }) 
   const yDur = (ms: number) => PAD.top + plotH - (ms / maxDuration) * plotH;
   const yRec = (n: number) => PAD.top + plotH - (n / maxRecords) * plotH;
   const line = ordered.map((r, i) => `${x(i).toFixed(1)},${yRec(r.records).toFixed(1)}`).join(" ");
+  const [firstLabel, lastLabel] = axisTimes(ordered[0].startedAt, ordered.at(-1)!.startedAt);
   return (
     <figure>
       <svg
@@ -86,10 +87,12 @@ export function RunHistoryChart(props: { runs: RunSummaryData[]; now: number }) 
         ))}
         {ordered.length > 1 && <polyline points={line} fill="none" stroke="var(--color-2)" stroke-width={2} />}
         {ordered.map((r, i) => <circle key={r.id} cx={x(i)} cy={yRec(r.records)} r={3} fill="var(--color-2)" />)}
-        <text x={PAD.left} y={H - 8} font-size="11" fill="var(--text-muted)">{formatDate(ordered[0].startedAt)}</text>
-        <text x={W - PAD.right} y={H - 8} text-anchor="end" font-size="11" fill="var(--text-muted)">
-          {formatDate(ordered.at(-1)!.startedAt)}
-        </text>
+        <text x={PAD.left} y={H - 8} font-size="11" fill="var(--text-muted)" data-axis="first">{firstLabel}</text>
+        {ordered.length > 1 && (
+          <text x={W - PAD.right} y={H - 8} text-anchor="end" font-size="11" fill="var(--text-muted)" data-axis="last">
+            {lastLabel}
+          </text>
+        )}
       </svg>
       <figcaption class="mt-1 flex gap-4 text-xs text-muted">
         <span class="flex items-center gap-1">

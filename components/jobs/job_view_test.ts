@@ -1,16 +1,28 @@
 import { assert, assertEquals } from "../../tests/support/assert.ts";
-import { actionsFor, displayStatus, reviveCard, runAvailability, runTotals, stepRows } from "./job_view.ts";
+import { actionsFor, displayStatus, reviveCard, runAvailability, runTotals, statusText, stepRows } from "./job_view.ts";
 import { sampleCard } from "./sample_card.ts";
 
-Deno.test("job view: the badge follows active and status", () => {
+Deno.test("job view: the badge follows active and status; blocked says why", () => {
   assertEquals(displayStatus(sampleCard({ active: false, status: "RUNNING" })), "inactive");
   assertEquals(
     ["READY", "RUNNING", "FINISHED", "FAILED", "RATE_LIMITED"].map((status) => displayStatus(sampleCard({ status }))),
     ["ready", "running", "finished", "failed", "rate_limited"],
   );
+  const noConnector = sampleCard({
+    hasConnector: false,
+    integration: { ...sampleCard().integration, provider: "github" },
+  });
+  assertEquals([displayStatus(noConnector), statusText(noConnector)], [
+    "blocked",
+    "Blocked: no connector for GitHub yet",
+  ]);
+  const off = sampleCard({ status: "FAILED", integration: { ...sampleCard().integration, active: false } });
+  assertEquals([displayStatus(off), statusText(off)], ["blocked", "Blocked: integration off"]);
+  assertEquals(statusText(sampleCard({ active: false, hasConnector: false })), "Inactive", "off is not blocked");
+  assertEquals(displayStatus(sampleCard({ hasConnector: null })), "ready", "unknown (no engine here) is not blocked");
 });
 
-Deno.test("job view: Run Now is refused with a reason when off, running or the integration is inactive", () => {
+Deno.test("job view: Run Now is refused with a reason when off, running, without connector or integration", () => {
   assertEquals(runAvailability(sampleCard()).allowed, true);
   assertEquals(runAvailability(sampleCard({ status: "FAILED" })).allowed, true);
   assertEquals(runAvailability(sampleCard({ status: "RUNNING" })), { allowed: false, reason: "Already running" });
@@ -18,6 +30,10 @@ Deno.test("job view: Run Now is refused with a reason when off, running or the i
   const off = sampleCard();
   off.integration = { ...off.integration, active: false };
   assertEquals(runAvailability(off), { allowed: false, reason: "The Jira integration is inactive" });
+  assertEquals(runAvailability(sampleCard({ hasConnector: false })), {
+    allowed: false,
+    reason: "No connector for Jira yet",
+  });
 });
 
 Deno.test("job view: roles decide which actions exist", () => {
@@ -26,30 +42,59 @@ Deno.test("job view: roles decide which actions exist", () => {
   assertEquals(actionsFor("admin"), { run: true, configure: true });
 });
 
-Deno.test("job view: step rows are ordered and carry per-stage progress and state", () => {
-  const card = sampleCard({
+const running = (stages: NonNullable<ReturnType<typeof sampleCard>["currentRun"]>["stages"], over = {}) =>
+  sampleCard({
     status: "RUNNING",
-    stepStates: { a: { extract: "finished", transform: "running", embed: "idle" }, b: {} },
+    stepStates: { a: { extract: "running", transform: "running", embed: "running" }, b: {} },
+    currentRun: { id: 1, status: "RUNNING", startedAt: new Date(), stages },
+    ...over,
+  });
+
+Deno.test("job view: extract progress is in records of the source's estimate, never full while the step runs", () => {
+  // 9,000 of 12,713 issues extracted, every page published so far already transformed: nothing is full
+  const card = running([
+    { step: "a", stage: "extract", expected: 90, done: 90, records: 9_000, expectedRecords: 12_713 },
+    { step: "a", stage: "transform", expected: 90, done: 90, records: 8_000 },
+  ]);
+  const [a, b] = stepRows(card);
+  assertEquals(a.cells.map((c) => [c.stage, c.state, c.percent]), [
+    ["extract", "running", 70],
+    ["transform", "running", 99],
+    ["embed", "running", null],
+  ]);
+  assertEquals([a.finished, b.finished, b.cells[0].state], [false, false, "idle"]);
+  assertEquals(runTotals(card), { records: 9_000, remaining: 3_713 });
+  // all records in, but the step has not ended yet: still not full
+  const caught = running([{ step: "a", stage: "extract", expected: 3, done: 3, records: 300, expectedRecords: 300 }]);
+  assertEquals(stepRows(caught)[0].cells[0].percent, 99);
+});
+
+Deno.test("job view: a later step's activity ends the earlier one; a finished run fills every bar", () => {
+  const card = running([
+    { step: "a", stage: "extract", expected: 4, done: 4, records: 400, expectedRecords: 380 },
+    { step: "a", stage: "transform", expected: 4, done: 4, records: 100 },
+    { step: "b", stage: "extract", expected: 3, done: 1, records: 50 },
+  ]);
+  const [a, b] = stepRows(card);
+  assertEquals([a.finished, a.cells[0].percent, a.cells[0].state], [true, 100, "finished"]);
+  assertEquals([b.finished, b.cells[0].state, b.cells[0].percent], [false, "running", 33]);
+  assertEquals(runTotals(card), { records: 450, remaining: null }, "no estimate for the running step: no ETA");
+  const done = sampleCard({
+    status: "FINISHED",
     currentRun: {
       id: 1,
-      status: "RUNNING",
+      status: "FINISHED",
       startedAt: new Date(),
       stages: [
-        { step: "a", stage: "extract", expected: 4, done: 4, records: 400 },
-        { step: "a", stage: "transform", expected: 4, done: 1, records: 100 },
-        { step: "b", stage: "extract", expected: 3, done: 1, records: 50 },
+        { step: "a", stage: "extract", expected: 1, done: 1, records: 0, expectedRecords: 0 },
+        { step: "b", stage: "extract", expected: 2, done: 2, records: 12 },
+        { step: "b", stage: "transform", expected: 2, done: 2, records: 3 },
       ],
     },
   });
-  const rows = stepRows(card);
-  assertEquals(rows.map((r) => r.name), ["First", "Second"]);
-  assertEquals(rows[0].cells.map((c) => [c.stage, c.state, c.percent]), [
-    ["extract", "finished", 100],
-    ["transform", "running", 25],
-    ["embed", "idle", null],
-  ]);
-  assertEquals(rows[1].cells[0].state, "running", "no saved state: inferred from counters while running");
-  assertEquals(runTotals(card), { records: 100, done: 6, expected: 11 });
+  const rows = stepRows(done);
+  assertEquals(rows.map((r) => [r.key, r.finished, r.noChanges]), [["a", true, true], ["b", true, false]]);
+  assertEquals(rows[1].cells.map((c) => c.percent), [100, 100, null]);
 });
 
 Deno.test("job view: cards from JSON get Date objects back", () => {

@@ -18,7 +18,9 @@ export interface LiveJobEvent {
   jobId: number;
   runId?: number | null;
   status?: string;
-  stages?: Array<{ step: string; stage: string; expected: number; done: number; records: number }>;
+  stages?: Array<
+    { step: string; stage: string; expected: number; done: number; records: number; expectedRecords?: number }
+  >;
   error?: string | null;
   resumeAt?: string | null;
   nextRunAt?: string | null;

@@ -1,11 +1,13 @@
 // Records/s and ETA of a running job, computed in the browser from successive progress updates (each update is a
-// sample of totals). Until two samples show movement both are unknown and the card shows "—".
+// sample of totals). Records/s needs two samples that show movement; the ETA also needs to know how many records
+// are still expected (the source's estimate): remaining ÷ recent rate. Until then both are unknown and hidden.
 
 export interface ProgressSample {
   at: number;
+  /** Records extracted so far in the run. */
   records: number;
-  done: number;
-  expected: number;
+  /** Records still expected (from the sources' estimates), or null when unknown. */
+  remaining: number | null;
 }
 
 export interface RateEstimate {
@@ -20,7 +22,7 @@ export class RateTracker {
   #samples: ProgressSample[] = [];
   #runId: number | null = null;
 
-  /** Adds a sample; a new run id starts over. Samples that change nothing keep the window's oldest point. */
+  /** Adds a sample; a new run id starts over. Out-of-order samples are dropped. */
   add(runId: number, sample: ProgressSample): void {
     if (runId !== this.#runId) {
       this.#runId = runId;
@@ -45,12 +47,11 @@ export class RateTracker {
     const last = this.#samples.at(-1);
     if (!first || !last || last.at <= first.at) return { recordsPerSecond: null, etaMs: null };
     const seconds = (last.at - first.at) / 1000;
-    const recordsDelta = last.records - first.records;
-    const doneDelta = last.done - first.done;
-    const recordsPerSecond = recordsDelta > 0 ? recordsDelta / seconds : null;
-    const remaining = last.expected - last.done;
-    let etaMs: number | null = null;
-    if (doneDelta > 0 && remaining >= 0) etaMs = (remaining / (doneDelta / seconds)) * 1000;
+    const delta = last.records - first.records;
+    const recordsPerSecond = delta > 0 ? delta / seconds : null;
+    const etaMs = recordsPerSecond !== null && last.remaining !== null
+      ? (last.remaining / recordsPerSecond) * 1000
+      : null;
     return { recordsPerSecond, etaMs };
   }
 }

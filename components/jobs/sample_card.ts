@@ -25,6 +25,7 @@ export function sampleCard(over: Partial<JobCardData> = {}): JobCardData {
     error: null,
     integration: { id: 3, name: "Jira", provider: "jira", active: true, logoFilename: "jira.svg" },
     currentRun: null,
+    hasConnector: true,
     ...over,
   };
 }

@@ -54,6 +54,9 @@ export function Modal(props: ModalProps) {
   const panel = useRef<HTMLDivElement>(null);
   const body = useRef<HTMLDivElement>(null);
   const [titleId] = useState(() => `modal-title-${++titleSeq}`);
+  // set when this component closes the dialog itself, so the browser's "close" event that follows (it arrives
+  // later, possibly after another dialog has replaced this one) is not taken for the user closing it
+  const closedByUs = useRef(false);
 
   useEffect(() => {
     const d = dialog.current;
@@ -69,7 +72,10 @@ export function Modal(props: ModalProps) {
     return () => {
       clearTimeout(t);
       // leave the top layer first: the page is interactive again, so the opener can take focus back
-      if (d.open) d.close();
+      if (d.open) {
+        closedByUs.current = true;
+        d.close();
+      }
       opener?.focus?.();
     };
   }, [props.open]);
@@ -109,7 +115,8 @@ export function Modal(props: ModalProps) {
         props.onClose();
       }}
       onClose={() => {
-        if (props.open) props.onClose();
+        if (closedByUs.current) closedByUs.current = false;
+        else if (props.open) props.onClose();
       }}
       onKeyDown={trapTab}
       onMouseDown={(e) => {

@@ -4,7 +4,7 @@
 //  - <InfoTip id label text/>: a small info button beside the control (keyboard and touch reachable) that opens the
 //    reason in a native popover (Escape and a tap outside close it; no script). Also a tooltip on hover.
 // Both are plain markup, so islands and server pages can use them at no JavaScript cost.
-import { InfoGlyph } from "./glyphs.tsx";
+import { HelpGlyph } from "./glyphs.tsx";
 
 export function ReasonNote(props: { id: string; text: string; class?: string }) {
   return <p id={props.id} class={`reason-note ${props.class ?? ""}`} data-reason>{props.text}</p>;
@@ -23,7 +23,7 @@ export function InfoTip(props: { id: string; text: string; label?: string }) {
         style={`anchor-name: ${anchor}`}
         data-info-tip={props.id}
       >
-        <InfoGlyph size={16} />
+        <HelpGlyph size={16} />
       </button>
       <span popover="auto" id={props.id} role="tooltip" class="info-pop" style={`position-anchor: ${anchor}`}>
         {props.text}

@@ -43,6 +43,14 @@ export const InfoGlyph = (p: GlyphProps) => (
   </Glyph>
 );
 
+/** A question mark in a circle: "why?". */
+export const HelpGlyph = (p: GlyphProps) => (
+  <Glyph {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M9.6 9.3a2.5 2.5 0 0 1 4.8 1c0 1.7-2.4 2.2-2.4 3.7M12 17v.5" />
+  </Glyph>
+);
+
 /** Two sliders: "settings". */
 export const SlidersGlyph = (p: GlyphProps) => (
   <Glyph {...p}>

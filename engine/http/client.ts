@@ -319,7 +319,12 @@ export class SourceHttpClient {
 function describeTransportError(error: unknown, secrets: readonly string[]): string {
   const e = error as { name?: string; message?: string };
   if (e?.name === "TimeoutError") return "timed out";
-  const message = String(e?.message ?? error).replace(/\w+:\/\/[^\s)"']+/g, (u) => redactUrl(u));
+  // fetch's own message is often just "fetch failed"; the cause says why (DNS, refused, TLS), so it is kept too
+  const cause = (e as { cause?: { message?: string } })?.cause?.message;
+  const message = `${e?.message ?? error}${cause ? `: ${cause}` : ""}`.replace(
+    /\w+:\/\/[^\s)"']+/g,
+    (u) => redactUrl(u),
+  );
   return `network error (${e?.name ?? "Error"}: ${bodyExcerpt(message, secrets).slice(0, 160)})`;
 }
 

@@ -119,6 +119,11 @@ async function extractChunk(ctx: EngineContext, run: RunRow, lease: Lease, stopp
   else await endStep(ctx, run, lease, requests);
 }
 
+/** A connector's record estimate when it is a usable count (anything else is ignored, never stored). */
+function validEstimate(n: unknown): number | undefined {
+  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? Math.round(n) : undefined;
+}
+
 /** Commits one page; returns the pending after-commit publish when the queue cannot publish in the transaction. */
 async function commitPage(
   ctx: EngineContext,
@@ -160,7 +165,12 @@ async function commitPage(
       [run.id, raw.id, run.tenant_id, step, records.length, inTx ? now : null, now],
     );
     const counters = [
-      await bump(tx, run.id, step, "extract", { expected: 1, done: 1, records: records.length }, now),
+      await bump(tx, run.id, step, "extract", {
+        expected: 1,
+        done: 1,
+        records: records.length,
+        expectedRecords: validEstimate(page.expectedRecords),
+      }, now),
       await bump(tx, run.id, step, "transform", { expected: 1 }, now),
     ];
     return { rawId: raw.id, inTx, counters };

@@ -15,7 +15,15 @@ export const jobStatus = z.enum(["READY", "RUNNING", "FINISHED", "FAILED", "RATE
 export const runStatus = z.enum(["RUNNING", "FINISHED", "FAILED", "RATE_LIMITED", "FENCED"]);
 const stage = z.enum(["extract", "transform", "embed"]);
 
-export const stageProgress = z.object({ step: z.string(), stage, expected: count, done: count, records: count });
+export const stageProgress = z.object({
+  step: z.string(),
+  stage,
+  expected: count,
+  done: count,
+  records: count,
+  expectedRecords: count.nullable().optional()
+    .meta({ description: "extract: the source's estimate of the step's records, when it gave one" }),
+});
 
 export const jobCard = z.object({
   id: rowId,
@@ -45,6 +53,8 @@ export const jobCard = z.object({
   }),
   currentRun: z.object({ id: rowId, status: runStatus, startedAt: timestamp, stages: z.array(stageProgress) })
     .nullable(),
+  hasConnector: z.boolean().nullable()
+    .meta({ description: "this instance has a connector for the job type; null when no engine runs here" }),
 }).meta({ id: "JobCard" });
 
 export const runSummary = z.object({
@@ -72,6 +82,17 @@ export const integrationView = z.object({
   hasCredentials: z.boolean().meta({ description: "credentials are stored (they are never returned)" }),
   createdAt: timestamp,
   updatedAt: timestamp,
+  logoId: rowId.nullable().meta({ description: "an uploaded logo (GET /app/etl/logos/:id); wins over logoFilename" }),
+  lastTest: z.object({ at: timestamp, ok: z.boolean(), message: z.string(), latencyMs: count.nullable() }).nullable()
+    .meta({ description: "the last connection test of the saved configuration" }),
+  jobs: z.array(z.object({
+    id: rowId,
+    name: z.string(),
+    active: z.boolean(),
+    status: jobStatus,
+    lastSuccessAt: timestamp.nullable(),
+  })).meta({ description: "the jobs that read from the integration" }),
+  lastSuccessAt: timestamp.nullable().meta({ description: "the latest successful sync of its jobs" }),
 }).meta({ id: "Integration" });
 
 /** 202 answer of the routes that start a run through the engine. */

@@ -5,13 +5,14 @@
 // Size settings (first-load JS is budgeted, bench/first_load_js_bench.ts):
 // - Classic JSX (`h(type, props, ...children)` from preact's core) rather than the automatic runtime: no
 //   jsx-runtime module, and no `children:` key in every element.
-// - ONE common chunk. esbuild's splitting makes a chunk per distinct set of entry points sharing code, which for a
-//   handful of islands means many small files, and gzip compresses each file on its own (the home page loaded 13
-//   files; the same code in 6 is ~10 % smaller). So the build runs twice: the first pass shows which chunks two or
-//   more islands (or the runtime) load statically — framework, client runtime, shared components — and the second
-//   makes every chunk entry import all of those modules, so they share one entry set and land in one chunk, cached
-//   across pages (planCommonChunk). Code only lazily loaded stays lazy. The cost: a page may load a little shared
-//   code it does not use (measured: +2.4 % on the profile page, +3.5 % on pages with only the theme toggle).
+// - ONE common chunk for what most islands share. esbuild's splitting makes a chunk per distinct set of entry points
+//   sharing code, which for a handful of islands means many small files, and gzip compresses each file on its own
+//   (the home page loaded 13 files; the same code in 6 is ~10 % smaller). So the build runs twice: the first pass
+//   shows which chunks the islands (or the runtime) load statically, and the second makes every chunk entry import
+//   the common ones (planCommonChunk), so they land in one chunk, cached across pages. Common are the framework and
+//   the client runtime, chunks at least half of the islands load, and tiny shared chunks; code only a few islands
+//   share stays in esbuild's own chunks, loaded only by their pages — otherwise every page added to the product
+//   would grow every other page's first load. Code only lazily loaded stays lazy.
 import type * as esbuild from "esbuild";
 import { isAbsolute, resolve } from "node:path";
 import type { IslandsConfig } from "./config.ts";
@@ -21,6 +22,8 @@ const JSX_FRAGMENT = "__sluice_Fragment";
 // Prepended on line 1 of every project JSX module (keeps line numbers); TypeScript loaders drop it when unused.
 const JSX_IMPORT = `import{h as ${JSX_FACTORY},Fragment as ${JSX_FRAGMENT}}from"preact";`;
 const COMMON = "sluice:common";
+/** Shared chunks up to this size (minified) go to the common chunk even when few islands load them. */
+const TINY_CHUNK_BYTES = 1024;
 
 /** The second pass's grouping: the modules of the common chunk and the chunk entries that import it. */
 export interface CommonChunk {
@@ -177,13 +180,18 @@ export function planCommonChunk(
     }
   }
   const modules = new Set(alwaysCommon.map(abs));
+  // Every page with an island loads the common chunk, so only what most islands load belongs there (the framework
+  // and the client runtime always do), plus tiny shared pieces. Code a few islands share — a list table, a dialog
+  // kit — stays in chunks of its own that only their pages load, so adding pages does not grow every other page.
+  const quorum = Math.max(2, Math.ceil(wanted.size / 2));
   for (const [out, users] of eagerUsers) {
     if (meta.outputs[out].entryPoint) continue;
-    const lazy = lazyUsers.get(out) ?? new Set();
-    const ownLazyOnly = [...lazy].every((owner) => owner !== undefined && users.has(owner));
-    if (users.size < 2 && !ownLazyOnly) continue;
+    // a tiny shared chunk costs every page little, but a file of its own costs its pages more (compression resets)
+    const tiny = users.size >= 2 && meta.outputs[out].bytes <= TINY_CHUNK_BYTES;
+    if (users.size < quorum && !tiny) continue;
     for (const input of Object.keys(meta.outputs[out].inputs)) modules.add(abs(input));
   }
+  void lazyUsers;
   // packages (the framework) first, then the project's modules: measured ~60 B (gzip) smaller than path order
   const isPackage = (m: string) => m.includes("/node_modules/");
   const order = [...modules].sort((a, b) => Number(isPackage(b)) - Number(isPackage(a)) || (a < b ? -1 : 1));

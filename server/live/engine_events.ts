@@ -14,7 +14,14 @@ export function toLiveEvent(e: EngineEvent): LiveEvent | null {
     case "stage.progress":
       return {
         ...base,
-        stages: [{ step: e.step, stage: e.stage, expected: e.expected, done: e.done, records: e.records }],
+        stages: [{
+          step: e.step,
+          stage: e.stage,
+          expected: e.expected,
+          done: e.done,
+          records: e.records,
+          ...(e.expectedRecords !== undefined ? { expectedRecords: e.expectedRecords } : {}),
+        }],
         recordsPerSecond: e.recordsPerSecond,
         etaSeconds: e.etaSeconds,
       };

@@ -10,7 +10,9 @@ export interface LiveEvent {
   runId?: number | null;
   /** Job/run status when it changed (RUNNING, FINISHED, FAILED, RATE_LIMITED, READY). */
   status?: string;
-  stages?: Array<{ step: string; stage: string; expected: number; done: number; records: number }>;
+  stages?: Array<
+    { step: string; stage: string; expected: number; done: number; records: number; expectedRecords?: number }
+  >;
   recordsPerSecond?: number | null;
   etaSeconds?: number | null;
   error?: string | null;

@@ -12,12 +12,24 @@ import { githubClientFor } from "../../engine/connectors/github/client/factory.t
 import { SourceError, SourceRequestError } from "../../engine/http/errors.ts";
 import type { FieldError } from "../http_errors.ts";
 import { type ConnectionInput, type ConnectionResult, type ProviderSpec, TEST_HTTP } from "./types.ts";
+import { explainFailure } from "./explain.ts";
 
 interface RateLimitBody {
   resources?: Record<string, { limit: number; remaining: number; reset: number; used?: number }>;
 }
 
 export const githubProvider: ProviderSpec = {
+  display: {
+    title: "GitHub",
+    logo: "github.svg",
+    description: "GitHub or GitHub Enterprise Server: repositories and pull requests with commits and reviews",
+    baseUrl: {
+      title: "GitHub API URL",
+      description: "https://api.github.com for github.com; https://HOST/api/v3 for GitHub Enterprise Server.",
+      placeholder: "https://api.github.com",
+      default: "https://api.github.com",
+    },
+  },
   settings: githubSettingsSchema as unknown as ProviderSpec["settings"],
   credentials: githubCredentialsSchema,
 
@@ -60,7 +72,8 @@ export const githubProvider: ProviderSpec = {
       return { ok: true, user, permissions, details: { scopes, rateLimit, graphqlUrl: client.urls.graphql } };
     } catch (e) {
       if (e instanceof SourceError || (e as Error).name === "GitHubConfigError") {
-        return { ok: false, error: (e as Error).message };
+        const { kind, message, detail } = explainFailure(e, "GitHub", input.baseUrl, TEST_HTTP.timeoutMs);
+        return { ok: false, kind, error: message, detail };
       }
       throw e;
     }

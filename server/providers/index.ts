@@ -1,7 +1,7 @@
 // Provider registry for the integrations API. Providers without a connector yet (Fabric, Entra ID) accept any
 // settings object and the generic credential shapes; they cannot be connection-tested.
 import { z } from "zod";
-import type { FieldError } from "../http_errors.ts";
+import { ApiError, type FieldError } from "../http_errors.ts";
 import { githubProvider } from "./github.ts";
 import { jiraProvider } from "./jira.ts";
 import type { ProviderSpec } from "./types.ts";
@@ -49,6 +49,25 @@ export function validateWith<T>(
     ok: false,
     fields: parsed.error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join("."), message: i.message })),
   };
+}
+
+/** Validates settings and credentials with the provider's schemas; a 400 naming every problem at once. */
+export function validProviderInput(provider: string, settings: unknown, credentials: unknown) {
+  const spec = providerSpec(provider);
+  const fields: FieldError[] = [];
+  const s = validateWith(spec.settings, settings ?? {}, "settings");
+  if (!s.ok) fields.push(...s.fields);
+  let creds: unknown = undefined;
+  if (credentials !== undefined) {
+    const c = validateWith(spec.credentials, credentials, "credentials");
+    if (c.ok) creds = c.value;
+    else fields.push(...c.fields);
+  }
+  if (s.ok && creds !== undefined) fields.push(...(spec.crossCheck?.(s.value, creds) ?? []));
+  if (fields.length) {
+    throw new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
+  }
+  return { settings: (s as { value: Record<string, unknown> }).value, credentials: creds };
 }
 
 export type { ProviderSpec };

@@ -5,8 +5,19 @@ import { jiraClientFor } from "../../engine/connectors/jira/client/factory.ts";
 import { SourceError } from "../../engine/http/errors.ts";
 import type { FieldError } from "../http_errors.ts";
 import { type ConnectionInput, type ConnectionResult, type ProviderSpec, TEST_HTTP } from "./types.ts";
+import { explainFailure } from "./explain.ts";
 
 export const jiraProvider: ProviderSpec = {
+  display: {
+    title: "Jira",
+    logo: "jira.svg",
+    description: "Jira Cloud or Data Center: projects, issues with their history, sprints, development links",
+    baseUrl: {
+      title: "Jira site URL",
+      description: "The address of the Jira site, without a path (Cloud: https://your-site.atlassian.net).",
+      placeholder: "https://your-site.atlassian.net",
+    },
+  },
   settings: jiraSettingsSchema as unknown as ProviderSpec["settings"],
   credentials: jiraCredentialsSchema,
 
@@ -36,12 +47,17 @@ export const jiraProvider: ProviderSpec = {
       const check = await client.checkConnection();
       const user = { accountId: check.accountId, displayName: check.displayName, timeZone: check.timeZone };
       const permissions = { BROWSE_PROJECTS: check.canBrowseProjects };
-      return check.canBrowseProjects
-        ? { ok: true, user, permissions }
-        : { ok: false, user, permissions, error: "the account lacks the Browse Projects permission" };
+      return check.canBrowseProjects ? { ok: true, user, permissions } : {
+        ok: false,
+        user,
+        permissions,
+        kind: "permission",
+        error: "Signed in, but the account lacks the Browse Projects permission, so it can read no issues.",
+      };
     } catch (e) {
       if (e instanceof SourceError || (e as Error).name === "JiraConfigError") {
-        return { ok: false, error: (e as Error).message };
+        const { kind, message, detail } = explainFailure(e, "Jira", input.baseUrl, TEST_HTTP.timeoutMs);
+        return { ok: false, kind, error: message, detail };
       }
       throw e;
     }

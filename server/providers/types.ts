@@ -2,6 +2,7 @@
 // needs before it may be activated, and how a connection is tested with one cheap call.
 import type { z } from "zod";
 import type { FieldError } from "../http_errors.ts";
+import type { FailureKind } from "./explain.ts";
 
 export interface ConnectionInput {
   baseUrl: string | null;
@@ -12,14 +13,31 @@ export interface ConnectionInput {
 /** A test never throws for source failures: `ok: false` with the exact failure instead. */
 export interface ConnectionResult {
   ok: boolean;
+  /** What went wrong, in words an operator can act on (explain.ts). */
   error?: string;
+  /** The kind of failure (credentials, permission, DNS, TLS, timeout, wrong product, …). */
+  kind?: FailureKind;
+  /** The underlying error text, free of secrets. */
+  detail?: string;
   /** Who the credentials belong to, as the source reports it. */
   user?: Record<string, unknown>;
   permissions?: Record<string, boolean>;
   details?: Record<string, unknown>;
 }
 
+/** How the Integrations page presents a provider. */
+export interface ProviderDisplay {
+  title: string;
+  /** File in static/logos. */
+  logo: string;
+  /** One line under the provider's name in the picker. */
+  description: string;
+  /** Label, help and example of the base URL field. */
+  baseUrl: { title: string; description: string; placeholder?: string; default?: string };
+}
+
 export interface ProviderSpec {
+  display?: ProviderDisplay;
   settings: z.ZodType<Record<string, unknown>>;
   credentials: z.ZodType<unknown>;
   /** Problems that forbid activation (missing base URL, credentials, scope), as field errors. */

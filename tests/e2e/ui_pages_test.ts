@@ -92,46 +92,53 @@ Deno.test({
         const names = await page.locator("article[data-job-name] h2").allTextContents();
         assertEquals(names.toSorted(), ["AD", "FABRIC", "GITHUB", "JIRA"]);
         assertEquals(await card(page, "GitHub").getAttribute("data-status"), "running");
-        assertEquals(await card(page, "Jira").getAttribute("data-status"), "failed");
+        // failed last time, and its integration is off now: blocked, saying why, with no countdown
+        assertEquals(await card(page, "Jira").getAttribute("data-status"), "blocked");
+        assertStringIncludes(await card(page, "Jira").textContent() ?? "", "Blocked: integration off");
+        assert(!(await card(page, "Jira").textContent() ?? "").includes("Next run"), "no countdown when blocked");
         assertEquals(await card(page, "Fabric").getAttribute("data-status"), "inactive");
         assertStringIncludes(await card(page, "Jira").textContent() ?? "", "Retries: 2");
         assertStringIncludes(await card(page, "Jira").textContent() ?? "", "401 Unauthorized");
-        // the running job's step grid comes from currentRun.stages: PRs extract 5 of 8
+        // the running job's step grid comes from currentRun.stages: PRs extract 250 of the 400 records GitHub
+        // announced (records, not batches), transform 3 of 5 batches
         const prs = card(page, "GitHub").locator('[data-step="github_prs_commits_reviews_comments"]');
-        assertEquals(await prs.locator('[data-stage="extract"] .tabular-nums').textContent(), "5/8");
+        assertEquals(await prs.locator('[data-stage="extract"] .tabular-nums').textContent(), "250/400");
         assertEquals(
           await prs.locator('[data-stage="extract"] [role=progressbar]').getAttribute("aria-valuenow"),
-          "63",
+          "62",
         );
+        assertEquals(await prs.locator('[data-stage="transform"] .tabular-nums').textContent(), "3/5");
         // records/s and ETA are unknown until live updates arrive
         assertStringIncludes(await card(page, "GitHub").locator(".job-live").textContent() ?? "", "Records/s: —");
+        assertEquals(await card(page, "GitHub").locator("[data-eta]").count(), 0, "no ETA until there is a rate");
         // the server HTML already holds the cards (no client fetch needed)
         const cookie = (await browser.context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
         const html = await (await fetch(`${app.url}/`, { headers: { cookie } })).text();
         assertStringIncludes(html, ">GITHUB</h2>");
-        assertStringIncludes(html, "5/8");
+        assertStringIncludes(html, "250/400");
         await shootPage(page, app, "home", seed.admin);
       });
 
-      await t.step("next-run countdown ticks every second", async () => {
-        const meta = card(page, "Jira").locator(".job-meta").first();
-        const first = await meta.textContent();
-        await page.waitForTimeout(1200);
-        const second = await meta.textContent();
-        assertMatch(first ?? "", /Next run: 1\dm \d\ds/);
-        assert(first !== second, `countdown did not move: ${first}`);
-      });
-
-      await t.step("Run Now is disabled with a reason while running or off", async () => {
-        const gh = card(page, "GitHub").getByRole("button", { name: "Run now" });
-        assert(await gh.isDisabled());
-        assertEquals(await gh.getAttribute("data-tip"), "Already running");
-        const fabric = card(page, "Fabric").getByRole("button", { name: "Run now" });
-        assert(await fabric.isDisabled());
-        assertEquals(await fabric.getAttribute("data-tip"), "The job is off: turn it on first");
-        const jira = card(page, "Jira").getByRole("button", { name: "Run now" });
-        assert(await jira.isDisabled(), "the Jira integration is inactive");
-        assertEquals(await jira.getAttribute("data-tip"), "The Jira integration is inactive");
+      await t.step("Run Now is disabled with a reason that opens without hover (keyboard, touch)", async () => {
+        const why = async (name: string) => {
+          const button = card(page, name).getByRole("button", { name: "Run now" });
+          assert(await button.isDisabled(), `${name}: Run now disabled`);
+          const tip = await button.getAttribute("aria-describedby");
+          assert(tip, `${name}: the button points at its reason`);
+          await page.focus(`[data-info-tip="${tip}"]`);
+          await page.keyboard.press("Enter");
+          await page.waitForSelector(`#${tip}:popover-open`);
+          const text = await page.textContent(`#${tip}`);
+          await page.keyboard.press("Escape");
+          return text;
+        };
+        assertEquals(await why("GitHub"), "Already running");
+        assertEquals(await why("Fabric"), "The job is off: turn it on first");
+        await card(page, "Jira").locator("[data-info-tip]").click(); // a tap opens it too
+        await page.waitForSelector("[popover]:popover-open");
+        await screenshot(page, "ui-run-reason-light");
+        await page.keyboard.press("Escape");
+        assertEquals(await why("Jira"), "The Jira integration is inactive");
       });
 
       await t.step("turning a job off and on again, with 'Activate both' for its inactive integration", async () => {
@@ -157,6 +164,21 @@ Deno.test({
           true,
         );
         assertStringIncludes(await page.textContent("#toasts") ?? "", "JIRA turned on with its integration");
+        // no longer blocked: the next-run countdown is back, and ticks every second
+        await page.waitForFunction(() =>
+          document.querySelector('article[data-job-name="Jira"] .job-meta')?.textContent?.includes("Next run")
+        );
+        await app.db.query("UPDATE etl_jobs SET next_run_at = now() + interval '17 minutes' WHERE id = $1", [
+          seed.jobs.Jira.id,
+        ]);
+        await page.reload();
+        await ready(page);
+        const meta = card(page, "Jira").locator(".job-meta").first();
+        const first = await meta.textContent();
+        await page.waitForTimeout(1200);
+        const second = await meta.textContent();
+        assertMatch(first ?? "", /Next run: 1\dm \d\ds/);
+        assert(first !== second, `countdown did not move: ${first}`);
       });
 
       await t.step(

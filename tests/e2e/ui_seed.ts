@@ -27,7 +27,9 @@ async function addRun(
     durationMs: number | null;
     requests: number;
     rows: number;
-    stages: Array<[step: string, stage: string, expected: number, done: number, records: number]>;
+    stages: Array<
+      [step: string, stage: string, expected: number, done: number, records: number, expectedRecords?: number]
+    >;
     error?: string;
   },
 ): Promise<number> {
@@ -47,10 +49,11 @@ async function addRun(
       r.status !== "RUNNING",
     ],
   );
-  for (const [step, stage, expected, done, records] of r.stages) {
+  for (const [step, stage, expected, done, records, expectedRecords] of r.stages) {
     await db.query(
-      `INSERT INTO etl_run_stages (run_id, tenant_id, step, stage, expected, done, records) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-      [id, r.tenantId, step, stage, expected, done, records],
+      `INSERT INTO etl_run_stages (run_id, tenant_id, step, stage, expected, done, records, expected_records)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+      [id, r.tenantId, step, stage, expected, done, records, expectedRecords ?? null],
     );
   }
   return id;
@@ -142,7 +145,7 @@ export async function seedUi(app: TestApp): Promise<UiSeed> {
       [repos, "extract", 1, 1, 3],
       [repos, "transform", 1, 1, 3],
       [repos, "embed", 1, 1, 3],
-      [prs, "extract", 8, 5, 250],
+      [prs, "extract", 8, 5, 250, 400],
       [prs, "transform", 5, 3, 150],
       [prs, "embed", 3, 1, 50],
     ],

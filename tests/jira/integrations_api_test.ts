@@ -245,15 +245,17 @@ Deno.test(`integrations api[${kind}]: the connection test reports the Jira user 
       assertEquals(wrong.status, 200);
       const failed = await wrong.json();
       assertEquals(failed.ok, false);
-      assert(failed.error.includes("401") && failed.error.includes("/myself"), failed.error);
-      assert(!failed.error.includes("wrong-token"), "the token never appears in the error");
+      assertEquals(failed.kind, "auth");
+      assert(failed.error.includes("refused the credentials (HTTP 401)"), failed.error);
+      assert(failed.detail.includes("401") && failed.detail.includes("/myself"), failed.detail);
+      assert(!JSON.stringify(failed).includes("wrong-token"), "the token never appears in the answer");
 
       const bearer = await (await test({ credentials: jira.bearerAuth })).json();
       assertEquals(bearer.ok, true, "a Data Center style PAT works too");
 
       jira.config.permissions.delete("BROWSE_PROJECTS");
       const noPerm = await (await test({})).json();
-      assertEquals([noPerm.ok, noPerm.permissions.BROWSE_PROJECTS], [false, false]);
+      assertEquals([noPerm.ok, noPerm.kind, noPerm.permissions.BROWSE_PROJECTS], [false, "permission", false]);
       assert(noPerm.error.includes("Browse Projects"));
 
       // stored credentials are never sent to another URL than the saved one
@@ -267,14 +269,22 @@ Deno.test(`integrations api[${kind}]: the connection test reports the Jira user 
       });
       assertEquals(moved.status, 400, "changing baseUrl needs the credentials again");
       assertEquals((await moved.json()).error.fields[0].field, "credentials");
-      const down = await (await test({ baseUrl: "http://127.0.0.1:9", credentials: jira.basicAuth })).json();
-      assertEquals(down.ok, false);
-      assert(down.error.includes("network error"), down.error);
+      const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const port = (closed.addr as Deno.NetAddr).port;
+      closed.close(); // nothing listens there any more
+      const down = await (await test({ baseUrl: `http://127.0.0.1:${port}`, credentials: jira.basicAuth })).json();
+      assertEquals([down.ok, down.kind], [false, "refused"]);
+      assert(down.error.includes(`127.0.0.1:${port} refused the connection`), down.error);
+      const nowhere = await (await test({ baseUrl: "http://no-such-host.invalid", credentials: jira.basicAuth }))
+        .json();
+      assertEquals([nowhere.ok, nowhere.kind], [false, "dns"]);
+      assert(nowhere.error.includes("no-such-host.invalid could not be found"), nowhere.error);
 
       jira.inject({ kind: "html", status: 200 });
       const html = await (await test({})).json();
-      assertEquals(html.ok, false);
-      assert(html.error.includes("HTML"), html.error);
+      assertEquals([html.ok, html.kind], [false, "wrong_product"]);
+      assert(html.error.includes("sent a web page"), html.error);
+      assert(html.detail.includes("HTML"), html.detail);
     });
   } finally {
     await jira.close();

@@ -61,15 +61,19 @@ export async function assertAccessible(page: Page, where: string): Promise<void>
 export async function assertAccessibleThemes(page: Page, where: string): Promise<void> {
   const initial = await page.evaluate(() => document.documentElement.className);
   const problems: string[] = [];
+  // colours are measured as they end up, not half-way through a transition (a busy machine paints late)
+  const still = await page.addStyleTag({
+    content: "*, *::before, *::after { transition: none !important; animation: none !important; }",
+  });
   try {
     for (const [theme, cls] of [["light", "theme-light"], ["dark", "dark"]] as const) {
       await page.evaluate((c) => (document.documentElement.className = c), cls);
-      // let CSS transitions (colours, modal fades) settle before contrast is measured
-      await page.waitForTimeout(250);
+      await page.waitForTimeout(100);
       const violations = await axeViolations(page);
       if (violations.length) problems.push(describeViolations(`${where} (${theme})`, violations));
     }
   } finally {
+    await still.evaluate((e) => (e as Element).remove());
     await page.evaluate((c) => (document.documentElement.className = c), initial);
   }
   if (problems.length) throw new Error(problems.join("\n"));

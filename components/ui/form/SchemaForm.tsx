@@ -23,13 +23,22 @@ export interface SchemaFormProps {
 export const fieldId = (prefix: string, path: string) => `${prefix}-${path.replace(/[^\w-]/g, "_")}`;
 
 export function SchemaForm(props: SchemaFormProps) {
+  return (
+    <div class="space-y-4">
+      <NodeList nodes={props.nodes} form={props} />
+    </div>
+  );
+}
+
+/** The fields of one level: the basic ones, then the advanced ones folded away (open when one has an error). */
+function NodeList(props: { nodes: FieldNode[]; form: SchemaFormProps }) {
   const basic = props.nodes.filter((n) => !n.advanced);
   const advanced = props.nodes.filter((n) => n.advanced);
   return (
-    <div class="space-y-4">
-      {basic.map((n) => <Node key={n.path} node={n} {...props} />)}
-      {advanced.length > 0 && <Advanced nodes={advanced} form={props} />}
-    </div>
+    <>
+      {basic.map((n) => <Node key={n.path} {...props.form} node={n} />)}
+      {advanced.length > 0 && <Advanced nodes={advanced} form={props.form} />}
+    </>
   );
 }
 
@@ -38,7 +47,7 @@ function Advanced(props: { nodes: FieldNode[]; form: SchemaFormProps }) {
   return (
     <details class="rounded-lg border border-line px-3 py-2" open={hasError}>
       <summary class="cursor-pointer text-sm font-medium">Advanced settings</summary>
-      <div class="mt-3 space-y-4">{props.nodes.map((n) => <Node key={n.path} node={n} {...props.form} />)}</div>
+      <div class="mt-3 space-y-4">{props.nodes.map((n) => <Node key={n.path} {...props.form} node={n} />)}</div>
     </details>
   );
 }
@@ -49,7 +58,11 @@ function Node(props: SchemaFormProps & { node: FieldNode }) {
     return <StoredSecret {...props} />;
   }
   if (node.kind === "group") {
-    return <Group {...props} node={node}>{node.children.map((c) => <Node key={c.path} {...props} node={c} />)}</Group>;
+    return (
+      <Group {...props} node={node}>
+        <NodeList nodes={node.children} form={props} />
+      </Group>
+    );
   }
   if (node.kind === "variant") {
     const keyPath = `${node.path}.${node.key}`;
@@ -67,7 +80,7 @@ function Node(props: SchemaFormProps & { node: FieldNode }) {
     return (
       <Group {...props} node={node}>
         <Leaf {...props} leaf={select} />
-        {chosen?.children.map((c) => <Node key={c.path} {...props} node={c} />)}
+        {chosen && <NodeList nodes={chosen.children} form={props} />}
       </Group>
     );
   }

@@ -3,6 +3,7 @@
 // slots feeding work_items.custom_field_01..20. Mapping writes are admin-only and every field id must belong to the
 // integration (and so the tenant); a change takes effect on the next sync or re-transform.
 import type { Context } from "hono";
+import type { Queryable } from "../../../db/port.ts";
 import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
 import { ApiError, type FieldError } from "../../../server/http_errors.ts";
@@ -154,7 +155,7 @@ export function customFieldRoutes() {
   }, async (c, { query }) => {
     const id = query.integrationId;
     await jiraIntegration(c, id);
-    return c.json({ integrationId: id, mappings: await readMappings(c, id) });
+    return c.json({ integrationId: id, mappings: await readMappings(c.get("deps").db, c.get("auth").tenantId, id) });
   });
 
   r.route({
@@ -199,20 +200,20 @@ export function customFieldRoutes() {
       }, updated_at = now()`,
       [tenantId, id, ...values],
     );
-    return c.json({ integrationId: id, mappings: await readMappings(c, id) });
+    return c.json({ integrationId: id, mappings: await readMappings(c.get("deps").db, c.get("auth").tenantId, id) });
   });
   return r.app;
 }
 
 /** slot → {id, externalId, name} of the mapped field, or null. */
-async function readMappings(c: Context<AppEnv>, id: number) {
+export async function readMappings(db: Queryable, tenantId: number, id: number) {
   const selects = SLOTS.map((slot) =>
     `(SELECT json_build_object('id', cf.id, 'externalId', cf.external_id, 'name', cf.name)
         FROM custom_fields cf WHERE cf.id = m.${SLOT_COLUMNS[slot]}) AS "${slot}"`
   );
-  const [row] = await c.get("deps").db.query<Record<string, unknown>>(
+  const [row] = await db.query<Record<string, unknown>>(
     `SELECT ${selects.join(", ")} FROM custom_fields_mappings m WHERE m.tenant_id = $1 AND m.integration_id = $2`,
-    [c.get("auth").tenantId, id],
+    [tenantId, id],
   );
   return Object.fromEntries(SLOTS.map((s) => [s, parseJsonColumn(row?.[s])]));
 }

@@ -10,6 +10,9 @@ import { jobRoutes } from "./jobs.ts";
 import { jobDetailsRoutes } from "./job_details.ts";
 import { liveRoutes } from "./ws.ts";
 import { queueRoutes } from "./queues.ts";
+import { providerRoutes } from "./providers.ts";
+import { integrationLogoRoutes, logoRoutes } from "./logos.ts";
+import { fieldCatalogueRoutes } from "./field_catalogue.ts";
 import { openApiRoutes } from "./openapi.ts";
 
 export function etlApiRoutes() {
@@ -23,6 +26,10 @@ export function etlApiRoutes() {
   api.route("/jobs", jobDetailsRoutes());
   api.route("/ws", liveRoutes());
   api.route("/queues", queueRoutes());
+  api.route("/providers", providerRoutes());
+  api.route("/logos", logoRoutes());
+  api.route("/integrations", integrationLogoRoutes());
+  api.route("/integrations", fieldCatalogueRoutes());
   api.route("/openapi.json", openApiRoutes());
   return api;
 }

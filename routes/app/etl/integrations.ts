@@ -19,11 +19,12 @@ import {
   integrationNameTaken,
   jobsOfIntegration,
   listIntegrations,
+  recordConnectionTest,
   setIntegrationCredentials,
   updateIntegration,
 } from "../../../db/integrations.ts";
 import { decryptSecret, encryptSecret } from "../../../server/secrets.ts";
-import { providerSpec, validateWith } from "../../../server/providers/index.ts";
+import { providerSpec, validProviderInput as providerInput } from "../../../server/providers/index.ts";
 import { JOBS, RETRY_MINUTES } from "../../../db/seed_data.ts";
 import { syncCustomFields, syncCustomFieldsSpec } from "./custom_fields.ts";
 import {
@@ -42,21 +43,11 @@ function invalid(fields: FieldError[]): never {
   throw new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
 }
 
-/** Validates settings and credentials with the provider's schemas; collects every problem before failing. */
-function providerInput(provider: string, settings: unknown, credentials: unknown) {
-  const spec = providerSpec(provider);
-  const fields: FieldError[] = [];
-  const s = validateWith(spec.settings, settings ?? {}, "settings");
-  if (!s.ok) fields.push(...s.fields);
-  let creds: unknown = undefined;
-  if (credentials !== undefined) {
-    const c = validateWith(spec.credentials, credentials, "credentials");
-    if (c.ok) creds = c.value;
-    else fields.push(...c.fields);
-  }
-  if (s.ok && creds !== undefined) fields.push(...(spec.crossCheck?.(s.value, creds) ?? []));
-  if (fields.length) invalid(fields);
-  return { settings: (s as { value: Record<string, unknown> }).value, credentials: creds };
+/** "Signed in as Jane, jane@x" from a successful test's user fields. */
+function describeSuccess(result: { user?: Record<string, unknown> }): string {
+  const u = result.user ?? {};
+  const who = [u.displayName ?? u.name ?? u.login, u.emailAddress ?? u.email].filter((v) => typeof v === "string");
+  return who.length ? `Signed in as ${who.join(", ")}` : "Connected";
 }
 
 async function jobsInUse(c: Context<AppEnv>, id: number) {
@@ -324,8 +315,16 @@ export function integrationRoutes() {
       }
     }
     if (!target) invalid([{ field: "baseUrl", message: "the integration has no base URL; supply one to test" }]);
+    const started = performance.now();
     const result = await spec.testConnection({ baseUrl: target, settings: input.settings, credentials });
-    return c.json({ provider: row.provider, ...result });
+    const latencyMs = Math.round(performance.now() - started);
+    // the outcome of the saved configuration is kept for the Integrations page (a test of unsaved values is not)
+    const saved = body.baseUrl === undefined && body.settings === undefined && body.credentials === undefined;
+    if (saved) {
+      const message = result.ok ? describeSuccess(result) : result.error ?? "failed";
+      await recordConnectionTest(db, tenantId, id, { ok: result.ok, message, latencyMs });
+    }
+    return c.json({ provider: row.provider, latencyMs, saved, ...result });
   });
 
   r.route({

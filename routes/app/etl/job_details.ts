@@ -8,6 +8,7 @@ import { errorResponse, idParams } from "../../../server/api/schemas.ts";
 import { jobCard, runSummary, timestamp } from "../../../server/api/shapes.ts";
 import type { Queryable } from "../../../db/port.ts";
 import { getJobCard, listRuns } from "../../../db/jobs.ts";
+import { installedJobTypes } from "../../../server/engine_services.ts";
 import type { Figure, JobDetailsData, RateBudget } from "../../../components/jobs/types.ts";
 
 const HISTORY_RUNS = 20;
@@ -67,7 +68,10 @@ export async function providerFigures(
 export function integrationScope(provider: string, settings: Record<string, unknown> | null) {
   const s = settings ?? {};
   const list = (v: unknown) => (Array.isArray(v) && v.length ? v.map(String).join(", ") : null);
-  if (provider === "jira") return [{ label: "Projects", value: list(s.projects) ?? "all visible projects" }];
+  // settings store projectKeys; rows written before that name them `projects`
+  if (provider === "jira") {
+    return [{ label: "Projects", value: list(s.projectKeys) ?? list(s.projects) ?? "all visible projects" }];
+  }
   if (provider === "github") {
     const skipped = [s.includeArchived ? null : "archived", s.includeForks ? null : "forks"].filter(Boolean);
     return [
@@ -161,7 +165,7 @@ export function jobDetailsRoutes() {
   }, async (c, { params }) => {
     const { db } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
-    const job = await getJobCard(db, tenantId, params.id);
+    const job = await getJobCard(db, tenantId, params.id, { jobTypes: installedJobTypes(c.get("deps").services) });
     if (!job) throw new ApiError(404, "not_found", "no such job");
     const [integration] = await db.query<IntegrationRow>(
       `SELECT id, name, provider, active, base_url, settings, credentials_enc IS NOT NULL AS has_credentials

@@ -11,6 +11,11 @@ import { jobCard, runStarted, runSummary } from "../../../server/api/shapes.ts";
 import { getIntegration } from "../../../db/integrations.ts";
 import { requireReady } from "./integrations.ts";
 import { getJobCard, listJobCards, listRuns, lockJob, nextRunAfterChange } from "../../../db/jobs.ts";
+import { installedJobTypes } from "../../../server/engine_services.ts";
+import { providerTitle } from "../../../components/jobs/providers.ts";
+
+/** Card reads in this module report whether this instance has a connector for each job. */
+const cardOptions = (c: Context<AppEnv>) => ({ jobTypes: installedJobTypes(c.get("deps").services) });
 
 /** What the jobs API needs from the engine (registered as deps.services.engine). */
 export interface JobEngine {
@@ -65,7 +70,7 @@ async function changeJob(
     if (!job) throw new ApiError(404, "not_found", "no such job");
     await change(tx, job, ids);
   });
-  return c.json(await getJobCard(db, ids.tenantId, ids.jobId));
+  return c.json(await getJobCard(db, ids.tenantId, ids.jobId, cardOptions(c)));
 }
 
 export function jobRoutes() {
@@ -78,7 +83,7 @@ export function jobRoutes() {
     responses: {
       200: { description: "every job with its integration, steps and current run", schema: z.array(jobCard) },
     },
-  }, async (c) => c.json(await listJobCards(c.get("deps").db, c.get("auth").tenantId)));
+  }, async (c) => c.json(await listJobCards(c.get("deps").db, c.get("auth").tenantId, cardOptions(c))));
 
   r.route({
     method: "get",
@@ -87,7 +92,7 @@ export function jobRoutes() {
     params: idParams,
     responses: { 200: { description: "the job card", schema: jobCard }, 404: jobNotFound },
   }, async (c, { params }) => {
-    const card = await getJobCard(c.get("deps").db, c.get("auth").tenantId, params.id);
+    const card = await getJobCard(c.get("deps").db, c.get("auth").tenantId, params.id, cardOptions(c));
     if (!card) throw new ApiError(404, "not_found", "no such job");
     return c.json(card);
   });
@@ -115,20 +120,28 @@ export function jobRoutes() {
     responses: {
       202: { description: "the run started", schema: runStarted },
       404: jobNotFound,
-      409: errorResponse("the job is running or inactive, or its integration is inactive"),
+      409: errorResponse(
+        "the job is running or inactive, its integration is inactive, or this instance has no connector for it",
+      ),
       503: engineDown,
     },
   }, async (c, { params }) => {
     const { db, services } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
     const jobId = params.id;
-    if (!await getJobCard(db, tenantId, jobId)) throw new ApiError(404, "not_found", "no such job");
+    const card = await getJobCard(db, tenantId, jobId, cardOptions(c));
+    if (!card) throw new ApiError(404, "not_found", "no such job");
+    // a job type this instance has no connector for could never run: say so instead of failing inside the engine
+    const noConnector = () =>
+      new ApiError(409, "no_connector", `no connector for ${providerTitle(card.integration.provider)} yet`);
+    if (card.hasConnector === false) throw noConnector();
     try {
       const { runId } = await engineOf(services).startRun({ tenantId, jobId, trigger: "manual" });
       return c.json({ runId, status: "RUNNING" as const }, 202);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code && ENGINE_CONFLICTS[code]) throw new ApiError(409, code, ENGINE_CONFLICTS[code]);
+      if (code === "connector_missing") throw noConnector();
       throw e;
     }
   });
@@ -213,7 +226,7 @@ export function jobRoutes() {
     const tenantId = c.get("auth").tenantId;
     if (!await getJobCard(db, tenantId, params.id)) throw new ApiError(404, "not_found", "no such job");
     await engineOf(services).forcePending({ tenantId, jobId: params.id });
-    return c.json(await getJobCard(db, tenantId, params.id));
+    return c.json(await getJobCard(db, tenantId, params.id, cardOptions(c)));
   });
 
   return r.app;

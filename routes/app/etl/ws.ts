@@ -15,6 +15,7 @@ import { errorResponse } from "../../../server/api/schemas.ts";
 import { sameOrigin } from "../../../server/auth/middleware.ts";
 import { isOperator } from "../../../server/auth/operator.ts";
 import { listJobCards } from "../../../db/jobs.ts";
+import { installedJobTypes } from "../../../server/engine_services.ts";
 import type { ProgressHub } from "../../../server/live/hub.ts";
 import { queueMonitorFor } from "../../../server/live/queue_monitor.ts";
 import { log } from "../../../lib/log.ts";
@@ -114,7 +115,8 @@ function liveSocket(c: Context<AppEnv>, topics: Set<Topic>): WSEvents {
             if (ready) ws.send(text);
             else buffered.push(text);
           }));
-          ws.send(JSON.stringify({ type: "snapshot", jobs: await listJobCards(db, tenantId) }));
+          const jobTypes = installedJobTypes(services);
+          ws.send(JSON.stringify({ type: "snapshot", jobs: await listJobCards(db, tenantId, { jobTypes }) }));
           for (const text of buffered) ws.send(text);
           ready = true;
         }

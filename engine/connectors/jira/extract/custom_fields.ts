@@ -123,6 +123,7 @@ export async function loadCatalogue(scope: Scope, discovery: Discovery): Promise
     name: f.name,
     field_type: f.fieldType,
     operations: f.operations,
+    projects: f.projects,
     active: true,
   }));
   const written = rows.length
@@ -131,6 +132,7 @@ export async function loadCatalogue(scope: Scope, discovery: Discovery): Promise
         "name",
         "field_type",
         "operations",
+        "projects",
         "active",
       ]),
       returning: "id",
