@@ -35,6 +35,7 @@ export async function startEngineServices(
   });
   const hub = new ProgressHub({ maxFps: 4 });
   const bridge = await startLiveBridge(deps.db, hub, { maxFps: 4 });
+  const unfollow = vectors.maintenance.followRuns(engine.events);
   const unsubscribe = engine.events.subscribe((event) => {
     const live = toLiveEvent(event);
     if (live) bridge.emit(live);
@@ -66,6 +67,7 @@ export async function startEngineServices(
     engine,
     async stop() {
       unsubscribe();
+      unfollow();
       await vectors.maintenance.close();
       await vectorLive.stop();
       await engine.close();

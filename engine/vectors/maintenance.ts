@@ -8,6 +8,7 @@ import { indexRecords } from "./indexer.ts";
 import { RECORD_KINDS, recordKind } from "./kinds.ts";
 import { collectionFor, type VectorStore } from "./store.ts";
 import { log } from "../../lib/log.ts";
+import type { EventBus } from "../events.ts";
 
 export interface VectorProgress {
   tenantId: number;
@@ -149,6 +150,49 @@ export class VectorMaintenance {
         p.changed += unknown.length;
         this.#emit(p);
       }
+    });
+  }
+
+  /**
+   * Embeds again the records whose batch failed for good (vector_failures): a later run does not bring back rows
+   * it loaded unchanged, so without this they would stay without a current vector. Failures that fail again stay.
+   */
+  async retryFailures(tenantId: number): Promise<void> {
+    const kinds = await this.db.query<{ table_name: string }>(
+      "SELECT DISTINCT table_name FROM vector_failures WHERE tenant_id = $1",
+      [tenantId],
+    );
+    for (const { table_name: kind } of kinds) {
+      const k = recordKind(kind);
+      if (!k) continue;
+      this.#start(tenantId, kind, "reembed", async (p) => {
+        const ids = (await this.db.query<{ record_id: number }>(
+          "SELECT record_id FROM vector_failures WHERE tenant_id = $1 AND table_name = $2 ORDER BY record_id",
+          [tenantId, kind],
+        )).map((r) => Number(r.record_id));
+        p.total = ids.length;
+        for (let i = 0; i < ids.length; i += CHUNK) {
+          const part = ids.slice(i, i + CHUNK);
+          const docs = await k.texts(this.db, tenantId, part);
+          const r = await indexRecords(this.db, this.deps, {
+            tenantId,
+            table: kind,
+            ids: part,
+            docs,
+            integrationId: null,
+          });
+          p.done += part.length;
+          p.changed += r.written;
+          this.#emit(p);
+        }
+      });
+    }
+  }
+
+  /** After every finished run, retry the tenant's failed records (the embedder may be back). */
+  followRuns(events: EventBus): () => void {
+    return events.on("run.finished", (e) => {
+      this.retryFailures(e.tenantId).catch((err) => log.warn("retrying failed vectors failed", { error: err }));
     });
   }
 

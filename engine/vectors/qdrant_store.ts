@@ -51,7 +51,8 @@ export class QdrantStore implements VectorStore {
   constructor(private options: QdrantStoreOptions) {
     this.#client = new QdrantClient({
       url: options.url,
-      apiKey: options.apiKey,
+      // as a header rather than `apiKey`: the client prints a console warning for keys over http (a local Qdrant)
+      headers: options.apiKey ? { "api-key": options.apiKey } : undefined,
       timeout: options.timeoutMs ?? 30_000,
       // the health endpoint reports the version; the client's own start-up check only prints warnings
       checkCompatibility: false,
