@@ -37,7 +37,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
     async views(q, tenantId, ids) {
       const rows = await q.query<{ id: number; key: string; summary: string | null; base_url: string | null }>(
         `SELECT wi.id, wi.key, wi.summary, i.base_url FROM work_items wi JOIN integrations i ON i.id = wi.integration_id
-          WHERE wi.tenant_id = $1 AND wi.id = ANY($2::bigint[])`,
+          WHERE wi.tenant_id = $1 AND wi.id = ANY($2::bigint[]) AND wi.active`,
         [tenantId, ids],
       );
       return rows.map((r) => ({
@@ -57,7 +57,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
       >(
         `SELECT p.id, p.number, p.title, r.full_name, i.base_url FROM prs p
            JOIN integrations i ON i.id = p.integration_id LEFT JOIN repositories r ON r.id = p.repository_id
-          WHERE p.tenant_id = $1 AND p.id = ANY($2::bigint[])`,
+          WHERE p.tenant_id = $1 AND p.id = ANY($2::bigint[]) AND p.active`,
         [tenantId, ids],
       );
       return rows.map((r) => ({

@@ -10,6 +10,8 @@ import { jobRoutes } from "./jobs.ts";
 import { jobDetailsRoutes } from "./job_details.ts";
 import { liveRoutes } from "./ws.ts";
 import { queueRoutes } from "./queues.ts";
+import { qdrantRoutes } from "./qdrant.ts";
+import { searchRoutes } from "./search.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -22,5 +24,7 @@ export function etlApiRoutes() {
   api.route("/jobs", jobDetailsRoutes());
   api.route("/ws", liveRoutes());
   api.route("/queues", queueRoutes());
+  api.route("/qdrant", qdrantRoutes());
+  api.route("/search", searchRoutes());
   return api;
 }

@@ -38,8 +38,8 @@ export interface FakeQdrant {
   url: string;
   apiKey: string | undefined;
   collections: Map<string, Collection>;
-  /** Every handled request: operation and the `wait` query parameter of writes. */
-  requests: Array<{ operation: string; collection?: string; wait: string | null; status: number }>;
+  /** Every handled request: operation, the `wait` query parameter of writes, and the JSON body it sent. */
+  requests: Array<{ operation: string; collection?: string; wait: string | null; status: number; body?: unknown }>;
   /** Requests whose body the OpenAPI schema refused (a client bug if non-empty). */
   rejected: string[];
   /** Answers the double produced that its own schema refuses (a double bug). */
@@ -230,9 +230,11 @@ export function startFakeQdrant(options: FakeQdrantOptions = {}): FakeQdrant {
     const url = new URL(req.url);
     const match = matchOperation(req.method, url.pathname);
     const operation = match?.op.operationId ?? `${req.method} ${url.pathname}`;
+    let sent: unknown;
     const record = (status: number) =>
       state.requests.push({
         operation,
+        body: sent,
         collection: match?.params.collection_name,
         wait: url.searchParams.get("wait"),
         status,
@@ -258,6 +260,7 @@ export function startFakeQdrant(options: FakeQdrantOptions = {}): FakeQdrant {
     if (match.op.request) {
       try {
         body = await req.json();
+        sent = body;
       } catch {
         return error(400, "Format error in JSON body: expected a JSON object");
       }
