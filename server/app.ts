@@ -8,6 +8,7 @@ import { authRoutes } from "../routes/auth.ts";
 import { etlApiRoutes } from "../routes/app/etl/index.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { serveBuiltAssets } from "./islands/mod.ts";
+import { setMountedPages } from "../components/shell/nav.ts";
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -41,5 +42,7 @@ export function createApp(deps: AppDeps) {
     throw new ApiError(404, "not_found", "no such endpoint");
   });
   app.route("/", pageRoutes());
+  // the sidebar lists only pages that are mounted (no entry can lead to a 404)
+  setMountedPages(app.routes);
   return app;
 }

@@ -124,7 +124,8 @@ function MinutesField(props: {
           <button
             key={p}
             type="button"
-            class={`btn h-7 px-2.5 text-xs ${String(p) === props.value.trim() ? "border-c1 text-c1" : ""}`}
+            class="btn h-7 px-2.5 text-xs"
+            aria-pressed={String(p) === props.value.trim()}
             onClick={() => props.onInput(String(p))}
           >
             {formatInterval(p)}

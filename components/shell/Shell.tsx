@@ -4,7 +4,10 @@ import type { Signal } from "@preact/signals";
 import { ToastContainer } from "../ui/ToastContainer.tsx";
 import type { Theme } from "../theme.ts";
 import { Header, type ShellTenant, type ShellUser } from "./Header.tsx";
-import { type NavKey, Sidebar } from "./Sidebar.tsx";
+import { Sidebar } from "./Sidebar.tsx";
+
+/** Key of the highlighted sidebar entry (nav.ts), or "none". */
+export type NavKey = string;
 
 export interface ShellProps {
   user: ShellUser;
@@ -20,7 +23,6 @@ export interface ShellProps {
 export function Shell(props: ShellProps) {
   return (
     <div class="min-h-screen">
-      <input type="checkbox" id="nav-toggle" class="sr-only" aria-hidden="true" tabIndex={-1} />
       <Header user={props.user} tenant={props.tenant} title={props.title} actions={props.headerActions} />
       <div class="app-body flex">
         <Sidebar user={props.user} active={props.active} />

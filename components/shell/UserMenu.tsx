@@ -13,7 +13,7 @@ export function UserMenu(props: { email: string; role: string }) {
         popovertarget="user-menu"
         class="flex h-10 w-10 items-center justify-center rounded-full text-sm font-semibold"
         style={{ background: "var(--gradient-1-2)", color: "var(--on-gradient-1-2)" }}
-        aria-label={`Account menu for ${props.email}`}
+        aria-label={`${initials(props.email)}: account menu for ${props.email}`}
       >
         {initials(props.email)}
       </button>

@@ -1,6 +1,9 @@
-// Modal dialog with CSS enter/leave transitions (theme.css `.modal-backdrop[data-state]`): mounted closed, flipped
-// to open on the next frame, and on close kept mounted until the transition has run. Escape and a backdrop click
-// close it; focus moves into the dialog on open and back to the opener on close.
+// Modal dialog on the native <dialog> element opened with showModal(): the browser puts it in the top layer and
+// makes the rest of the page inert (no clicks, no focus, hidden from assistive technology). On top of that: Tab and
+// Shift+Tab wrap inside the dialog, Escape and a click outside the panel close it, focus moves to the first field
+// on open and back to the opener on close, and a body that scrolls becomes focusable (keyboard users can scroll it).
+// CSS enter/leave transitions (theme.css `.modal-backdrop[data-state]`): mounted closed, flipped to open on the next
+// frame, and on close kept mounted (no longer modal) until the transition has run.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CloseGlyph } from "./glyphs.tsx";
@@ -32,40 +35,83 @@ export interface ModalProps {
   footer?: ComponentChildren;
   /** Tailwind max-width class of the panel. */
   width?: string;
-  /** Optional test/automation hook on the dialog element. */
+  /** Optional test/automation hook on the panel element. */
   id?: string;
+}
+
+const FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), " +
+  "textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
+
+function focusables(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((e) => e.offsetParent !== null);
 }
 
 let titleSeq = 0;
 
 export function Modal(props: ModalProps) {
   const { mounted, shown } = usePresence(props.open);
+  const dialog = useRef<HTMLDialogElement>(null);
   const panel = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
   const [titleId] = useState(() => `modal-title-${++titleSeq}`);
 
   useEffect(() => {
-    if (!props.open) return;
+    const d = dialog.current;
+    if (!props.open || !d) return;
     const opener = document.activeElement as HTMLElement | null;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") props.onClose();
-    };
-    document.addEventListener("keydown", onKey);
+    if (!d.open) d.showModal();
     const t = setTimeout(() => {
-      const first = panel.current?.querySelector<HTMLElement>("input, select, textarea, button:not([data-close])");
+      const first = panel.current?.querySelector<HTMLElement>(
+        "input:not([type=hidden]), select, textarea, button:not([data-close])",
+      );
       (first ?? panel.current)?.focus();
     }, 20);
     return () => {
       clearTimeout(t);
-      document.removeEventListener("keydown", onKey);
+      // leave the top layer first: the page is interactive again, so the opener can take focus back
+      if (d.open) d.close();
       opener?.focus?.();
     };
   }, [props.open]);
 
+  // a body that scrolls must be reachable by keyboard (axe: scrollable-region-focusable)
+  useEffect(() => {
+    const b = body.current;
+    if (!b) return;
+    if (b.scrollHeight > b.clientHeight + 1) b.setAttribute("tabindex", "0");
+    else b.removeAttribute("tabindex");
+  });
+
+  const trapTab = (e: KeyboardEvent) => {
+    if (e.key !== "Tab" || !panel.current) return;
+    const list = focusables(panel.current);
+    if (!list.length) return;
+    const first = list[0];
+    const last = list[list.length - 1];
+    if (e.shiftKey && (document.activeElement === first || document.activeElement === panel.current)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
+
   if (!mounted) return null;
   return (
-    <div
+    <dialog
+      ref={dialog}
       class="modal-backdrop"
       data-state={shown ? "open" : "closed"}
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onClose();
+      }}
+      onClose={() => {
+        if (props.open) props.onClose();
+      }}
+      onKeyDown={trapTab}
       onMouseDown={(e) => {
         if (e.target === e.currentTarget) props.onClose();
       }}
@@ -73,9 +119,6 @@ export function Modal(props: ModalProps) {
       <div
         ref={panel}
         id={props.id}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
         tabIndex={-1}
         class={`modal-panel ${props.width ?? "max-w-lg"}`}
       >
@@ -85,11 +128,11 @@ export function Modal(props: ModalProps) {
             <CloseGlyph />
           </button>
         </div>
-        <div class="modal-body px-5 py-4">{props.children}</div>
+        <div ref={body} class="modal-body px-5 py-4" role="region" aria-labelledby={titleId}>{props.children}</div>
         {props.footer && (
-          <div class="flex shrink-0 justify-end gap-2 border-t border-line px-5 py-3">{props.footer}</div>
+          <div class="flex shrink-0 flex-wrap justify-end gap-2 border-t border-line px-5 py-3">{props.footer}</div>
         )}
       </div>
-    </div>
+    </dialog>
   );
 }

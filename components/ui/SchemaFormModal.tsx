@@ -1,51 +1,101 @@
-// CreateModal / EditModal: a modal form whose fields, labels and validation come from one zod object schema
-// (see schema_form.ts). Client-side errors show under each field before anything is sent; the caller's onSubmit
-// may answer with the server's field errors ({field, message}[]) or a general message, shown the same way.
+// CreateModal / EditModal: a modal form generated from a JSON Schema the server sends (server/ui/form_schema.ts turns
+// a zod schema into one), so any page's island can offer a create or edit form without shipping zod. Light checks
+// run before sending; the caller's onSubmit answers with nothing (done: close), a message, or the server's 400 field
+// errors ({field, message}[]), which land under their fields. Write-only values (credentials) show "stored —
+// replace" on edit and are only sent when replaced; `mustReplace` can demand them again (e.g. a new base URL).
+// Load this module on demand (dynamic import) from islands: it is not needed for a page's first paint.
+import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { z } from "zod";
 import type { FieldError } from "../api.ts";
 import { Modal } from "./Modal.tsx";
-import { fieldsFromSchema, type FieldSpec, initialValues, type RawValues, validateForm } from "./schema_form.ts";
+import { SchemaForm } from "./form/SchemaForm.tsx";
+import {
+  fieldsFromJsonSchema,
+  initialValues,
+  type JsonSchema,
+  placeErrors,
+  type RawValues,
+  toPayload,
+  validateValues,
+} from "./form/schema.ts";
 
 export type SubmitOutcome = void | string | FieldError[];
 
-export interface SchemaFormModalProps<S extends z.ZodObject> {
-  open: boolean;
-  title: string;
-  schema: S;
-  /** Values of the record being edited (EditModal). */
-  record?: Record<string, unknown>;
-  overrides?: Record<string, Partial<FieldSpec>>;
-  submitLabel?: string;
-  /** Resolve nothing to close; a string or field errors keep the modal open and show them. */
-  onSubmit: (data: z.infer<S>) => Promise<SubmitOutcome>;
-  onClose: () => void;
-  id?: string;
+export interface FormState {
+  values: RawValues;
+  /** The payload as it would be sent now (stored secrets not being replaced are left out). */
+  payload(): Record<string, unknown>;
+  /** Checks the form and shows its errors; false when something must be fixed first. */
+  check(): boolean;
+  /** Shows server field errors under their fields. */
+  showErrors(fields: FieldError[], message?: string): void;
 }
 
-export function SchemaFormModal<S extends z.ZodObject>(props: SchemaFormModalProps<S>) {
-  const fields = useMemo(() => fieldsFromSchema(props.schema, props.overrides), [props.schema, props.overrides]);
-  const [values, setValues] = useState<RawValues>(() => initialValues(fields, props.record));
+export interface SchemaFormModalProps {
+  open: boolean;
+  title: string;
+  schema: JsonSchema;
+  /** Values of the record being edited (EditModal); secrets are never in it. */
+  record?: Record<string, unknown>;
+  /** Paths of write-only values the server already holds (EditModal), e.g. ["credentials"]. */
+  stored?: string[];
+  /** Paths that must be entered again given the current values, with the reason. */
+  mustReplace?: (values: RawValues) => Record<string, string>;
+  submitLabel?: string;
+  /** Above the form. */
+  intro?: ComponentChildren;
+  /** Below the form, e.g. a connection test using the current values. */
+  extra?: (form: FormState) => ComponentChildren;
+  /** Resolve nothing to close; a string or field errors keep the modal open and show them. */
+  onSubmit: (payload: Record<string, unknown>) => Promise<SubmitOutcome>;
+  onClose: () => void;
+  id?: string;
+  width?: string;
+}
+
+export function SchemaFormModal(props: SchemaFormModalProps) {
+  const nodes = useMemo(() => fieldsFromJsonSchema(props.schema), [props.schema]);
+  const [values, setValues] = useState<RawValues>(() => initialValues(nodes, props.record));
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [replacing, setReplacing] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (!props.open) return;
-    setValues(initialValues(fields, props.record));
+    setValues(initialValues(nodes, props.record));
     setErrors({});
-  }, [props.open]); // only when it opens: a parent re-render must not wipe what the user typed
+    setReplacing(new Set());
+  }, [props.open, nodes]); // only when it opens: a parent re-render must not wipe what the user typed
+
+  const must = props.mustReplace?.(values) ?? {};
+  const stored = new Set(props.stored ?? []);
+  const skip = new Set([...stored].filter((p) => !replacing.has(p) && !must[p]));
+  const showing = new Set([...replacing, ...Object.keys(must)]);
+
+  const form: FormState = {
+    values,
+    payload: () => toPayload(nodes, values, skip),
+    check() {
+      const found = validateValues(nodes, values, skip);
+      setErrors(found);
+      return Object.keys(found).length === 0;
+    },
+    showErrors(fields, message) {
+      const placed = placeErrors(nodes, values, fields);
+      if (message && !fields.length) placed["(form)"] = message;
+      setErrors(placed);
+    },
+  };
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const checked = validateForm(props.schema, fields, values);
-    if (!checked.ok) return setErrors(checked.errors);
+    if (!form.check()) return;
     setBusy(true);
     try {
-      const outcome = await props.onSubmit(checked.data);
+      const outcome = await props.onSubmit(form.payload());
       if (typeof outcome === "string") setErrors({ "(form)": outcome });
-      else if (Array.isArray(outcome) && outcome.length) {
-        setErrors(Object.fromEntries(outcome.map((f) => [f.field in values ? f.field : "(form)", f.message])));
-      } else props.onClose();
+      else if (Array.isArray(outcome) && outcome.length) form.showErrors(outcome);
+      else props.onClose();
     } finally {
       setBusy(false);
     }
@@ -58,6 +108,7 @@ export function SchemaFormModal<S extends z.ZodObject>(props: SchemaFormModalPro
       title={props.title}
       onClose={props.onClose}
       id={props.id}
+      width={props.width}
       footer={
         <>
           <button type="button" class="btn" onClick={props.onClose} disabled={busy}>Cancel</button>
@@ -68,92 +119,37 @@ export function SchemaFormModal<S extends z.ZodObject>(props: SchemaFormModalPro
       }
     >
       <form id={formId} class="space-y-4" onSubmit={submit} noValidate>
-        {errors["(form)"] && <p role="alert" class="field-error">{errors["(form)"]}</p>}
-        {fields.map((f) => (
-          <FieldInput
-            key={f.name}
-            spec={f}
-            value={values[f.name]}
-            error={errors[f.name]}
-            onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))}
-          />
-        ))}
+        {props.intro}
+        {errors["(form)"] && <p role="alert" class="field-error" data-form-error>{errors["(form)"]}</p>}
+        <SchemaForm
+          idPrefix={props.id ?? "field"}
+          nodes={nodes}
+          values={values}
+          errors={errors}
+          onChange={(path, v) => setValues((old) => ({ ...old, [path]: v }))}
+          stored={stored}
+          replacing={showing}
+          mustReplace={must}
+          onReplace={(path, on) =>
+            setReplacing((old) => {
+              const next = new Set(old);
+              if (on) next.add(path);
+              else next.delete(path);
+              return next;
+            })}
+        />
+        {props.extra?.(form)}
       </form>
     </Modal>
   );
 }
 
-function FieldInput(props: {
-  spec: FieldSpec;
-  value: string | boolean;
-  error?: string;
-  onChange: (v: string | boolean) => void;
-}) {
-  const { spec } = props;
-  const id = `field-${spec.name}`;
-  const common = {
-    id,
-    name: spec.name,
-    "aria-invalid": props.error ? true : undefined,
-    "aria-describedby": props.error ? `${id}-error` : undefined,
-  };
-  const text = (e: Event) => props.onChange((e.currentTarget as HTMLInputElement).value);
-  let control;
-  if (spec.kind === "checkbox") {
-    control = (
-      <input
-        {...common}
-        type="checkbox"
-        class="h-4 w-4"
-        checked={props.value === true}
-        onChange={(e) => props.onChange((e.currentTarget as HTMLInputElement).checked)}
-      />
-    );
-  } else if (spec.kind === "select") {
-    control = (
-      <select {...common} class="input" value={String(props.value)} onChange={text}>
-        <option value="">Choose…</option>
-        {spec.options?.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-      </select>
-    );
-  } else if (spec.kind === "textarea") {
-    control = <textarea {...common} class="input" value={String(props.value)} onInput={text} />;
-  } else {
-    control = (
-      <input
-        {...common}
-        class="input"
-        type={spec.kind === "number" ? "number" : "text"}
-        min={spec.min}
-        max={spec.max}
-        maxLength={spec.maxLength}
-        value={String(props.value)}
-        onInput={text}
-      />
-    );
-  }
-  return (
-    <div class={spec.kind === "checkbox" ? "flex items-center gap-2" : ""}>
-      {spec.kind === "checkbox" && control}
-      <label for={id} class={`text-sm font-medium ${spec.kind === "checkbox" ? "" : "mb-1 block"}`}>
-        {spec.label}
-        {spec.required && <span class="text-muted" aria-hidden="true">*</span>}
-      </label>
-      {spec.kind !== "checkbox" && control}
-      {spec.help && !props.error && <p class="mt-1 text-xs text-muted">{spec.help}</p>}
-      {props.error && <p id={`${id}-error`} class="field-error">{props.error}</p>}
-    </div>
-  );
-}
-
 /** Create form: starts from the schema's defaults. */
-export function CreateModal<S extends z.ZodObject>(props: Omit<SchemaFormModalProps<S>, "record">) {
+export function CreateModal(props: Omit<SchemaFormModalProps, "record" | "stored">) {
   return <SchemaFormModal {...props} submitLabel={props.submitLabel ?? "Create"} />;
 }
 
-/** Edit form: starts from the record's current values. */
-export function EditModal<S extends z.ZodObject>(
-  props: SchemaFormModalProps<S> & { record: Record<string, unknown> },
-) {
+/** Edit form: starts from the record's current values; stored secrets are write-only. */
+export function EditModal(props: SchemaFormModalProps & { record: Record<string, unknown> }) {
   return <SchemaFormModal {...props} submitLabel={props.submitLabel ?? "Save"} />;
 }

@@ -10,6 +10,7 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
 import { seedUi, type UiSeed } from "./ui_seed.ts";
+import { assertAccessible } from "../support/axe.ts";
 
 const kind = primaryKind();
 const ready = (page: Page) => page.waitForSelector("html[data-sluice-ready]", { state: "attached" });
@@ -29,7 +30,10 @@ async function setTheme(app: TestApp, email: string, theme: "light" | "dark" | "
   await app.db.query("UPDATE users SET theme = $2 WHERE lower(email) = lower($1)", [email, theme]);
 }
 
-/** Light and dark screenshots of the current page: signed-in pages via the saved theme, others via the OS scheme. */
+/**
+ * Light and dark screenshots of the current page (signed-in pages via the saved theme, others via the OS scheme),
+ * each checked with axe-core: no serious or critical violation in either theme.
+ */
 async function shootPage(page: Page, app: TestApp, name: string, email?: string) {
   for (const theme of ["light", "dark"] as const) {
     if (email) {
@@ -41,6 +45,7 @@ async function shootPage(page: Page, app: TestApp, name: string, email?: string)
     }
     await page.waitForTimeout(50);
     await screenshot(page, `ui-${name}-${theme}`);
+    await assertAccessible(page, `${name} (${theme})`);
   }
   if (email) await setTheme(app, email, "light");
   await page.emulateMedia({ colorScheme: "light" });
@@ -282,19 +287,31 @@ Deno.test({
         await page.waitForSelector("#user-menu:not(:popover-open)", { state: "attached" });
       });
 
-      await t.step("small screens: the sidebar slides in from the menu button (CSS only)", async () => {
-        await page.setViewportSize({ width: 390, height: 800 });
-        await page.goto(`${app.url}/`);
-        await ready(page);
-        const nav = page.locator("nav[aria-label=Main]");
-        assert((await nav.boundingBox())!.x < 0, "hidden off-screen");
-        await shootPage(page, app, "home-mobile", seed.admin);
-        await page.click("label[for=nav-toggle]");
-        await page.waitForTimeout(300);
-        assertEquals((await nav.boundingBox())!.x, 0);
-        await screenshot(page, "ui-home-mobile-nav-light");
-        await page.setViewportSize({ width: 1280, height: 800 });
-      });
+      await t.step(
+        "small screens: the sidebar drawer opens from the menu button, closes on Escape and outside",
+        async () => {
+          await page.setViewportSize({ width: 390, height: 800 });
+          await page.goto(`${app.url}/`);
+          await ready(page);
+          const nav = page.locator("nav[aria-label=Main]");
+          assertEquals(await nav.isVisible(), false, "hidden until opened");
+          await shootPage(page, app, "home-mobile", seed.admin);
+          // the toggle is a real button: reachable and operable by keyboard
+          await page.focus("button[popovertarget=app-nav]");
+          await page.keyboard.press("Enter");
+          await page.waitForSelector("#app-nav:popover-open");
+          assertEquals((await nav.boundingBox())!.x, 0);
+          assertEquals(await page.locator('#app-nav a[data-nav="home"] .nav-label').isVisible(), true, "labels show");
+          await screenshot(page, "ui-home-mobile-nav-light");
+          await page.keyboard.press("Escape");
+          await page.waitForSelector("#app-nav:not(:popover-open)", { state: "attached" });
+          await page.click("button[popovertarget=app-nav]");
+          await page.waitForSelector("#app-nav:popover-open");
+          await page.mouse.click(370, 500); // a tap outside the drawer
+          await page.waitForSelector("#app-nav:not(:popover-open)", { state: "attached" });
+          await page.setViewportSize({ width: 1280, height: 800 });
+        },
+      );
 
       await t.step("unknown paths get the 404 page, inside the shell when signed in", async () => {
         const res = await page.goto(`${app.url}/no/such/page`);

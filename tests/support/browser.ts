@@ -101,3 +101,23 @@ export async function screenshotThemes(page: Page, name: string, settleMs = 250)
   }
   await page.evaluate((c) => (document.documentElement.className = c), initial);
 }
+
+export const PHONE_WIDTH = 390;
+
+/**
+ * screenshotThemes at the current (desktop) size and at 390 px wide: `<name>-light.png`, `<name>-dark.png`,
+ * `<name>-390-light.png`, `<name>-390-dark.png`. The viewport is put back afterwards. The page is scrolled to the
+ * top first (a full-page shot of a scrolled page repeats the sticky header).
+ */
+export async function screenshotSizes(page: Page, name: string, settleMs = 250): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.evaluate(() => scrollTo(0, 0));
+  await screenshotThemes(page, name, settleMs);
+  await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+  try {
+    await page.evaluate(() => scrollTo(0, 0));
+    await screenshotThemes(page, `${name}-390`, settleMs);
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
