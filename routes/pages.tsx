@@ -14,6 +14,8 @@ import { QueuesPage } from "./pages/queues.tsx";
 import { isOperator } from "../server/auth/operator.ts";
 import { queueMonitorFor } from "../server/live/queue_monitor.ts";
 import { LogoutPage } from "./pages/logout.tsx";
+import { QdrantPage } from "./pages/qdrant.tsx";
+import { vectorOverview } from "./app/etl/qdrant.ts";
 import { NotFound } from "./pages/not_found.tsx";
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
@@ -72,6 +74,17 @@ export function pageRoutes() {
     const monitor = queueMonitorFor(services);
     const view = monitor ? await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) }) : null;
     return shellPage(c, auth, { title: "Queues", active: "queues" }, () => <QueuesPage view={view} />);
+  });
+
+  app.get("/qdrant", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const overview = c.get("deps").services?.vectors ? await vectorOverview(c) : null;
+    return shellPage(
+      c,
+      auth,
+      { title: "Qdrant", active: "qdrant" },
+      () => <QdrantPage overview={overview} role={auth.role} />,
+    );
   });
 
   app.get("/profile", requirePageAuth(), (c) => {

@@ -78,6 +78,32 @@ export function explain(s: KindStats): string[] {
   return out;
 }
 
+export type VectorOverview = z.infer<typeof overview>;
+
+/** The overview of GET /app/etl/qdrant (the /qdrant page renders the same). */
+export async function vectorOverview(c: Context<AppEnv>): Promise<VectorOverview> {
+  const v = vectorServices(c);
+  const { tenantId } = c.get("auth");
+  const storeHealth = await v.vectorStore.health();
+  let kinds: z.infer<typeof kindRow>[] = [];
+  if (storeHealth.ok) {
+    try {
+      const stats = await kindStats(c.get("deps").db, v, tenantId);
+      kinds = stats.map((s) => ({ ...s, explanation: explain(s) }));
+    } catch (e) {
+      // the embedder (probing its dimension) or the store failed between the health call and now
+      storeHealth.ok = false;
+      storeHealth.detail = (e as Error).message;
+    }
+  }
+  return {
+    store: { kind: v.vectorStore.kind, health: storeHealth },
+    embedder: { model: v.embedder.id, kind: v.embedder.kind, dimensions: v.embedder.dimensions ?? null },
+    kinds,
+    tasks: v.maintenance.tasks(tenantId),
+  };
+}
+
 export function qdrantRoutes() {
   const r = apiRouter("/app/etl/qdrant", "qdrant");
 
@@ -86,30 +112,7 @@ export function qdrantRoutes() {
     path: "/",
     summary: "Vector store health, embedder, and per-kind figures of the caller's tenant",
     responses: { 200: { description: "the overview", schema: overview }, 401: commonErrors[401] },
-  }, async (c) => {
-    const v = vectorServices(c);
-    const { tenantId } = c.get("auth");
-    const storeHealth = await v.vectorStore.health();
-    let kinds: z.infer<typeof kindRow>[] = [];
-    let dimensions: number | null = v.embedder.dimensions ?? null;
-    if (storeHealth.ok) {
-      try {
-        const stats = await kindStats(c.get("deps").db, v, tenantId);
-        kinds = stats.map((s) => ({ ...s, explanation: explain(s) }));
-        dimensions = v.embedder.dimensions ?? null;
-      } catch (e) {
-        // the embedder (probing its dimension) or the store failed between the health call and now
-        storeHealth.ok = false;
-        storeHealth.detail = (e as Error).message;
-      }
-    }
-    return c.json({
-      store: { kind: v.vectorStore.kind, health: storeHealth },
-      embedder: { model: v.embedder.id, kind: v.embedder.kind, dimensions },
-      kinds,
-      tasks: v.maintenance.tasks(tenantId),
-    });
-  });
+  }, async (c) => c.json(await vectorOverview(c)));
 
   r.route({
     method: "get",
