@@ -158,7 +158,8 @@ export async function writeIndex(
       },
     );
   }
-  const settled = [...plan.changed.map((c) => c.doc.id), ...plan.gone.map((g) => Number(g.record_id))];
+  // every record asked about is in step now (written, unchanged, or gone): no earlier failure stands
+  const settled = plan.request.ids;
   if (settled.length > 0) {
     await tx.query(
       "DELETE FROM vector_failures WHERE tenant_id = $1 AND table_name = $2 AND record_id = ANY($3::bigint[])",
