@@ -54,6 +54,12 @@ function indexName(collection: string): string {
 export interface DatabaseStoreOptions {
   /** Refuse to run without pgvector (sluice serve on PostgreSQL) instead of using the exact mode. */
   requirePgvector?: boolean;
+  /**
+   * Points a collection holds before it gets its HNSW index (default 20,000, like Qdrant's indexing threshold).
+   * Below it an exact scan is as fast, and every insert into an HNSW graph costs ~10 ms in embedded PGlite (WASM,
+   * one thread) against ~1 ms without; past it the index is built once, in bulk, before the next batch.
+   */
+  indexThreshold?: number;
 }
 
 export class DatabaseVectorStore implements VectorStore {
@@ -61,6 +67,9 @@ export class DatabaseVectorStore implements VectorStore {
   #version: string | null = null;
   #ready: Promise<void> | undefined;
   readonly #dims = new Map<string, number>();
+  /** Collections known to have their HNSW index, and points written since their size was last checked. */
+  readonly #indexed = new Set<string>();
+  readonly #sinceCheck = new Map<string, number>();
 
   constructor(private db: Db, private options: DatabaseStoreOptions = {}) {}
 
@@ -146,7 +155,14 @@ export class DatabaseVectorStore implements VectorStore {
   async ensureCollection(spec: CollectionSpec): Promise<void> {
     await this.ready();
     const name = checkName(spec.name);
-    if (this.#dims.get(name) === spec.dimensions) return;
+    if (this.#dims.get(name) === spec.dimensions) {
+      // known collection: only look at its size again after another 1,000 points
+      if ((this.#sinceCheck.get(name) ?? 0) >= 1000) {
+        this.#sinceCheck.set(name, 0);
+        await this.#indexIfLarge(name, spec.dimensions);
+      }
+      return;
+    }
     await this.db.transaction(async (tx) => {
       await tx.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
       await tx.query("INSERT INTO vector_collections (name, dimensions) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
@@ -162,14 +178,30 @@ export class DatabaseVectorStore implements VectorStore {
           `collection ${name} holds ${row.dimensions}-dimension vectors, not ${spec.dimensions}: recreate it`,
         );
       }
-      if (this.#mode === "pgvector" && spec.dimensions <= MAX_INDEXED_DIMENSIONS) {
-        await tx.exec(
-          `CREATE INDEX IF NOT EXISTS ${indexName(name)} ON vector_points
-           USING hnsw ((embedding::vector(${spec.dimensions})) vector_cosine_ops) WHERE collection = '${name}'`,
-        );
-      }
     });
     this.#dims.set(name, spec.dimensions);
+    await this.#indexIfLarge(name, spec.dimensions);
+  }
+
+  /** Builds the collection's HNSW index once it holds indexThreshold points (outside any caller transaction). */
+  async #indexIfLarge(name: string, dimensions: number) {
+    if (this.#mode !== "pgvector" || dimensions > MAX_INDEXED_DIMENSIONS || this.#indexed.has(name)) return;
+    const [{ exists }] = await this.db.query<{ exists: boolean }>(
+      "SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE tablename = 'vector_points' AND indexname = $1) AS exists",
+      [indexName(name)],
+    );
+    if (!exists) {
+      const [{ n }] = await this.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM vector_points WHERE collection = $1",
+        [name],
+      );
+      if (n < (this.options.indexThreshold ?? 20_000)) return;
+      await this.db.exec(
+        `CREATE INDEX IF NOT EXISTS ${indexName(name)} ON vector_points
+         USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WHERE collection = '${name}'`,
+      );
+    }
+    this.#indexed.add(name);
   }
 
   async recreateCollection(spec: CollectionSpec): Promise<void> {
@@ -181,6 +213,7 @@ export class DatabaseVectorStore implements VectorStore {
       await tx.query("DELETE FROM vector_collections WHERE name = $1", [name]);
     });
     this.#dims.delete(name);
+    this.#indexed.delete(name);
     await this.ensureCollection(spec);
   }
 
@@ -235,6 +268,10 @@ export class DatabaseVectorStore implements VectorStore {
         JSON.stringify(points.map((p) => p.payload)),
       ],
     );
+    // every 1,000 points written, the next ensureCollection (before the next batch) looks at the size again
+    if (this.#indexed.has(collection)) return;
+    const since = (this.#sinceCheck.get(collection) ?? 0) + points.length;
+    this.#sinceCheck.set(collection, since);
   }
 
   async deletePoints(collection: string, ids: string[], tx?: Queryable): Promise<void> {

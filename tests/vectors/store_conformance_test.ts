@@ -31,6 +31,17 @@ Deno.test("vector store conformance [pgvector on PGlite]", async (t) => {
   });
 });
 
+Deno.test("vector store conformance [pgvector on PGlite, HNSW index from the first point]", async (t) => {
+  await withTestDb("pglite", async (db) => {
+    const store = new DatabaseVectorStore(db, { requirePgvector: true, indexThreshold: 0 });
+    await runStoreConformance(t, { store, ...await fixture(db) });
+    const [{ n }] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'vector_points' AND indexdef LIKE '%hnsw%'",
+    );
+    assertEquals(n, 1, "the collection got its HNSW index");
+  });
+});
+
 Deno.test(needsPostgres("vector store conformance [database store on PostgreSQL]"), async (t) => {
   await withTestDb("postgres", async (db) => {
     const store = new DatabaseVectorStore(db);
