@@ -1,8 +1,10 @@
 // The Qdrant page: the vector store's health (a real round trip: latency, version), the embedder (labelled lexical
 // when it matches words rather than meaning), per record kind the rows in the database vs vectors in the store vs
 // bridge rows with the difference explained, and the actions — re-embed, remove orphans (users and admins),
-// recreate the collection (admins, after a confirmation that says what is lost). Task progress arrives over the
-// same WebSocket as the job cards (topic vectors); a search box queries /app/etl/search.
+// recreate the collection (admins, after a confirmation that says what is lost; its dialog is loaded on demand).
+// Task progress arrives over the same WebSocket as the job cards (topic vectors); a search box queries
+// /app/etl/search. The store and embedder card around it is server-rendered (components/qdrant/StoreCard.tsx).
+import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { apiCall } from "../components/api.ts";
 import { showToast } from "../components/ui/toasts.ts";
@@ -11,7 +13,6 @@ import { keepConnected, LiveBadge, type LiveState, liveUrl } from "../components
 import { ReasonNote } from "../components/ui/Reason.tsx";
 import type { Role } from "../components/jobs/types.ts";
 import { SearchBox } from "../components/qdrant/SearchBox.tsx";
-import { RecreateModal } from "../components/qdrant/RecreateModal.tsx";
 import type { KindRow, Overview, Task } from "../components/qdrant/types.ts";
 
 const STORE_LABEL = {
@@ -20,6 +21,23 @@ const STORE_LABEL = {
   exact: "Database table (exact search)",
 };
 
+type RecreateProps = { kind: KindRow; onClose: () => void; onDone: () => void };
+let recreateChunk: Promise<typeof import("../components/qdrant/RecreateModal.tsx")> | undefined;
+
+/** The recreate dialog, fetched the first time an admin opens it (it is most of this page's code otherwise). */
+function RecreateOnDemand(props: RecreateProps) {
+  const [Dialog, setDialog] = useState<ComponentType<RecreateProps> | null>(null);
+  useEffect(() => {
+    recreateChunk ??= import("../components/qdrant/RecreateModal.tsx");
+    recreateChunk.then((m) => setDialog(() => m.RecreateModal), () => {
+      recreateChunk = undefined;
+      showToast("error", "The dialog could not be loaded; check the connection and try again");
+      props.onClose();
+    });
+  }, []);
+  return Dialog ? <Dialog {...props} /> : null;
+}
+
 export default function QdrantPanel(props: { initial: Overview; role: Role }) {
   const [data, setData] = useState(props.initial);
   const [tasks, setTasks] = useState<Record<string, Task>>(
@@ -27,7 +45,6 @@ export default function QdrantPanel(props: { initial: Overview; role: Role }) {
   );
   const [live, setLive] = useState<LiveState>("connecting");
   const [recreate, setRecreate] = useState<KindRow | null>(null);
-  const [checking, setChecking] = useState(false);
   const canRun = props.role !== "viewer";
   const admin = props.role === "admin";
 
@@ -55,64 +72,15 @@ export default function QdrantPanel(props: { initial: Overview; role: Role }) {
     setTasks((all) => ({ ...all, [kind]: res.data.task }));
   };
 
-  const checkHealth = async () => {
-    setChecking(true);
-    const res = await apiCall<Overview["store"]["health"]>("/app/etl/qdrant/health");
-    setChecking(false);
-    if (res.ok) setData((d) => ({ ...d, store: { ...d.store, health: res.data } }));
-  };
-
-  const h = data.store.health;
   return (
     <div class="space-y-5" id="qdrant">
-      <div class="flex flex-wrap items-start justify-between gap-3">
-        <div>
-          <h2 class="text-xl font-semibold">Vector store</h2>
-          <p class="text-sm text-muted">Work items and pull requests, embedded for semantic search.</p>
-        </div>
-        <LiveBadge state={live} />
-      </div>
-
-      <section class="card grid gap-4 px-5 py-4 sm:grid-cols-2" id="store" aria-label="Store and embedder">
-        <div class="space-y-1">
-          <h3 class="text-sm font-semibold">{STORE_LABEL[data.store.kind]}</h3>
-          <p class="flex flex-wrap items-center gap-2 text-sm">
-            <span class={`badge ${h.ok ? "tone-finished" : "tone-failed"}`} data-health={h.ok ? "ok" : "down"}>
-              <span class="status-dot" aria-hidden="true" />
-              {h.ok ? "Reachable" : "Unreachable"}
-            </span>
-            {h.version && <span data-version>{h.version}</span>}
-            <span class="text-muted tabular-nums" data-latency>{h.latencyMs} ms</span>
-            <button type="button" class="btn btn-sm" onClick={checkHealth} disabled={checking}>
-              {checking ? "Checking…" : "Check again"}
-            </button>
-          </p>
-          <p class="text-xs text-muted break-words" data-detail>{h.detail}</p>
-        </div>
-        <div class="space-y-1" id="embedder">
-          <h3 class="text-sm font-semibold">Embedder</h3>
-          <p class="flex flex-wrap items-center gap-2 text-sm">
-            <code class="text-xs">{data.embedder.model}</code>
-            <span class={`badge ${data.embedder.kind === "lexical" ? "tone-limited" : "tone-finished"}`}>
-              {data.embedder.kind}
-            </span>
-            {data.embedder.dimensions !== null && (
-              <span class="text-muted tabular-nums">{data.embedder.dimensions} dimensions</span>
-            )}
-          </p>
-          {data.embedder.kind === "lexical" && (
-            <p class="text-xs text-muted">
-              Offline feature hashing: results share words with the query, not meaning. Set EMBEDDINGS_URL for a
-              semantic model.
-            </p>
-          )}
-        </div>
-      </section>
-
       <SearchBox lexical={data.embedder.kind === "lexical"} kinds={data.kinds} />
 
       <section class="space-y-3" aria-label="Record kinds">
-        <h3 class="text-base font-semibold">Records and vectors</h3>
+        <div class="flex flex-wrap items-center justify-between gap-3">
+          <h3 class="text-base font-semibold">Records and vectors</h3>
+          <LiveBadge state={live} />
+        </div>
         {!canRun && (
           <ReasonNote
             id="viewer-reason"
@@ -193,7 +161,7 @@ export default function QdrantPanel(props: { initial: Overview; role: Role }) {
           );
         })}
       </section>
-      {recreate && <RecreateModal kind={recreate} onClose={() => setRecreate(null)} onDone={refresh} />}
+      {recreate && <RecreateOnDemand kind={recreate} onClose={() => setRecreate(null)} onDone={refresh} />}
     </div>
   );
 }

@@ -12,8 +12,7 @@ import { setupIslands } from "../../server/islands/mod.ts";
 import { startFakeQdrant } from "../fakes/qdrant/server.ts";
 import { HashingEmbedder } from "../../engine/vectors/lexical_embedder.ts";
 import { QdrantStore } from "../../engine/vectors/qdrant_store.ts";
-import { VectorMaintenance } from "../../engine/vectors/maintenance.ts";
-import { startVectorLive } from "../../server/live/vector_live.ts";
+import { addVectorServices, type TestVectors } from "../vectors/support.ts";
 
 const kind = primaryKind();
 const ready = (page: Page) => page.waitForSelector("html[data-sluice-ready]", { state: "attached" });
@@ -34,16 +33,13 @@ Deno.test({
     const qdrant = startFakeQdrant();
     const embedder = new HashingEmbedder(64);
     const vectorStore = new QdrantStore({ url: qdrant.url });
-    let maintenance: VectorMaintenance | undefined;
-    let stopLive: (() => Promise<void>) | undefined;
+    let vectors: TestVectors | undefined;
     const app = await startTestApp(kind, {
       extend: async (deps) => {
-        maintenance = new VectorMaintenance(deps.db, { embedder, vectorStore });
-        const live = await startVectorLive(deps.db, maintenance);
-        stopLive = live.stop;
-        deps.services = { ...deps.services, vectors: { embedder, vectorStore, maintenance }, vectorLive: live.live };
+        vectors = await addVectorServices(deps, embedder, vectorStore);
       },
     });
+    const maintenance = () => vectors!.maintenance;
     const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
     try {
       const a = await app.tenant("Acme");
@@ -65,8 +61,8 @@ Deno.test({
           [a, integrationId, `${100 + i}`, `SHOP-${i + 1}`, summary],
         );
       }
-      maintenance!.reembed(a, "work_items");
-      await maintenance!.idle();
+      maintenance().reembed(a, "work_items");
+      await maintenance().idle();
       await app.db.query(
         "INSERT INTO work_items (tenant_id, integration_id, external_id, key, summary) VALUES ($1, $2, 'x', 'SHOP-9', 'Pending one')",
         [a, integrationId],
@@ -122,7 +118,7 @@ Deno.test({
       await page.fill("#recreate [data-confirm-name]", collection!);
       await confirm.click();
       await page.waitForSelector("#recreate", { state: "detached" });
-      await maintenance!.idle();
+      await maintenance().idle();
       await page.waitForFunction(() =>
         document.querySelector('[data-kind="work_items"] [data-figure="vectors"]')?.textContent === "5"
       );
@@ -137,8 +133,7 @@ Deno.test({
       assert(qdrant.rejected.length === 0, qdrant.rejected.join("\n"));
     } finally {
       await browser.close();
-      await maintenance?.close();
-      await stopLive?.();
+      await vectors?.stop();
       await app.close();
       await qdrant.close();
     }

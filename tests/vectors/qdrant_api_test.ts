@@ -9,8 +9,7 @@ import { startTestApp, type TestApp } from "../support/app.ts";
 import { startFakeQdrant } from "../fakes/qdrant/server.ts";
 import { HashingEmbedder } from "../../engine/vectors/lexical_embedder.ts";
 import { QdrantStore } from "../../engine/vectors/qdrant_store.ts";
-import { VectorMaintenance } from "../../engine/vectors/maintenance.ts";
-import { startVectorLive } from "../../server/live/vector_live.ts";
+import { addVectorServices, type TestVectors } from "./support.ts";
 import { waitFor } from "../engine/support/harness.ts";
 import type { Db } from "../../db/port.ts";
 
@@ -52,16 +51,13 @@ Deno.test(`vectors API [${kind}]: health, figures, tenant-filtered search, backg
   const qdrant = startFakeQdrant();
   const embedder = new HashingEmbedder(64);
   const vectorStore = new QdrantStore({ url: qdrant.url });
-  let maintenance: VectorMaintenance | undefined;
-  let stopLive: (() => Promise<void>) | undefined;
+  let vectors: TestVectors | undefined;
   const app = await startTestApp(kind, {
     extend: async (deps) => {
-      maintenance = new VectorMaintenance(deps.db, { embedder, vectorStore });
-      const live = await startVectorLive(deps.db, maintenance);
-      stopLive = live.stop;
-      deps.services = { ...deps.services, vectors: { embedder, vectorStore, maintenance }, vectorLive: live.live };
+      vectors = await addVectorServices(deps, embedder, vectorStore);
     },
   });
+  const maintenance = () => vectors!.maintenance;
   try {
     const a = await app.tenant("A");
     const b = await app.tenant("B");
@@ -103,7 +99,7 @@ Deno.test(`vectors API [${kind}]: health, figures, tenant-filtered search, backg
     await live.close();
     const bStarted = await app.api("/app/etl/qdrant/kinds/work_items/reembed", { token: adminB, method: "POST" });
     assertEquals(bStarted.status, 202);
-    await maintenance!.idle();
+    await maintenance().idle();
 
     const after = (await (await app.api("/app/etl/qdrant", { token: viewerA })).json()).kinds[0];
     assertEquals([after.rows, after.vectors, after.bridge, after.pending, after.orphanedRows], [3, 3, 3, 0, 0]);
@@ -140,7 +136,7 @@ Deno.test(`vectors API [${kind}]: health, figures, tenant-filtered search, backg
       (await app.api("/app/etl/qdrant/kinds/work_items/orphans", { token: adminA, method: "POST" })).status,
       202,
     );
-    await maintenance!.idle();
+    await maintenance().idle();
     const cleaned = (await (await app.api("/app/etl/qdrant", { token: viewerA })).json()).kinds[0];
     assertEquals([cleaned.vectors, cleaned.bridge, cleaned.orphanedRows], [2, 2, 0]);
 
@@ -163,7 +159,7 @@ Deno.test(`vectors API [${kind}]: health, figures, tenant-filtered search, backg
       body: { action: "recreate", confirm: preview.collection },
     });
     assertEquals(recreated.status, 202);
-    await maintenance!.idle();
+    await maintenance().idle();
     const rebuilt = (await (await app.api("/app/etl/qdrant", { token: viewerA })).json()).kinds[0];
     assertEquals([rebuilt.vectors, rebuilt.bridge, rebuilt.pending], [2, 2, 0], "A's records embedded again");
 
@@ -196,8 +192,7 @@ Deno.test(`vectors API [${kind}]: health, figures, tenant-filtered search, backg
     assertStringIncludes(down.store.health.detail, "503");
     assertEquals(qdrant.rejected, []);
   } finally {
-    await maintenance?.close();
-    await stopLive?.();
+    await vectors?.stop();
     await app.close();
     await qdrant.close();
   }
