@@ -15,12 +15,6 @@ import type { Role } from "../components/jobs/types.ts";
 import { SearchBox } from "../components/qdrant/SearchBox.tsx";
 import type { KindRow, Overview, Task } from "../components/qdrant/types.ts";
 
-const STORE_LABEL = {
-  qdrant: "Qdrant",
-  pgvector: "pgvector (in the database)",
-  exact: "Database table (exact search)",
-};
-
 type RecreateProps = { kind: KindRow; onClose: () => void; onDone: () => void };
 let recreateChunk: Promise<typeof import("../components/qdrant/RecreateModal.tsx")> | undefined;
 
