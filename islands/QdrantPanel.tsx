@@ -142,7 +142,7 @@ export default function QdrantPanel(props: { initial: Overview; role: Role }) {
                   {admin && (
                     <button
                       type="button"
-                      class="btn btn-danger"
+                      class={`btn ${k.collectionExists ? "btn-danger" : ""}`}
                       disabled={running}
                       onClick={() => setRecreate(k)}
                     >

@@ -27,11 +27,11 @@ export function SearchBox(props: { lexical: boolean; kinds: KindRow[] }) {
 
   return (
     <section class="card space-y-3 px-5 py-4" aria-label="Search" id="search">
-      <form class="flex flex-wrap gap-2" onSubmit={submit} role="search">
+      <form class="grid gap-2 sm:flex" onSubmit={submit} role="search">
         <label class="sr-only" for="search-q">Search records</label>
         <input
           id="search-q"
-          class="input min-w-0 flex-1 basis-full sm:basis-auto"
+          class="input min-w-0 sm:flex-1"
           type="search"
           placeholder="Search work items and pull requests"
           value={q}
@@ -42,7 +42,7 @@ export function SearchBox(props: { lexical: boolean; kinds: KindRow[] }) {
         <label class="sr-only" for="search-kind">Kind</label>
         <select
           id="search-kind"
-          class="input flex-1 sm:w-auto sm:flex-none"
+          class="input sm:w-auto"
           value={kind}
           onChange={(e) => setKind((e.target as HTMLSelectElement).value)}
         >
@@ -65,7 +65,12 @@ export function SearchBox(props: { lexical: boolean; kinds: KindRow[] }) {
               <span class="badge tone-idle">{h.label}</span>
               {h.url
                 ? (
-                  <a class="min-w-0 flex-1 break-words underline" href={h.url} target="_blank" rel="noopener">
+                  <a
+                    class="order-last min-w-0 basis-full break-words underline sm:order-none sm:flex-1 sm:basis-0"
+                    href={h.url}
+                    target="_blank"
+                    rel="noopener"
+                  >
                     {h.title}
                   </a>
                 )
