@@ -1,6 +1,6 @@
 // Create or recreate a kind's collection (admins). Recreate first says what is lost — the tenant's vectors, and
-// other tenants' if the caller operates the instance — and asks for the collection's name to be typed back; when
-// other tenants' vectors live in it and the caller may not drop them, it says so and offers no confirm.
+// other tenants' when the caller operates the instance and drops the whole collection; otherwise only the tenant's
+// own points are deleted and the others' stay — and asks for the collection's name to be typed back.
 import { useEffect, useState } from "preact/hooks";
 import { apiCall } from "../api.ts";
 import { Modal } from "../ui/Modal.tsx";
@@ -14,8 +14,7 @@ interface Preview {
   totalPoints: number | null;
   tenantPoints: number;
   otherTenantsPoints: number | null;
-  canRecreate: boolean;
-  reason: string | null;
+  scope: "collection" | "tenant";
 }
 
 export function RecreateModal(props: { kind: KindRow; onClose: () => void; onDone: () => void }) {
@@ -42,7 +41,7 @@ export function RecreateModal(props: { kind: KindRow; onClose: () => void; onDon
     props.onClose();
   };
 
-  const ready = preview && (create || (preview.canRecreate && typed === preview.collection));
+  const ready = preview && (create || typed === preview.collection);
   return (
     <Modal
       open
@@ -53,11 +52,15 @@ export function RecreateModal(props: { kind: KindRow; onClose: () => void; onDon
       footer={
         <>
           <button type="button" class="btn" onClick={props.onClose} disabled={busy}>Cancel</button>
-          {(create || preview?.canRecreate) && (
-            <button type="button" class="btn btn-danger" onClick={run} disabled={!ready || busy} data-confirm>
-              {busy ? "Working…" : create ? "Create" : "Recreate"}
-            </button>
-          )}
+          <button
+            type="button"
+            class={`btn ${create ? "btn-primary" : "btn-danger"}`}
+            onClick={run}
+            disabled={!ready || busy}
+            data-confirm
+          >
+            {busy ? "Working…" : create ? "Create" : "Recreate"}
+          </button>
         </>
       }
     >
@@ -70,33 +73,42 @@ export function RecreateModal(props: { kind: KindRow; onClose: () => void; onDon
         )}
         {preview && !create && (
           <>
-            <p>
-              Every point of <code class="break-all">{preview.collection}</code> is deleted:{" "}
-              <strong data-lost-tenant>{formatNumber(preview.tenantPoints)}</strong> vectors of your tenant
-              {preview.otherTenantsPoints
-                ? (
-                  <>
-                    {" "}and <strong data-lost-others>{formatNumber(preview.otherTenantsPoints)}</strong>{" "}
-                    of other tenants
-                  </>
-                )
-                : null}. Your records are embedded again in the background (one embedding per record); search misses
-              them until then.
-            </p>
-            {preview.canRecreate
+            {preview.scope === "collection"
               ? (
-                <label class="block space-y-1">
-                  <span>Type the collection name to confirm</span>
-                  <input
-                    class="input w-full"
-                    value={typed}
-                    autocomplete="off"
-                    onInput={(e) => setTyped((e.target as HTMLInputElement).value)}
-                    data-confirm-name
-                  />
-                </label>
+                <p>
+                  Every point of <code class="break-all">{preview.collection}</code> is deleted:{" "}
+                  <strong data-lost-tenant>{formatNumber(preview.tenantPoints)}</strong> vectors of your tenant
+                  {preview.otherTenantsPoints
+                    ? (
+                      <>
+                        {" "}and <strong data-lost-others>{formatNumber(preview.otherTenantsPoints)}</strong>{" "}
+                        of other tenants (their records are embedded again too)
+                      </>
+                    )
+                    : null}.
+                </p>
               )
-              : <p class="reason-note" data-reason>{preview.reason}</p>}
+              : (
+                <p>
+                  Your tenant's <strong data-lost-tenant>{formatNumber(preview.tenantPoints)}</strong> vectors in{" "}
+                  <code class="break-all">{preview.collection}</code> are deleted;{" "}
+                  {formatNumber(preview.otherTenantsPoints ?? 0)} vectors of other tenants share it and stay.
+                </p>
+              )}
+            <p>
+              Your records are embedded again in the background (one embedding per record); search misses them until
+              then.
+            </p>
+            <label class="block space-y-1">
+              <span>Type the collection name to confirm</span>
+              <input
+                class="input w-full"
+                value={typed}
+                autocomplete="off"
+                onInput={(e) => setTyped((e.target as HTMLInputElement).value)}
+                data-confirm-name
+              />
+            </label>
           </>
         )}
         {error && <p style={{ color: "var(--tone-failed-fg)" }} role="alert">{error}</p>}

@@ -200,6 +200,9 @@ export class DatabaseVectorStore implements VectorStore {
         `CREATE INDEX IF NOT EXISTS ${indexName(name)} ON vector_points
          USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WHERE collection = '${name}'`,
       );
+      // fresh statistics, or the planner keeps sorting the whole collection instead of walking the new index
+      // (embedded PGlite runs no autovacuum, so nothing else would collect them)
+      await this.db.exec("ANALYZE vector_points");
     }
     this.#indexed.add(name);
   }

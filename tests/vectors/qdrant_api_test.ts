@@ -140,28 +140,42 @@ Deno.test(`vectors API [${kind}]: health, figures, tenant-filtered search, backg
     const cleaned = (await (await app.api("/app/etl/qdrant", { token: viewerA })).json()).kinds[0];
     assertEquals([cleaned.vectors, cleaned.bridge, cleaned.orphanedRows], [2, 2, 0]);
 
-    // recreate: the preview says what goes; A may not drop B's vectors (A is the operator: first tenant)
+    // recreate: the preview says what goes. B shares the collection with A and is not the operator: only B's points
+    // go, by filter; A (the first tenant's admin operates the instance) drops and recreates the whole collection
     const preview = await (await app.api("/app/etl/qdrant/collections/work_items", { token: adminB })).json();
-    assertEquals([preview.tenantPoints, preview.otherTenantsPoints, preview.canRecreate], [1, 2, false]);
-    const refused = await app.api("/app/etl/qdrant/collections/work_items", {
-      token: adminB,
-      body: { action: "recreate", confirm: preview.collection },
-    });
-    assertEquals(refused.status, 409);
+    assertEquals([preview.tenantPoints, preview.otherTenantsPoints, preview.scope], [1, 2, "tenant"]);
     const wrongName = await app.api("/app/etl/qdrant/collections/work_items", {
       token: adminA,
       body: { action: "recreate", confirm: "nope" },
     });
     assertEquals(wrongName.status, 400);
     assertEquals((await wrongName.json()).error.fields[0].field, "confirm");
+    const deletesBefore = qdrant.requests.filter((r) => r.operation === "delete_points").length;
+    const tenantOnly = await app.api("/app/etl/qdrant/collections/work_items", {
+      token: adminB,
+      body: { action: "recreate", confirm: preview.collection },
+    });
+    assertEquals(tenantOnly.status, 202);
+    const byFilter = qdrant.requests.filter((r) => r.operation === "delete_points").slice(deletesBefore);
+    assertEquals(
+      (byFilter[0].body as { filter: { must: Array<{ match: { value: string } }> } }).filter.must[0].match.value,
+      String(b),
+      "deleted by the tenant filter",
+    );
+    await maintenance().idle();
+    assertEquals(await vectorStore.count(preview.collection, { tenantId: a }), 2, "A's vectors untouched");
+    assertEquals(await vectorStore.count(preview.collection, { tenantId: b }), 1, "B's re-embedded");
+    const whole = await (await app.api("/app/etl/qdrant/collections/work_items", { token: adminA })).json();
+    assertEquals(whole.scope, "collection");
     const recreated = await app.api("/app/etl/qdrant/collections/work_items", {
       token: adminA,
-      body: { action: "recreate", confirm: preview.collection },
+      body: { action: "recreate", confirm: whole.collection },
     });
     assertEquals(recreated.status, 202);
     await maintenance().idle();
     const rebuilt = (await (await app.api("/app/etl/qdrant", { token: viewerA })).json()).kinds[0];
     assertEquals([rebuilt.vectors, rebuilt.bridge, rebuilt.pending], [2, 2, 0], "A's records embedded again");
+    assertEquals(await vectorStore.count(whole.collection, { tenantId: b }), 1, "and B's, whose points went too");
 
     // roles and bad input
     const forbidden = [

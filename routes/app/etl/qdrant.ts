@@ -1,8 +1,9 @@
 // /app/etl/qdrant — the vector store of this instance, seen by one tenant: the store's health (a real call: latency
 // and version), the embedder (labelled lexical when it is), per record kind the rows in the database vs vectors in
 // the store vs bridge rows with the difference explained, collection create/recreate (admin; recreate needs the
-// collection's name typed back, and is refused while other tenants' vectors live in it unless the caller operates the
-// instance), re-embedding one kind and removing orphans in the background (progress on /app/etl/ws?topics=vectors).
+// collection's name typed back; while other tenants' vectors live in it, only the caller's tenant's points are deleted,
+// by filter, unless the caller operates the instance), re-embedding one kind and removing orphans in the background
+// (progress on /app/etl/ws?topics=vectors).
 import { z } from "zod";
 import type { Context } from "hono";
 import { apiRouter } from "../../../server/api/route.ts";
@@ -128,9 +129,11 @@ export function qdrantRoutes() {
     totalPoints: z.number().nullable(),
     tenantPoints: z.number(),
     otherTenantsPoints: z.number().nullable(),
-    /** Whether this caller may recreate it now. */
-    canRecreate: z.boolean(),
-    reason: z.string().nullable(),
+    /**
+     * What recreate does for this caller: "collection" drops and creates the whole collection (the instance operator,
+     * or nobody else has vectors in it); "tenant" deletes only the caller's tenant's points, by filter.
+     */
+    scope: z.enum(["collection", "tenant"]),
   });
 
   async function describe(c: Context<AppEnv>, kind: string) {
@@ -142,7 +145,6 @@ export function qdrantRoutes() {
     const tenantPoints = state.exists ? await v.vectorStore.count(collection, { tenantId: auth.tenantId }) : 0;
     const others = state.points === null ? null : Math.max(0, state.points - tenantPoints);
     const operator = await isOperator(c.get("deps").db, auth);
-    const canRecreate = operator || others === 0;
     return {
       collection,
       exists: state.exists,
@@ -150,10 +152,7 @@ export function qdrantRoutes() {
       totalPoints: state.points,
       tenantPoints,
       otherTenantsPoints: others,
-      canRecreate,
-      reason: canRecreate
-        ? null
-        : `${others} vectors of other tenants live in it; only the instance operator may drop them`,
+      scope: operator || others === 0 ? "collection" as const : "tenant" as const,
     };
   }
 
@@ -179,7 +178,7 @@ export function qdrantRoutes() {
     responses: {
       200: { description: "created (or already there)", schema: preview },
       202: { description: "recreated; the re-embedding runs in the background", schema: preview },
-      409: { description: "recreate refused (other tenants' vectors, or a task running)", schema: errorBody },
+      409: { description: "a task for this kind is running", schema: errorBody },
       ...commonErrors,
     },
   }, async (c, { params, body }) => {
@@ -195,15 +194,29 @@ export function qdrantRoutes() {
         { field: "confirm", message: `must be the collection name ${before.collection}` },
       ]);
     }
-    if (!before.canRecreate) throw new ApiError(409, "shared_collection", before.reason!);
     const { tenantId } = c.get("auth");
     if (v.maintenance.tasks(tenantId).some((t) => t.kind === params.kind && t.state === "running")) {
       throw new ApiError(409, "task_running", `a ${params.kind} task is running; wait for it to finish`);
     }
-    await v.vectorStore.recreateCollection(spec);
-    // every bridge row of the collection now names a point that is gone
-    await c.get("deps").db.query("DELETE FROM qdrant_vectors WHERE collection = $1", [before.collection]);
-    v.maintenance.reembed(tenantId, params.kind);
+    const db = c.get("deps").db;
+    if (before.scope === "collection") {
+      const tenants = (await db.query<{ tenant_id: number }>(
+        "SELECT DISTINCT tenant_id FROM qdrant_vectors WHERE collection = $1",
+        [before.collection],
+      )).map((r) => r.tenant_id);
+      await v.vectorStore.recreateCollection(spec);
+      // every bridge row of the collection now names a point that is gone; each tenant's records are embedded again
+      await db.query("DELETE FROM qdrant_vectors WHERE collection = $1", [before.collection]);
+      for (const t of new Set([tenantId, ...tenants])) v.maintenance.reembed(t, params.kind);
+    } else {
+      // other tenants' vectors share the collection: only this tenant's points go, by filter
+      await v.vectorStore.deleteWhere(before.collection, { tenantId });
+      await db.query("DELETE FROM qdrant_vectors WHERE collection = $1 AND tenant_id = $2", [
+        before.collection,
+        tenantId,
+      ]);
+      v.maintenance.reembed(tenantId, params.kind);
+    }
     return c.json(await describe(c, params.kind), 202);
   });
 
