@@ -18,22 +18,13 @@ import v8 from "node:v8";
 import type { Db, Queryable } from "../db/port.ts";
 import { createTenant } from "../db/seed.ts";
 import { createJiraConnector } from "../engine/connectors/jira/connector.ts";
-import type { RunInfo } from "../engine/connector.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
 import { DEVELOPMENT_FIELD, SPRINT_FIELD, STORY_POINTS_FIELD } from "../tests/fakes/jira/mod.ts";
 import { mapCustomFields } from "../tests/jira/support.ts";
+import { copyBaseline as copyRows, readLine, syncPages, underV8Flags } from "./support.ts";
 
-const V8_FLAGS = Deno.env.get("JIRA_BENCH_V8_FLAGS") ?? await productionV8Flags();
-if (V8_FLAGS && Deno.env.get("JIRA_BENCH_V8_FLAGS_APPLIED") !== "1") {
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `--v8-flags=${V8_FLAGS}`, new URL(import.meta.url).pathname],
-    env: { JIRA_BENCH_V8_FLAGS: V8_FLAGS, JIRA_BENCH_V8_FLAGS_APPLIED: "1" },
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  Deno.exit(code);
-}
+const V8_FLAGS = await underV8Flags("JIRA_BENCH_V8_FLAGS", import.meta.url);
 
 setLogLevel("error");
 const ISSUES = Number(Deno.env.get("JIRA_BENCH_ISSUES") ?? 100_000);
@@ -135,132 +126,36 @@ function heapSpaces(): string {
     .map((s) => `${s.space_name.replace("_space", "")} ${(s.space_size / MB).toFixed(0)}`).join(" ");
 }
 
-/** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
-async function productionV8Flags(): Promise<string> {
-  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
-  return /--v8-flags=(\S+)/.exec(String(config.tasks?.start ?? ""))?.[1] ?? "";
-}
-
-async function readLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the fake Jira exited before it was ready");
-    text += decoder.decode(value, { stream: true });
-  }
-  reader.releaseLock();
-  return text.slice(0, text.indexOf("\n"));
-}
-
 /** The engine's per-page commit (raw row + load in one transaction), timing the load of issue pages separately. */
 async function sync(db: Db, tenantId: number, integrationId: number) {
   const connector = createJiraConnector({
     http: { pacer: false, onRequest: (e) => requests.set(e.endpoint, (requests.get(e.endpoint) ?? 0) + 1) },
   });
-  const [integration] = await db.query<{ base_url: string; settings: Record<string, unknown> }>(
-    "SELECT base_url, settings FROM integrations WHERE id = $1",
-    [integrationId],
-  );
-  const run: RunInfo = {
-    runId: 0,
-    token: crypto.randomUUID(),
-    tenantId,
-    jobId: 0,
-    integrationId,
-    trigger: "manual",
-    windowFrom: null,
-    windowTo: new Date(),
-  };
-  const info = { id: integrationId, provider: "jira", baseUrl: integration.base_url, settings: integration.settings };
-  let issueLoadMs = 0;
   const started = performance.now();
-  for (const step of connector.steps) {
-    const pages = connector.extract(step.key, {
-      run,
-      integration: { ...info, credentials },
-      db,
-      checkpoint: null,
-      signal: new AbortController().signal,
-      onRequest: () => {},
-    });
-    let n = 0;
-    for await (const page of pages) {
-      if (VERBOSE && ++n % 10 === 0) {
-        const m = Deno.memoryUsage();
-        console.error(
-          `${step.key} page ${n} ${((performance.now() - started) / 1000).toFixed(1)} s rss ${
-            (m.rss / MB).toFixed(0)
-          } heap ${(m.heapUsed / MB).toFixed(0)}/${(m.heapTotal / MB).toFixed(0)} ext ${
-            (m.external / MB).toFixed(0)
-          } ${heapSpaces()}`,
-        );
-      }
-      await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-          [tenantId, integrationId, step.key, page.kind, page.records.length, JSON.stringify(page.records)],
-        );
-        const t0 = performance.now();
-        const target = PROFILE && page.kind === "jira_issues" ? profiled(tx) : tx;
-        await connector.load(step.key, page.kind, page.records, { run, integration: info, tx: target });
-        if (page.kind === "jira_issues") issueLoadMs += performance.now() - t0;
-      });
-    }
-  }
+  const result = await syncPages({
+    db,
+    connector,
+    tenantId,
+    integrationId,
+    credentials,
+    wrap: (tx, page) => (PROFILE && page.kind === "jira_issues" ? profiled(tx) : tx),
+    onPage: (step, n) => {
+      if (!VERBOSE || n % 10 !== 0) return;
+      const m = Deno.memoryUsage();
+      console.error(
+        `${step} page ${n} ${((performance.now() - started) / 1000).toFixed(1)} s rss ${(m.rss / MB).toFixed(0)} heap ${
+          (m.heapUsed / MB).toFixed(0)
+        }/${(m.heapTotal / MB).toFixed(0)} ext ${(m.external / MB).toFixed(0)} ${heapSpaces()}`,
+      );
+    },
+  });
   if (VERBOSE) console.error("sync done");
-  return { issueLoadSeconds: issueLoadMs / 1000, wallSeconds: (performance.now() - started) / 1000 };
+  return { issueLoadSeconds: (result.loadMsByKind.get("jira_issues") ?? 0) / 1000, wallSeconds: result.wallSeconds };
 }
 
-/**
- * COPY of the rows the issue loads wrote (work items, changelogs, sprint memberships) into scratch tables of the
- * same shape: defaults, indexes (the natural-key unique index every load maintains) and, for the main figure, the
- * same foreign keys — the constraints are part of the table, not of the loader. The figure without foreign keys is
- * printed too.
- */
-async function copyBaseline(db: Db, withForeignKeys: boolean) {
-  let ms = 0;
-  let rows = 0;
-  const perTable: string[] = [];
-  const suffix = withForeignKeys ? "fk" : "nofk";
-  for (const table of ["work_items", "changelogs", "work_items_sprints"]) {
-    const scratch = `bench_copy_${table}_${suffix}`;
-    await db.exec(`CREATE TABLE ${scratch} (LIKE ${table} INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS)`);
-    if (withForeignKeys) {
-      const fks = await db.query<{ def: string }>(
-        "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'",
-        [table],
-      );
-      for (const [n, fk] of fks.entries()) {
-        await db.exec(`ALTER TABLE ${scratch} ADD CONSTRAINT ${scratch}_fk${n} ${fk.def}`);
-      }
-    }
-    const [{ cols }] = await db.query<{ cols: string[] }>(
-      `SELECT array_agg(column_name::text ORDER BY ordinal_position) AS cols FROM information_schema.columns
-        WHERE table_name = $1 AND table_schema = current_schema()`,
-      [table],
-    );
-    let after = 0;
-    const [tableMs, tableRows] = [ms, rows];
-    while (true) {
-      const chunk = await db.query<Record<string, unknown>>(
-        `SELECT * FROM ${table} WHERE id > $1 ORDER BY id LIMIT 10000`,
-        [after],
-      );
-      if (chunk.length === 0) break;
-      after = Number(chunk[chunk.length - 1].id);
-      // COPY text format wants PostgreSQL array literals, not JSON, for text[] columns
-      const values = chunk.map((r) => cols.map((c) => (Array.isArray(r[c]) ? pgArray(r[c] as unknown[]) : r[c])));
-      const t0 = performance.now();
-      await db.copyFrom(scratch, cols, values);
-      ms += performance.now() - t0;
-      rows += chunk.length;
-    }
-    perTable.push(`${table} ${rows - tableRows} rows ${((ms - tableMs) / 1000).toFixed(2)} s`);
-  }
-  return { seconds: ms / 1000, rows, perTable: perTable.join(", ") };
+/** COPY of the rows the issue loads wrote (work items, changelogs, sprint memberships), see bench/support.ts. */
+function copyBaseline(db: Db, withForeignKeys: boolean) {
+  return copyRows(db, ["work_items", "changelogs", "work_items_sprints"], withForeignKeys);
 }
 
 /** Statements run one at a time here (no pipelining), so each one's time is its own. */
@@ -286,8 +181,4 @@ function profiled(tx: Queryable): Queryable {
       statementMs.set(label, s);
     }
   }
-}
-
-function pgArray(values: unknown[]): string {
-  return `{${values.map((v) => `"${String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
 }

@@ -234,6 +234,7 @@ export const JOBS: SeedJob[] = [
     steps: [
       { key: "github_repositories", name: "Repositories", order: 1 },
       { key: "github_prs_commits_reviews_comments", name: "PRs, Commits, Reviews & Comments", order: 2 },
+      { key: "github_pr_links", name: "Jira Links", order: 3 },
     ],
   },
   {

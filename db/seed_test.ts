@@ -69,7 +69,11 @@ for (const kind of adapterKinds()) {
         ],
       );
       assertEquals(jobs[0].steps.length, 5);
-      assertEquals(jobs[1].steps.map((s) => s.key), ["github_repositories", "github_prs_commits_reviews_comments"]);
+      assertEquals(jobs[1].steps.map((s) => s.key), [
+        "github_repositories",
+        "github_prs_commits_reviews_comments",
+        "github_pr_links",
+      ]);
       assertEquals(jobs.every((j) => j.status === "READY"), true);
     }));
 

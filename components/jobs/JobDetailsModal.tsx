@@ -8,7 +8,7 @@ import { formatDuration } from "../format_details.ts";
 import { displayStatus, reviveCard } from "./job_view.ts";
 import { StatusBadge } from "./StatusBadge.tsx";
 import { RunHistoryChart } from "./RunHistoryChart.tsx";
-import type { JobDetailsData, RunSummaryData } from "./types.ts";
+import type { JobDetailsData, RateBudget, RunSummaryData } from "./types.ts";
 
 const PROVIDER_TITLE: Record<string, string> = {
   jira: "Jira data",
@@ -100,6 +100,7 @@ function DetailsBody({ d }: { d: JobDetailsData }) {
             ))}
           </div>
         )}
+        {(d.rateBudgets ?? []).length > 0 && <RateBudgets budgets={d.rateBudgets!} />}
       </Section>
 
       <Section title="Latest run" testId="last-run">
@@ -132,6 +133,25 @@ function DetailsBody({ d }: { d: JobDetailsData }) {
         <RunHistoryChart runs={d.runs} now={Date.now()} />
       </Section>
     </div>
+  );
+}
+
+/** What the source said is left of its budget, per resource, and when it refills. */
+function RateBudgets({ budgets }: { budgets: RateBudget[] }) {
+  return (
+    <dl class="mt-3 grid grid-cols-1 gap-y-1" data-rate-budgets>
+      {budgets.map((b) => (
+        <Row
+          key={b.resource}
+          label={`Rate budget (${b.resource})`}
+          value={b.unlimited || b.limit === null
+            ? "no limit reported (unlimited)"
+            : `${formatNumber(b.remaining ?? 0)} of ${formatNumber(b.limit)} left${
+              b.resetAt ? `, refills ${formatDate(new Date(b.resetAt))}` : ""
+            }${b.lastCost ? ` · last query ${b.lastCost} pt` : ""}`}
+        />
+      ))}
+    </dl>
   );
 }
 

@@ -22,6 +22,18 @@ export interface Figure {
   value: number;
 }
 
+/** The budget a source last reported for one resource (GitHub: core requests, graphql points). */
+export interface RateBudget {
+  resource: string;
+  /** The server reports no limit (Enterprise Server with rate limiting off). */
+  unlimited: boolean;
+  limit: number | null;
+  remaining: number | null;
+  resetAt: string | null;
+  lastCost: number | null;
+  observedAt: string;
+}
+
 export interface JobDetailsData {
   job: JobCardData;
   integration: {
@@ -42,4 +54,6 @@ export interface JobDetailsData {
   vectors: number;
   lastRun: RunSummaryData | null;
   runs: RunSummaryData[];
+  /** rate budgets the source last reported (empty when it never said) */
+  rateBudgets?: RateBudget[];
 }

@@ -1,7 +1,8 @@
 // The connectors a production instance runs with (tests add the synthetic one themselves).
 import type { Connector } from "../connector.ts";
 import { jiraConnector } from "./jira/connector.ts";
+import { githubConnector } from "./github/connector.ts";
 
 export function productionConnectors(): Connector[] {
-  return [jiraConnector];
+  return [jiraConnector, githubConnector];
 }

@@ -1,63 +1,82 @@
-// GitHub as an integration provider: organization and repository name patterns, a Bearer token, and a connection
-// test with GET /user (who the token is, its scopes and remaining core budget).
-import { z } from "zod";
-import { SourceHttpClient } from "../../engine/http/client.ts";
-import { SourceError } from "../../engine/http/errors.ts";
+// GitHub as an integration provider: settings/credentials schemas (shared with the connector) and the connection
+// test — who the credentials are (the token's user and its OAuth scopes, or the App, its installation and that
+// installation's permissions) and the remaining budget per resource from GET /rate_limit (an Enterprise Server
+// with rate limiting off answers 404 there: unlimited).
+import {
+  githubCredentialsSchema,
+  githubSettingsSchema,
+  organizationLogins,
+  readGitHubSettings,
+} from "../../engine/connectors/github/settings.ts";
+import { githubClientFor } from "../../engine/connectors/github/client/factory.ts";
+import { SourceError, SourceRequestError } from "../../engine/http/errors.ts";
 import type { FieldError } from "../http_errors.ts";
 import { type ConnectionInput, type ConnectionResult, type ProviderSpec, TEST_HTTP } from "./types.ts";
 
-export const githubSettingsSchema = z.object({
-  organization: z.string().trim().regex(/^$|^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "not a GitHub organization login")
-    .default(""),
-  /** Repository name patterns (`*` wildcards); empty = every repository of the organization. */
-  repositoryFilter: z.array(z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._*-]+$/, "not a repository pattern"))
-    .max(200).default([]),
-  /** First-run look-back (rule 4: GitHub defaults to 730 days). */
-  lookbackDays: z.number().int().min(1).max(3650).default(730),
-  overlapMinutes: z.number().int().min(0).max(1440).default(5),
-}).strict();
-
-export const githubCredentialsSchema = z.object({ kind: z.literal("bearer"), token: z.string().min(1) }).strict();
+interface RateLimitBody {
+  resources?: Record<string, { limit: number; remaining: number; reset: number; used?: number }>;
+}
 
 export const githubProvider: ProviderSpec = {
-  settings: githubSettingsSchema,
+  settings: githubSettingsSchema as unknown as ProviderSpec["settings"],
   credentials: githubCredentialsSchema,
 
   activationProblems({ baseUrl, settings, hasCredentials }) {
     const problems: FieldError[] = [];
     if (!baseUrl) problems.push({ field: "baseUrl", message: "set the GitHub API URL before activating" });
-    if (!hasCredentials) problems.push({ field: "credentials", message: "set a token before activating" });
-    if (!(settings as { organization?: string }).organization) {
+    if (!hasCredentials) {
+      problems.push({ field: "credentials", message: "set a token or GitHub App before activating" });
+    }
+    const organization = (settings as { organization?: unknown }).organization;
+    if (typeof organization !== "string" || organizationLogins(organization).length === 0) {
       problems.push({ field: "settings.organization", message: "set the organization before activating" });
     }
     return problems;
   },
 
   async testConnection(input: ConnectionInput): Promise<ConnectionResult> {
-    const parsed = githubCredentialsSchema.safeParse(input.credentials);
-    if (!input.baseUrl) return { ok: false, error: "the GitHub integration has no API URL" };
-    if (!parsed.success) return { ok: false, error: "stored GitHub credentials are not in a known shape" };
-    const token = parsed.data.token;
     try {
-      const http = new SourceHttpClient({
-        ...TEST_HTTP,
-        baseUrl: input.baseUrl,
-        authorization: () => `Bearer ${token}`,
-        secrets: () => [token],
-        headers: { "x-github-api-version": "2022-11-28" },
-      });
-      const res = await http.getJson<{ login?: string; id?: number; name?: string }>("/user");
-      return {
-        ok: true,
-        user: { login: res.body.login, id: res.body.id, name: res.body.name },
-        details: {
-          scopes: res.headers.get("x-oauth-scopes"),
-          rateLimitRemaining: res.rateLimit.remaining,
-        },
-      };
+      const settings = readGitHubSettings(input.settings);
+      const client = githubClientFor(input.baseUrl, settings, input.credentials, TEST_HTTP);
+      let user: Record<string, unknown>;
+      let permissions: Record<string, boolean> | undefined;
+      let scopes: string[] | null = null;
+      if (client.app) {
+        const { app, installation } = await client.app.describe();
+        const account = (installation.account ?? {}) as { login?: string };
+        user = { app: app.slug ?? app.name, installationId: installation.id, account: account.login };
+        permissions = Object.fromEntries(
+          Object.entries((installation.permissions ?? {}) as Record<string, string>)
+            .map(([k, v]) => [`${k}:${v}`, true]),
+        );
+      } else {
+        const me = await client.restGet<{ login?: string; id?: number; name?: string }>("/user");
+        user = { login: me.body.login, id: me.body.id, name: me.body.name };
+        const header = me.headers.get("x-oauth-scopes");
+        // classic tokens list their scopes; fine-grained tokens send no such header (their permissions are per repo)
+        scopes = header === null ? null : header.split(",").map((s) => s.trim()).filter(Boolean);
+      }
+      const rateLimit = await budgets(client);
+      return { ok: true, user, permissions, details: { scopes, rateLimit, graphqlUrl: client.urls.graphql } };
     } catch (e) {
-      if (e instanceof SourceError) return { ok: false, error: e.message };
+      if (e instanceof SourceError || (e as Error).name === "GitHubConfigError") {
+        return { ok: false, error: (e as Error).message };
+      }
       throw e;
     }
   },
 };
+
+async function budgets(client: ReturnType<typeof githubClientFor>) {
+  try {
+    const res = await client.restGet<RateLimitBody>("/rate_limit");
+    const pick = (name: string) => {
+      const r = res.body.resources?.[name];
+      return r ? { limit: r.limit, remaining: r.remaining, resetAt: new Date(r.reset * 1000).toISOString() } : null;
+    };
+    return { core: pick("core"), graphql: pick("graphql"), search: pick("search") };
+  } catch (e) {
+    if (e instanceof SourceRequestError && e.status === 404) return { unlimited: true };
+    throw e;
+  }
+}

@@ -226,6 +226,9 @@ Deno.test({
         assertEquals(await figure("prs"), String(await count("prs")));
         assertEquals(await figure("commits"), String(await count("prs_commits")));
         assertEquals(await figure("reviews"), String(await count("prs_reviews")));
+        assertStringIncludes(await page.textContent("#job-details [data-rate-budgets]") ?? "", "4,871 of 5,000 left");
+        await page.locator("#job-details [data-rate-budgets]").scrollIntoViewIfNeeded();
+        await screenshotThemes(page, "ui-details-github-figures");
         assertEquals(await page.locator("#job-details [data-run-chart] rect[data-run]").count(), seed.githubRuns);
         assertStringIncludes(await page.textContent('#job-details [data-section="last-run"]') ?? "", "31");
         await page.locator("#job-details [data-run-chart]").scrollIntoViewIfNeeded();

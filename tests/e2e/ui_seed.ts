@@ -83,6 +83,11 @@ async function seedGithubRows(db: Db, tenantId: number, integrationId: number) {
       [tenantId, integrationId, prId, `REV_${n}`],
     );
   }
+  await db.query(
+    `INSERT INTO source_rate_limits (tenant_id, integration_id, resource, limit_total, remaining, reset_at, last_cost)
+     VALUES ($1, $2, 'graphql', 5000, 4871, now() + interval '40 minutes', 9)`,
+    [tenantId, integrationId],
+  );
 }
 
 export async function seedUi(app: TestApp): Promise<UiSeed> {

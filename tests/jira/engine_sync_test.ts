@@ -4,10 +4,10 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
-import { createEngine } from "../../engine/engine.ts";
 import { recordedData } from "../fakes/jira/mod.ts";
 import { FAST_HTTP, mapCustomFields, withJira } from "./support.ts";
-import { openQueue, queueKinds, waitForRun } from "../engine/support/harness.ts";
+import { queueKinds, waitForRun } from "../engine/support/harness.ts";
+import { assertStagesSettled, withConnectorEngine } from "../engine/support/connector_engine.ts";
 
 const kind = primaryKind();
 
@@ -19,66 +19,49 @@ for (const queueKind of queueKinds()) {
         storyPoints: "customfield_10024",
         development: "customfield_10000",
       });
-      // the engine decrypts credentials through openCredentials; the test hands the fake's directly
-      await db.query("UPDATE integrations SET credentials_enc = 'sealed-in-test' WHERE id = $1", [integrationId]);
-      const [{ id: jobId }] = await db.query<{ id: number }>(
-        "SELECT id FROM etl_jobs WHERE tenant_id = $1 AND integration_id = $2",
-        [tenantId, integrationId],
+      const connector = createJiraConnector({ http: FAST_HTTP });
+      await withConnectorEngine(
+        { db, queueKind, connector, tenantId, integrationId, credentials },
+        async ({ engine, jobId }) => {
+          const first = await engine.startRun({ tenantId, jobId });
+          const run1 = await waitForRun(db, first.runId, "FINISHED", 60_000);
+          const recorded = recordedData().issues;
+          const [{ n: items }] = await db.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM work_items WHERE tenant_id = $1",
+            [tenantId],
+          );
+          assertEquals(items, recorded.length, "every recorded issue is loaded");
+          await assertStagesSettled(db, first.runId);
+          assert(run1.rows_written > 0);
+          const [job] = await db.query<{ status: string; watermark: Date }>(
+            "SELECT status, watermark FROM etl_jobs WHERE id = $1",
+            [jobId],
+          );
+          assertEquals(job.status, "FINISHED");
+          assert(job.watermark instanceof Date, "the watermark moves on success");
+
+          const updatedBefore = await db.query<{ m: Date }>(
+            "SELECT max(updated_at) AS m FROM work_items WHERE tenant_id = $1",
+            [tenantId],
+          );
+          const second = await engine.startRun({ tenantId, jobId });
+          await waitForRun(db, second.runId, "FINISHED", 60_000);
+          const updatedAfter = await db.query<{ m: Date }>(
+            "SELECT max(updated_at) AS m FROM work_items WHERE tenant_id = $1",
+            [tenantId],
+          );
+          assertEquals(updatedAfter[0].m.getTime(), updatedBefore[0].m.getTime(), "an unchanged source writes nothing");
+
+          const requestsBefore = jira.requests.length;
+          const replay = await engine.startRetransform({ tenantId, integrationId });
+          await waitForRun(db, replay.runId, "FINISHED", 60_000);
+          assertEquals(jira.requests.length, requestsBefore, "re-transform makes no API call");
+          const [{ n: after }] = await db.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM work_items WHERE tenant_id = $1",
+            [tenantId],
+          );
+          assertEquals(after, recorded.length);
+        },
       );
-      const q = await openQueue(queueKind, db);
-      const engine = createEngine({
-        db,
-        queue: q.queue,
-        connectors: [createJiraConnector({ http: FAST_HTTP })],
-        openCredentials: () => Promise.resolve(credentials),
-      });
-      try {
-        await engine.startWorkers();
-        const first = await engine.startRun({ tenantId, jobId });
-        const run1 = await waitForRun(db, first.runId, "FINISHED", 60_000);
-        const recorded = recordedData().issues;
-        const [{ n: items }] = await db.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM work_items WHERE tenant_id = $1",
-          [tenantId],
-        );
-        assertEquals(items, recorded.length, "every recorded issue is loaded");
-        const stages = await db.query<{ stage: string; expected: number; done: number }>(
-          "SELECT stage, sum(expected)::int AS expected, sum(done)::int AS done FROM etl_run_stages WHERE run_id = $1 GROUP BY stage",
-          [first.runId],
-        );
-        for (const s of stages) assertEquals(s.done, s.expected, `${s.stage} counters match`);
-        assert(run1.rows_written > 0);
-        const [job] = await db.query<{ status: string; watermark: Date }>(
-          "SELECT status, watermark FROM etl_jobs WHERE id = $1",
-          [jobId],
-        );
-        assertEquals(job.status, "FINISHED");
-        assert(job.watermark instanceof Date, "the watermark moves on success");
-
-        const updatedBefore = await db.query<{ m: Date }>(
-          "SELECT max(updated_at) AS m FROM work_items WHERE tenant_id = $1",
-          [tenantId],
-        );
-        const second = await engine.startRun({ tenantId, jobId });
-        await waitForRun(db, second.runId, "FINISHED", 60_000);
-        const updatedAfter = await db.query<{ m: Date }>(
-          "SELECT max(updated_at) AS m FROM work_items WHERE tenant_id = $1",
-          [tenantId],
-        );
-        assertEquals(updatedAfter[0].m.getTime(), updatedBefore[0].m.getTime(), "an unchanged source writes nothing");
-
-        const requestsBefore = jira.requests.length;
-        const replay = await engine.startRetransform({ tenantId, integrationId });
-        await waitForRun(db, replay.runId, "FINISHED", 60_000);
-        assertEquals(jira.requests.length, requestsBefore, "re-transform makes no API call");
-        const [{ n: after }] = await db.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM work_items WHERE tenant_id = $1",
-          [tenantId],
-        );
-        assertEquals(after, recorded.length);
-      } finally {
-        await engine.close();
-        await q.close();
-      }
     }));
 }

@@ -24,7 +24,7 @@ import { loadBoardSprints, loadSprintReports, type SprintReportRecord } from "./
 import type { SprintRef } from "./derived/sprint_history.ts";
 import type { JiraIssue, JiraProject } from "./client/types.ts";
 import { EMBEDDABLE_TABLES, jiraEmbedText } from "./load/embed_text.ts";
-import { stripNul } from "./extract/sanitize.ts";
+import { stripNul } from "../common/sanitize.ts";
 import { CENSUS_KIND, type CensusRecord, extractCensus, loadCensus } from "./extract/census.ts";
 
 export const JIRA_STEPS: StepDef[] = JOBS.find((j) => j.provider === "jira")!.steps;

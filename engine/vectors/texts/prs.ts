@@ -1,5 +1,6 @@
-// Text of a pull request: repository and number, title, body, and a summary of its commits (the first line of
-// each distinct commit message, oldest first, at most MAX_COMMITS of them) — the body is cut before the title.
+// Text of a pull request: repository and number, title, state, branches, labels, a summary of its commits (the
+// first line of each distinct commit message, oldest first, at most MAX_COMMITS of them), and the body last — the
+// body is cut before anything else when the text is too long.
 import type { Queryable } from "../../../db/port.ts";
 import type { EmbedDoc } from "../../connector.ts";
 import { compose } from "./compose.ts";
@@ -14,6 +15,9 @@ export interface PrTextRow {
   title: string | null;
   body: string | null;
   state: string | null;
+  source_branch?: string | null;
+  target_branch?: string | null;
+  labels?: string[] | null;
   /** Commit messages, oldest first. */
   messages: string[] | null;
 }
@@ -35,6 +39,9 @@ export function prText(r: PrTextRow): string {
     ["Pull Request", r.repository ? `${r.repository}#${r.number}` : `#${r.number}`],
     ["Title", r.title],
     ["State", r.state],
+    ["Branch", r.source_branch],
+    ["Target", r.target_branch],
+    ["Labels", r.labels],
     ["Commits", commitSummary(r.messages ?? []).join("; ")],
     ["Description", r.body],
   ]);
@@ -44,7 +51,8 @@ export function prText(r: PrTextRow): string {
 export async function prTexts(q: Queryable, tenantId: number, ids: number[]): Promise<EmbedDoc[]> {
   if (ids.length === 0) return [];
   const rows = await q.query<PrTextRow>(
-    `SELECT p.id, p.integration_id, r.full_name AS repository, p.number, p.title, p.body, p.state,
+    `SELECT p.id, p.integration_id, r.full_name AS repository, p.number, p.title, p.body, p.state, p.source_branch,
+            p.target_branch, p.labels,
             (SELECT array_agg(c.message ORDER BY c.committed_at NULLS LAST, c.id) FROM prs_commits c
               WHERE c.pr_id = p.id AND c.active) AS messages
        FROM prs p LEFT JOIN repositories r ON r.id = p.repository_id

@@ -6,12 +6,12 @@ import type { AppEnv } from "../../../server/context.ts";
 import { ApiError, idParam } from "../../../server/http_errors.ts";
 import type { Queryable } from "../../../db/port.ts";
 import { getJobCard, listRuns } from "../../../db/jobs.ts";
-import type { Figure, JobDetailsData } from "../../../components/jobs/types.ts";
+import type { Figure, JobDetailsData, RateBudget } from "../../../components/jobs/types.ts";
 
 const HISTORY_RUNS = 20;
 
 /** Per provider: the tables filled for an integration, in display order. Names are constants, never input. */
-const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table: string }>> = {
+const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table: string; activeOnly?: boolean }>> = {
   jira: [
     { key: "projects", label: "Projects", table: "projects" },
     { key: "issues", label: "Issues", table: "work_items" },
@@ -24,9 +24,10 @@ const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table:
   github: [
     { key: "repositories", label: "Repositories", table: "repositories" },
     { key: "prs", label: "Pull requests", table: "prs" },
-    { key: "commits", label: "Commits", table: "prs_commits" },
-    { key: "reviews", label: "Reviews", table: "prs_reviews" },
-    { key: "comments", label: "Comments", table: "prs_comments" },
+    { key: "commits", label: "Commits", table: "prs_commits", activeOnly: true },
+    { key: "reviews", label: "Reviews", table: "prs_reviews", activeOnly: true },
+    { key: "comments", label: "Comments", table: "prs_comments", activeOnly: true },
+    { key: "links", label: "Jira links", table: "work_items_prs_links", activeOnly: true },
     { key: "people", label: "People", table: "identities" },
   ],
   ad: [{ key: "users", label: "Directory users", table: "identities" }],
@@ -52,7 +53,9 @@ export async function providerFigures(
   const tables = PROVIDER_TABLES[provider] ?? [];
   if (!tables.length) return [];
   const columns = tables.map((t, i) =>
-    `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2)::int AS c${i}`
+    `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2${
+      t.activeOnly ? " AND active" : ""
+    })::int AS c${i}`
   );
   const [row] = await db.query<Record<string, number>>(`SELECT ${columns.join(", ")}`, [tenantId, integrationId]);
   return tables.map((t, i) => ({ key: t.key, label: t.label, value: Number(row[`c${i}`]) }));
@@ -64,12 +67,14 @@ export function integrationScope(provider: string, settings: Record<string, unkn
   const list = (v: unknown) => (Array.isArray(v) && v.length ? v.map(String).join(", ") : null);
   if (provider === "jira") return [{ label: "Projects", value: list(s.projects) ?? "all visible projects" }];
   if (provider === "github") {
+    const skipped = [s.includeArchived ? null : "archived", s.includeForks ? null : "forks"].filter(Boolean);
     return [
       {
-        label: "Organization",
+        label: "Organizations",
         value: typeof s.organization === "string" && s.organization ? s.organization : "not set",
       },
       { label: "Repositories", value: list(s.repositoryFilter) ?? "all in the organization" },
+      ...(skipped.length ? [{ label: "Skipped", value: skipped.join(" and ") }] : []),
     ];
   }
   return [];
@@ -81,6 +86,32 @@ function notConfiguredReason(integration: IntegrationRow, figures: Figure[]): st
   }
   if (!figures.length) return `Connected, but ${integration.name} has no data tables in Sluice yet.`;
   return null;
+}
+
+/** The budget the source last reported per resource (GitHub: core, graphql), for the details' rate figures. */
+async function rateBudgetsOf(db: Queryable, tenantId: number, integrationId: number): Promise<RateBudget[]> {
+  const rows = await db.query<{
+    resource: string;
+    unlimited: boolean;
+    limit_total: number | null;
+    remaining: number | null;
+    reset_at: Date | null;
+    last_cost: number | null;
+    observed_at: Date;
+  }>(
+    `SELECT resource, unlimited, limit_total, remaining, reset_at, last_cost, observed_at FROM source_rate_limits
+      WHERE tenant_id = $1 AND integration_id = $2 ORDER BY resource`,
+    [tenantId, integrationId],
+  );
+  return rows.map((r) => ({
+    resource: r.resource,
+    unlimited: r.unlimited,
+    limit: r.limit_total,
+    remaining: r.remaining,
+    resetAt: r.reset_at ? new Date(r.reset_at).toISOString() : null,
+    lastCost: r.last_cost,
+    observedAt: new Date(r.observed_at).toISOString(),
+  }));
 }
 
 export function jobDetailsRoutes() {
@@ -95,13 +126,14 @@ export function jobDetailsRoutes() {
          FROM integrations WHERE tenant_id = $1 AND id = $2`,
       [tenantId, job.integration.id],
     );
-    const [figures, [vectors], runs] = await Promise.all([
+    const [figures, [vectors], runs, rateBudgets] = await Promise.all([
       providerFigures(db, tenantId, integration.id, integration.provider),
       db.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM qdrant_vectors WHERE tenant_id = $1 AND integration_id = $2 AND active",
         [tenantId, integration.id],
       ),
       listRuns(db, tenantId, job.id, HISTORY_RUNS),
+      rateBudgetsOf(db, tenantId, integration.id),
     ]);
     const body: JobDetailsData = {
       job,
@@ -119,6 +151,7 @@ export function jobDetailsRoutes() {
       vectors: Number(vectors.n),
       lastRun: runs[0] ?? null,
       runs,
+      rateBudgets,
     };
     return c.json(body);
   });

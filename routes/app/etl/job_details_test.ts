@@ -81,3 +81,54 @@ Deno.test(`job details[${kind}]: Fabric and AD say what is missing; other tenant
     assertEquals((await hidden.json()).error.code, "not_found");
     assertEquals((await app.api(`/app/etl/jobs/${byName.AD}/details`)).status, 401);
   }));
+
+Deno.test(`job details[${kind}]: GitHub figures count active rows and links; the last reported rate budgets`, () =>
+  withApp(async (app) => {
+    const t = await app.tenant("Acme");
+    const viewer = await app.login((await app.user(t, "viewer")).email);
+    const [gh] = await app.db.query<{ id: number; integration_id: number }>(
+      "SELECT id, integration_id FROM etl_jobs WHERE tenant_id = $1 AND job_type = 'github'",
+      [t],
+    );
+    const i = gh.integration_id;
+    const [{ id: repo }] = await app.db.query<{ id: number }>(
+      `INSERT INTO repositories (tenant_id, integration_id, external_id, name, full_name)
+       VALUES ($1, $2, '77', 'api', 'acme/api') RETURNING id`,
+      [t, i],
+    );
+    const [{ id: pr }] = await app.db.query<{ id: number }>(
+      "INSERT INTO prs (tenant_id, integration_id, external_id, repository_id, number) VALUES ($1, $2, 'PR_1', $3, 1) RETURNING id",
+      [t, i, repo],
+    );
+    await app.db.query(
+      `INSERT INTO prs_commits (tenant_id, integration_id, pr_id, external_id, active)
+       VALUES ($1, $2, $3, 'a', true), ($1, $2, $3, 'b', true), ($1, $2, $3, 'gone', false)`,
+      [t, i, pr],
+    );
+    await app.db.query(
+      `INSERT INTO source_rate_limits (tenant_id, integration_id, resource, limit_total, remaining, reset_at, last_cost)
+       VALUES ($1, $2, 'graphql', 5000, 4991, '2026-12-02T10:00:00Z', 9), ($1, $2, 'core', 5000, 4998, NULL, NULL)`,
+      [t, i],
+    );
+    await app.db.query("UPDATE integrations SET credentials_enc = 'sealed', settings = $2::jsonb WHERE id = $1", [
+      i,
+      { organization: "acme", repositoryFilter: ["api-*"] },
+    ]);
+    const body = await (await app.api(`/app/etl/jobs/${gh.id}/details`, { token: viewer })).json();
+    const figures = Object.fromEntries(body.figures.map((f: { key: string; value: number }) => [f.key, f.value]));
+    assertEquals([figures.repositories, figures.prs, figures.commits, figures.links], [1, 1, 2, 0]);
+    assertEquals(body.integration.scope, [
+      { label: "Organizations", value: "acme" },
+      { label: "Repositories", value: "api-*" },
+      { label: "Skipped", value: "archived and forks" },
+    ]);
+    assertEquals(
+      body.rateBudgets.map((b: { resource: string; remaining: number; lastCost: number | null }) => [
+        b.resource,
+        b.remaining,
+        b.lastCost,
+      ]),
+      [["core", 4998, null], ["graphql", 4991, 9]],
+    );
+    assertEquals(body.rateBudgets[1].resetAt, "2026-12-02T10:00:00.000Z");
+  }));

@@ -39,10 +39,17 @@ export interface FaultHandle {
   cancel(): void;
 }
 
-export class FaultQueue {
-  private faults: { fault: Fault; left: number }[] = [];
+/** Any fault that says which requests it hits (path, method) and how many. */
+export interface FaultTarget {
+  path?: string | RegExp;
+  method?: string;
+  times?: number;
+}
 
-  add(fault: Fault): FaultHandle {
+export class FaultQueue<F extends FaultTarget = Fault> {
+  private faults: { fault: F; left: number }[] = [];
+
+  add(fault: F): FaultHandle {
     const entry = { fault, left: fault.times ?? 1 };
     this.faults.push(entry);
     return {
@@ -60,7 +67,7 @@ export class FaultQueue {
   }
 
   /** Consumes and returns the first fault matching this request, if any. */
-  take(method: string, path: string): Fault | undefined {
+  take(method: string, path: string): F | undefined {
     for (const entry of this.faults) {
       const f = entry.fault;
       if (entry.left <= 0) continue;

@@ -12,6 +12,7 @@ import {
   type UpsertSpec,
   upsertWithIds,
 } from "../../common/db_util.ts";
+import { IDENTITIES } from "../../common/identities.ts";
 
 const KEY = ["tenant_id", "integration_id", "external_id"];
 
@@ -36,22 +37,7 @@ export const STATUSES: UpsertSpec = {
   update: ["original_name", "category", "description", "active"],
 };
 
-export const IDENTITIES: UpsertSpec = {
-  table: "identities",
-  columns: [
-    "tenant_id",
-    "integration_id",
-    "external_id",
-    "display_name",
-    "email",
-    "login",
-    "avatar_url",
-    "person_key",
-    "active",
-  ],
-  key: KEY,
-  update: ["display_name", "email", "login", "avatar_url", "person_key"],
-};
+export { IDENTITIES };
 
 export function projectRow(scope: Scope, p: JiraProject) {
   return scoped(scope, {

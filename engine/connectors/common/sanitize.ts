@@ -1,5 +1,6 @@
-// PostgreSQL can store neither NUL characters in text nor "\u0000" in jsonb, yet Jira returns them (a recorded
-// summary ends with one). Pages are cleaned once, at extraction, so the raw row, every load and every re-transform
+// PostgreSQL can store neither NUL characters in text nor "\u0000" in jsonb, yet sources return them (a recorded
+// Jira summary ends with one; GitHub bodies and commit messages can hold any byte). Pages are cleaned once, at
+// extraction, so the raw row, every load and every re-transform
 // see the same text. Strings without NUL are returned as is (no copy), so clean pages cost one walk.
 
 /** Removes U+0000 from every string in a JSON-like value; returns the same object when there is none. */

@@ -1,0 +1,175 @@
+// Pieces the connector benchmarks share: running under production's V8 flags, reading the fake server's first
+// line from its child process, sampling peak RSS, and the COPY baseline (the rows a sync wrote, copied by
+// Db.copyFrom into scratch tables of the same shape: defaults, indexes and — for the main figure — foreign keys).
+import { type Db, pgArrayLiteral, type Queryable } from "../db/port.ts";
+import type { Connector, ExtractedPage, RunInfo } from "../engine/connector.ts";
+
+/** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
+export async function productionV8Flags(): Promise<string> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  return /--v8-flags=(\S+)/.exec(String(config.tasks?.start ?? ""))?.[1] ?? "";
+}
+
+/**
+ * Re-runs the calling bench under `flags` (the env variable `name` overrides them; "" = V8 defaults) and exits
+ * with its code; returns the flags in force when already running under them.
+ */
+export async function underV8Flags(name: string, script: string): Promise<string> {
+  const flags = Deno.env.get(name) ?? await productionV8Flags();
+  if (flags && Deno.env.get(`${name}_APPLIED`) !== "1") {
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `--v8-flags=${flags}`, new URL(script).pathname],
+      env: { [name]: flags, [`${name}_APPLIED`]: "1" },
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    Deno.exit(code);
+  }
+  return flags;
+}
+
+export async function readLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the fake server exited before it was ready");
+    text += decoder.decode(value, { stream: true });
+  }
+  reader.releaseLock();
+  return text.slice(0, text.indexOf("\n"));
+}
+
+/** Peak RSS sampled every 25 ms until stopped. */
+export function rssSampler() {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 25);
+  return {
+    get peak() {
+      return peak;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * COPY of the rows the loads wrote into scratch tables of the same shape: defaults, indexes (the natural-key
+ * unique index every load maintains) and, with `withForeignKeys`, the same foreign keys — the constraints are part
+ * of the table, not of the loader.
+ */
+export async function copyBaseline(db: Db, tables: readonly string[], withForeignKeys: boolean) {
+  let ms = 0;
+  let rows = 0;
+  const perTable: string[] = [];
+  const suffix = withForeignKeys ? "fk" : "nofk";
+  for (const table of tables) {
+    const scratch = `bench_copy_${table}_${suffix}`;
+    await db.exec(`CREATE TABLE ${scratch} (LIKE ${table} INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING CONSTRAINTS)`);
+    if (withForeignKeys) {
+      const fks = await db.query<{ def: string }>(
+        "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'",
+        [table],
+      );
+      for (const [n, fk] of fks.entries()) {
+        await db.exec(`ALTER TABLE ${scratch} ADD CONSTRAINT ${scratch}_fk${n} ${fk.def}`);
+      }
+    }
+    const [{ cols }] = await db.query<{ cols: string[] }>(
+      `SELECT array_agg(column_name::text ORDER BY ordinal_position) AS cols FROM information_schema.columns
+        WHERE table_name = $1 AND table_schema = current_schema()`,
+      [table],
+    );
+    let after = 0;
+    const [tableMs, tableRows] = [ms, rows];
+    while (true) {
+      const chunk = await db.query<Record<string, unknown>>(
+        `SELECT * FROM ${table} WHERE id > $1 ORDER BY id LIMIT 10000`,
+        [after],
+      );
+      if (chunk.length === 0) break;
+      after = Number(chunk[chunk.length - 1].id);
+      // COPY text format wants PostgreSQL array literals, not JSON, for text[] columns
+      const values = chunk.map((r) =>
+        cols.map((c) => (Array.isArray(r[c]) ? pgArrayLiteral(r[c] as unknown[]) : r[c]))
+      );
+      const t0 = performance.now();
+      await db.copyFrom(scratch, cols, values);
+      ms += performance.now() - t0;
+      rows += chunk.length;
+    }
+    perTable.push(`${table} ${rows - tableRows} rows ${((ms - tableMs) / 1000).toFixed(2)} s`);
+  }
+  return { seconds: ms / 1000, rows, perTable: perTable.join(", ") };
+}
+
+export interface PageSyncOptions {
+  db: Db;
+  connector: Connector;
+  tenantId: number;
+  integrationId: number;
+  credentials: unknown;
+  /** Wraps the page transaction (e.g. to time each statement). */
+  wrap?: (tx: Queryable, page: ExtractedPage) => Queryable;
+  /** Called before each page is committed (progress traces). */
+  onPage?: (step: string, n: number) => void;
+}
+
+/**
+ * The engine's per-page commit without queues: every step's pages in order, each page's raw row and load in one
+ * transaction. Returns, per page kind, the time from receiving a page to its commit and the time of the loads alone.
+ */
+export async function syncPages(o: PageSyncOptions) {
+  const [integration] = await o.db.query<{ base_url: string; settings: Record<string, unknown>; provider: string }>(
+    "SELECT base_url, settings, provider FROM integrations WHERE id = $1",
+    [o.integrationId],
+  );
+  const run: RunInfo = {
+    runId: 0,
+    token: crypto.randomUUID(),
+    tenantId: o.tenantId,
+    jobId: 0,
+    integrationId: o.integrationId,
+    trigger: "manual",
+    windowFrom: null,
+    windowTo: new Date(),
+  };
+  const info = {
+    id: o.integrationId,
+    provider: integration.provider,
+    baseUrl: integration.base_url,
+    settings: integration.settings,
+  };
+  const msByKind = new Map<string, number>();
+  const loadMsByKind = new Map<string, number>();
+  const add = (map: Map<string, number>, kind: string, ms: number) => map.set(kind, (map.get(kind) ?? 0) + ms);
+  const started = performance.now();
+  for (const step of o.connector.steps) {
+    const pages = o.connector.extract(step.key, {
+      run,
+      integration: { ...info, credentials: o.credentials },
+      db: o.db,
+      checkpoint: null,
+      signal: new AbortController().signal,
+      onRequest: () => {},
+    });
+    let n = 0;
+    for await (const page of pages) {
+      o.onPage?.(step.key, ++n);
+      const t0 = performance.now();
+      await o.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+          [o.tenantId, o.integrationId, step.key, page.kind, page.records.length, JSON.stringify(page.records)],
+        );
+        const target = o.wrap ? o.wrap(tx, page) : tx;
+        const l0 = performance.now();
+        await o.connector.load(step.key, page.kind, page.records, { run, integration: info, tx: target });
+        add(loadMsByKind, page.kind, performance.now() - l0);
+      });
+      add(msByKind, page.kind, performance.now() - t0);
+    }
+  }
+  return { msByKind, loadMsByKind, wallSeconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,50 @@
+// The queries Sluice sends are valid against GitHub's published schema, and their planned cost is what GitHub's
+// formula gives when read from the query text (the fake GitHub's independent reading, tests/fakes/github).
+import { parse } from "graphql";
+import { assertEquals } from "../../../../tests/support/assert.ts";
+import { analyze, parseQuery } from "../../../../tests/fakes/github/graphql.ts";
+import {
+  continuationQuery,
+  continuationRequests,
+  continuationVariables,
+  DEFAULT_PAGE_SIZES,
+  planPrPageSize,
+  pointsFor,
+  probeQuery,
+  prPageRequests,
+  pullRequestPageQuery,
+} from "./queries.ts";
+
+Deno.test("github queries: valid against the schema, planned cost = GitHub's formula", () => {
+  for (const prs of [1, 10, 25, 50]) {
+    const query = pullRequestPageQuery(DEFAULT_PAGE_SIZES, prs);
+    assertEquals(parseQuery(query).errors, []);
+    const a = analyze(parse(query), { owner: "o", name: "n", after: null });
+    assertEquals(a.requests, prPageRequests(DEFAULT_PAGE_SIZES, prs), `${prs} PRs`);
+    assertEquals(a.cost, pointsFor(prPageRequests(DEFAULT_PAGE_SIZES, prs)));
+  }
+  const probe = probeQuery(25);
+  assertEquals(parseQuery(probe.query).errors, []);
+  assertEquals(analyze(parse(probe.query), {}).requests, probe.requests);
+  const refs = [
+    { parent: "PR_1", connection: "commits" as const, cursor: "a" },
+    { parent: "PR_1", connection: "reviewThreads" as const, cursor: "b" },
+    { parent: "PRRT_1", connection: "threadComments" as const, cursor: "c" },
+    { parent: "PR_2", connection: "labels" as const, cursor: "d" },
+  ];
+  const cont = continuationQuery(refs, DEFAULT_PAGE_SIZES);
+  assertEquals(parseQuery(cont).errors, []);
+  assertEquals(
+    analyze(parse(cont), continuationVariables(refs)).requests,
+    refs.reduce((n, r) => n + continuationRequests(r.connection), 0),
+  );
+});
+
+Deno.test("github queries: the PR page size is planned under the point budget", () => {
+  assertEquals(pointsFor(prPageRequests(DEFAULT_PAGE_SIZES)), 9, "the default page plans at 9 points");
+  assertEquals(planPrPageSize(DEFAULT_PAGE_SIZES, 10), 50);
+  const p = planPrPageSize(DEFAULT_PAGE_SIZES, 3);
+  assertEquals(pointsFor(prPageRequests(DEFAULT_PAGE_SIZES, p)) <= 3, true);
+  assertEquals(pointsFor(prPageRequests(DEFAULT_PAGE_SIZES, p + 1)) > 3, true);
+  assertEquals(planPrPageSize({ ...DEFAULT_PAGE_SIZES, reviewThreads: 100 }, 1), 1);
+});
