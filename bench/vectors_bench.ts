@@ -158,29 +158,33 @@ const [{ n: indexes }] = await db.query<{ n: number }>(
 );
 const queries = await lexical.embed(Array.from({ length: QUERIES }, () => sentence(6)));
 const hnsw: number[] = [];
-const hits: string[][] = [];
+const hits: Array<Array<{ id: string; score: number }>> = [];
 for (const q of queries) {
   const t = performance.now();
-  hits.push((await store.query(collection, q, { tenantId }, 10)).map((h) => h.id));
+  hits.push(await store.query(collection, q, { tenantId }, 10));
   hnsw.push(ms(t));
 }
 // baseline: the exact scan of the same rows (index scans off), and recall@10 of HNSW against it
 const exact: number[] = [];
 let found = 0;
+let asGood = 0;
 for (const [i, q] of queries.entries()) {
   const lit = `[${q.map((x) => x.toPrecision(7)).join(",")}]`;
   const t = performance.now();
   const rows = await db.transaction(async (tx) => {
     await tx.exec("SET LOCAL enable_indexscan = off");
-    return await tx.query<{ id: string }>(
-      `SELECT point_id::text AS id FROM vector_points WHERE collection = '${collection}' AND tenant_id = $1
-        ORDER BY (embedding::vector(256)) <=> $2::vector(256) LIMIT 10`,
+    return await tx.query<{ id: string; d: number }>(
+      `SELECT point_id::text AS id, (embedding::vector(256)) <=> $2::vector(256) AS d FROM vector_points
+        WHERE collection = '${collection}' AND tenant_id = $1 ORDER BY d LIMIT 10`,
       [tenantId, lit],
     );
   });
   exact.push(ms(t));
   const truth = new Set(rows.map((r) => r.id));
-  found += hits[i].filter((id) => truth.has(id)).length;
+  found += hits[i].filter((h) => truth.has(h.id)).length;
+  // lexical vectors tie a lot: a hit as close as the exact 10th is as good an answer, whatever its id
+  const tenth = Number(rows[rows.length - 1]?.d ?? 2);
+  asGood += hits[i].filter((h) => 1 - h.score <= tenth + 1e-6).length;
 }
 console.log(
   `(b) pgvector query, ${VECTORS} vectors of 256 dimensions, HNSW, tenant filter, top 10, ${QUERIES} queries`,
@@ -190,5 +194,6 @@ console.log(`    HNSW build in bulk:            ${buildS.toFixed(1)} s (HNSW ind
 console.log(`    HNSW p50 / p99:                ${pct(hnsw, 0.5).toFixed(1)} / ${pct(hnsw, 0.99).toFixed(1)} ms`);
 console.log(`    exact scan p50 / p99:          ${pct(exact, 0.5).toFixed(1)} / ${pct(exact, 0.99).toFixed(1)} ms`);
 console.log(`    HNSW p99 ÷ exact p99:          ${(pct(hnsw, 0.99) / pct(exact, 0.99)).toFixed(3)}`);
-console.log(`    recall@10 against exact:       ${(found / (QUERIES * 10)).toFixed(3)}`);
+console.log(`    recall@10 against exact (ids): ${(found / (QUERIES * 10)).toFixed(3)}`);
+console.log(`    hits as close as exact's 10th: ${(asGood / (QUERIES * 10)).toFixed(3)} (ties count)`);
 await db.close();
