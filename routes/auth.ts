@@ -1,13 +1,15 @@
 // POST /auth/login and /auth/logout. Login accepts JSON (API clients; the token is returned for Bearer use) or
 // a plain HTML form (the login page; answered with a redirect). Either way the token is also set as an HttpOnly,
 // SameSite=Strict cookie, Secure when served over https.
-import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { getConnInfo } from "hono/deno";
 import { z } from "zod";
 import type { AppEnv } from "../server/context.ts";
-import { ApiError, errorBody, parseJson, zodFields } from "../server/http_errors.ts";
+import { ApiError, errorBody, isFormPost } from "../server/http_errors.ts";
+import { apiRouter } from "../server/api/route.ts";
+import { errorResponse } from "../server/api/schemas.ts";
+import { role, sessionToken } from "../server/api/shapes.ts";
 import { type Role, signSession, TOKEN_TTL_SECONDS } from "../server/auth/jwt.ts";
 import { dummyHash, verifyPassword } from "../server/auth/password.ts";
 import { claimLoginAttempt, recordLoginSuccess } from "../server/auth/throttle.ts";
@@ -17,9 +19,11 @@ import { KdfGate } from "../server/auth/kdf_gate.ts";
 import { log } from "../lib/log.ts";
 
 const loginSchema = z.object({
-  email: z.string().trim().min(1, "required").max(320).email("must be an e-mail address"),
-  password: z.string().min(1, "required").max(1024),
-  next: z.string().optional(),
+  email: z.string({ error: "required" }).trim().min(1, "required").max(320, "must be at most 320 characters")
+    .email("must be an e-mail address"),
+  password: z.string({ error: "required" }).min(1, "required").max(1024, "must be at most 1024 characters"),
+  next: z.string({ error: "must be a path" }).max(2000, "must be at most 2000 characters").optional()
+    .meta({ description: "form posts: where to go after signing in (same-site paths only)" }),
 });
 
 function clientIp(c: Context): string {
@@ -28,11 +32,6 @@ function clientIp(c: Context): string {
   } catch {
     return "unknown";
   }
-}
-
-function isForm(c: Context) {
-  const type = c.req.header("content-type") ?? "";
-  return type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data");
 }
 
 /**
@@ -54,9 +53,21 @@ export type LoginErrorCode = "invalid_credentials" | "too_many_attempts" | "vali
 const gate = new KdfGate(4);
 
 const passwordSchema = z.object({
-  currentPassword: z.string().min(1, "required").max(1024),
-  newPassword: z.string().min(12, "must be at least 12 characters").max(1024),
+  currentPassword: z.string({ error: "required" }).min(1, "required").max(1024, "must be at most 1024 characters"),
+  newPassword: z.string({ error: "required" }).min(12, "must be at least 12 characters")
+    .max(1024, "must be at most 1024 characters"),
+}).strict();
+
+/** Sign-in and password bodies are small; the app-wide /auth limit is the same. */
+const AUTH_BODY_LIMIT = 16 * 1024;
+
+const loginAnswer = z.object({
+  ...sessionToken,
+  user: z.object({ id: z.number().int(), email: z.string(), role, tenantId: z.number().int() }),
+  mustChangePassword: z.boolean().meta({ description: "a one-time password is in use: change it first" }),
 });
+
+const redirect = { description: "form posts: redirect to the next page, or back to /login?error=<code>" };
 
 function isSecure(c: Context<AppEnv>) {
   const publicUrl = c.get("deps").config.PUBLIC_URL;
@@ -86,36 +97,49 @@ async function issueSession(
 }
 
 export function authRoutes() {
-  const app = new Hono<AppEnv>();
+  const r = apiRouter("/auth", "auth");
   // responses here carry tokens or decide sessions: never cache them
-  app.use("*", async (c, next) => {
+  r.app.use("*", async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");
   });
-
-  app.post("/login", async (c) => {
-    const form = isForm(c);
+  r.app.use("/login", async (c, next) => {
     if (!sameOrigin(c)) throw new ApiError(403, "cross_site_request", "cross-site request refused");
-    let raw: unknown;
-    try {
-      raw = form ? Object.fromEntries(await c.req.formData()) : await c.req.json();
-    } catch {
-      raw = undefined;
-    }
-    const parsed = loginSchema.safeParse(raw ?? {});
-    const fail = (status: 400 | 401 | 429 | 503, code: LoginErrorCode, message: string) => {
+    await next();
+  });
+
+  r.route({
+    method: "post",
+    path: "/login",
+    summary: "Sign in",
+    description: "JSON (API clients: the token is returned for Bearer use) or an HTML form (the login page: " +
+      "answered with a redirect). Either way the token is also set as an HttpOnly, SameSite=Strict cookie. Failed " +
+      "attempts are throttled per e-mail and address.",
+    security: "none",
+    body: loginSchema,
+    form: true,
+    bodyLimit: AUTH_BODY_LIMIT,
+    onInvalidInput: (c) => (isFormPost(c) ? c.redirect("/login?error=validation_failed", 303) : undefined),
+    responses: {
+      200: { description: "signed in", schema: loginAnswer },
+      303: redirect,
+      401: errorResponse("wrong e-mail or password (one message for both)"),
+      403: errorResponse("a cross-site request"),
+      429: errorResponse("too many failed attempts; Retry-After says when to try again"),
+      503: errorResponse("too many sign-ins at once; try again in a moment"),
+    },
+  }, async (c, { body }) => {
+    const form = isFormPost(c);
+    const fail = (status: 401 | 429 | 503, code: LoginErrorCode, message: string) => {
       if (form) {
-        const next = parsed.success ? parsed.data.next : undefined;
-        const q = new URLSearchParams({ error: code, ...(next ? { next } : {}) });
+        const q = new URLSearchParams({ error: code, ...(body.next ? { next: body.next } : {}) });
         return c.redirect(`/login?${q}`, 303);
       }
-      const fields = !parsed.success ? zodFields(parsed.error) : undefined;
-      return c.json(errorBody(code, message, fields), status);
+      return c.json(errorBody(code, message), status);
     };
-    if (!parsed.success) return fail(400, "validation_failed", "e-mail and password are required");
 
     const { db } = c.get("deps");
-    const { email, password } = parsed.data;
+    const { email, password } = body;
     const ip = clientIp(c);
     const wait = await claimLoginAttempt(db, email, ip);
     if (wait > 0) {
@@ -140,17 +164,24 @@ export function authRoutes() {
     await db.query("UPDATE users SET last_login_at = now() WHERE id = $1", [user.id]);
     const token = await issueSession(c, user);
     log.info("login", { userId: user.id, tenantId: user.tenant_id });
-    if (form) return c.redirect(safeNext(parsed.data.next), 303);
+    if (form) return c.redirect(safeNext(body.next), 303);
     return c.json({
       token,
-      tokenType: "Bearer",
+      tokenType: "Bearer" as const,
       expiresIn: TOKEN_TTL_SECONDS,
       user: { id: user.id, email: user.email, role: user.role, tenantId: user.tenant_id },
       mustChangePassword: user.must_change_password,
     });
   });
 
-  app.post("/logout", async (c) => {
+  r.route({
+    method: "post",
+    path: "/logout",
+    summary: "Sign out everywhere",
+    description: "Revokes every token issued to the account so far and clears the session cookie. A form post is " +
+      "answered with a redirect to /login.",
+    responses: { 204: { description: "signed out" }, 303: { description: "form posts: redirect to /login" } },
+  }, async (c) => {
     const auth = await authenticate(c);
     if ("reason" in auth) throw new ApiError(401, "unauthorized", auth.reason);
     if (auth.via === "cookie" && !sameOrigin(c)) {
@@ -159,18 +190,30 @@ export function authRoutes() {
     await revokeTokens(c.get("deps").db, auth.userId);
     deleteCookie(c, sessionCookieName(isSecure(c)), { path: "/", secure: isSecure(c) });
     log.info("logout", { userId: auth.userId });
-    return isForm(c) ? c.redirect("/login", 303) : c.body(null, 204);
+    return isFormPost(c) ? c.redirect("/login", 303) : c.body(null, 204);
   });
 
   // Change one's own password (also the way out of a first-start one-time password): revokes every earlier
   // token and returns a fresh one.
-  app.post("/password", async (c) => {
+  r.route({
+    method: "post",
+    path: "/password",
+    summary: "Change one's own password",
+    description: "Also the way out of a first-start one-time password. Revokes every earlier token and returns a " +
+      "fresh one (also set as the session cookie).",
+    body: passwordSchema,
+    bodyLimit: AUTH_BODY_LIMIT,
+    responses: {
+      200: { description: "changed", schema: z.object(sessionToken) },
+      400: errorResponse("a value is invalid, the current password is wrong, or the new one equals it"),
+      503: errorResponse("too many password checks at once; try again in a moment"),
+    },
+  }, async (c, { body: { currentPassword, newPassword } }) => {
     const auth = await authenticate(c);
     if ("reason" in auth) throw new ApiError(401, "unauthorized", auth.reason);
     if (auth.via === "cookie" && !sameOrigin(c)) {
       throw new ApiError(403, "cross_site_request", "cross-site request refused");
     }
-    const { currentPassword, newPassword } = await parseJson(c, passwordSchema);
     const { db } = c.get("deps");
     const user = await findUserById(db, auth.userId);
     const ok = await gate.tryRun(() => verifyPassword(currentPassword, user?.password_hash ?? ""));
@@ -190,8 +233,8 @@ export function authRoutes() {
     // issued just after the revocation instant, so the new token is valid and every older one is not
     const token = await issueSession(c, user, now + 1);
     log.info("password changed", { userId: user.id });
-    return c.json({ token, tokenType: "Bearer", expiresIn: TOKEN_TTL_SECONDS });
+    return c.json({ token, tokenType: "Bearer" as const, expiresIn: TOKEN_TTL_SECONDS });
   });
 
-  return app;
+  return r.app;
 }

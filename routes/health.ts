@@ -1,13 +1,34 @@
 // /healthz: the process answers. /readyz: the database is reachable, every migration is applied, and each
 // configured service (e.g. the broker) answers — what a load balancer or compose healthcheck should wait for.
-import { Hono } from "hono";
-import type { AppEnv } from "../server/context.ts";
+import { z } from "zod";
 import { pendingMigrations } from "../db/migrate.ts";
+import { apiRouter } from "../server/api/route.ts";
+
+const readiness = z.object({
+  status: z.enum(["ready", "not ready"]),
+  checks: z.record(z.string(), z.string()).meta({ description: "each dependency: ok, or what is wrong" }),
+});
 
 export function healthRoutes() {
-  const app = new Hono<AppEnv>();
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", async (c) => {
+  const r = apiRouter("", "health");
+  r.route({
+    method: "get",
+    path: "/healthz",
+    summary: "The process answers",
+    security: "none",
+    responses: { 200: { description: "alive", schema: z.object({ status: z.literal("ok") }) } },
+  }, (c) => c.json({ status: "ok" as const }));
+  r.route({
+    method: "get",
+    path: "/readyz",
+    summary: "Ready to serve",
+    description: "The database is reachable, every migration is applied, and each configured service answers.",
+    security: "none",
+    responses: {
+      200: { description: "ready", schema: readiness },
+      503: { description: "not ready; `checks` says what is missing", schema: readiness },
+    },
+  }, async (c) => {
     const deps = c.get("deps");
     const checks: Record<string, string> = {};
     let ready = true;
@@ -30,7 +51,7 @@ export function healthRoutes() {
         ready = false;
       }
     }
-    return c.json({ status: ready ? "ready" : "not ready", checks }, ready ? 200 : 503);
+    return c.json({ status: ready ? "ready" as const : "not ready" as const, checks }, ready ? 200 : 503);
   });
-  return app;
+  return r.app;
 }

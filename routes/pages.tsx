@@ -1,5 +1,6 @@
-// Server-rendered pages: sign-in, home (jobs), queues (admin), profile, sign-out and the 404 page. Pages read the database and
-// render complete HTML; islands add behaviour where needed. The theme class comes from the user's saved choice.
+// Server-rendered pages: sign-in, home (jobs), queues (admin), profile, API reference, sign-out and the 404 page. Pages
+// read the database and render complete HTML; islands add behaviour where needed. The theme class comes from the
+// user's saved choice.
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { AppEnv, AuthUser } from "../server/context.ts";
@@ -14,6 +15,9 @@ import { QueuesPage } from "./pages/queues.tsx";
 import { isOperator } from "../server/auth/operator.ts";
 import { queueMonitorFor } from "../server/live/queue_monitor.ts";
 import { LogoutPage } from "./pages/logout.tsx";
+import { ApiReferencePage } from "./pages/api_reference.tsx";
+import { openApiDocument } from "../server/api/openapi.ts";
+import { VERSION } from "../server/version.ts";
 import { QdrantPage } from "./pages/qdrant.tsx";
 import { vectorOverview } from "./app/etl/qdrant.ts";
 import { NotFound } from "./pages/not_found.tsx";
@@ -102,6 +106,16 @@ export function pageRoutes() {
           passwordRequired={auth.mustChangePassword}
         />
       ),
+    );
+  });
+
+  app.get("/api", requirePageAuth(), (c) => {
+    const auth = c.get("auth");
+    return shellPage(
+      c,
+      auth,
+      { title: "API reference", active: "none" },
+      () => <ApiReferencePage doc={openApiDocument(VERSION)} />,
     );
   });
 

@@ -9,10 +9,25 @@ import { etlApiRoutes } from "../routes/app/etl/index.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { serveBuiltAssets } from "./islands/mod.ts";
 import { setMountedPages } from "../components/shell/nav.ts";
+import { contractCheck, type ContractViolation } from "./api/contract.ts";
+import { metricsFor } from "./metrics/metrics.ts";
+import { metricsRoutes } from "../routes/metrics.ts";
 
-export function createApp(deps: AppDeps) {
+export interface AppOptions {
+  /** Check every API response against its declared contract and report violations (test apps). */
+  onContractViolation?: (violation: ContractViolation) => void;
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
+  const metrics = metricsFor(deps);
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    metrics.observeHttp(c, started);
+  });
+  if (options.onContractViolation) app.use("*", contractCheck(options.onContractViolation));
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();
@@ -24,9 +39,11 @@ export function createApp(deps: AppDeps) {
       c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
   });
-  // bounded request bodies: sign-in needs little, the API a little more (payloads stay far below this)
+  // bounded request bodies, as a backstop: each route has its own (smaller) limit, checked while its body is read
   const tooLarge = (limit: string) => () => {
-    throw new ApiError(413, "payload_too_large", `request body over ${limit}`);
+    throw new ApiError(413, "payload_too_large", `(body): larger than ${limit}`, [
+      { field: "(body)", message: `larger than ${limit}` },
+    ]);
   };
   app.use("/auth/*", bodyLimit({ maxSize: 16 * 1024, onError: tooLarge("16 KiB") }));
   app.use("/app/etl/*", bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge("1 MiB") }));
@@ -36,6 +53,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use("/static/*", serveBuiltAssets());
   app.route("/", healthRoutes());
+  app.route("/", metricsRoutes());
   app.route("/auth", authRoutes());
   app.route("/app/etl", etlApiRoutes());
   app.all("/app/etl/*", () => {

@@ -40,6 +40,10 @@ const fields = {
     z.enum(["debug", "info", "warn", "error"], { error: "one of debug, info, warn, error" }),
   ),
   PUBLIC_URL: optional(url(["http:", "https:"])),
+  METRICS_TOKEN: optional(
+    z.string().min(16, "at least 16 characters (a random token for Prometheus)")
+      .regex(/^[\x21-\x7e]+$/, "printable characters without spaces"),
+  ),
 };
 
 export const configSchema = z.object(fields);
@@ -90,7 +94,7 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const lines: string[] = [];
   const out: Record<string, unknown> = {};
-  const secretish = (name: string) => /SECRET|KEY|URL/.test(name);
+  const secretish = (name: string) => /SECRET|KEY|URL|TOKEN/.test(name);
   for (const [name, schema] of Object.entries(fields)) {
     const result = (schema as z.ZodType).safeParse(env[name]);
     if (result.success) {

@@ -72,3 +72,22 @@ Deno.test("config: a valid full configuration parses", () => {
   assertEquals(c.LOG_LEVEL, "debug");
   assertEquals(isEmbedded(c), false);
 });
+
+Deno.test("config: METRICS_TOKEN must be a long printable token and is never echoed", () => {
+  assertEquals(
+    parseConfig({ METRICS_TOKEN: "a-scraper-token-0123456789" }).METRICS_TOKEN,
+    "a-scraper-token-0123456789",
+  );
+  assertEquals(parseConfig({ METRICS_TOKEN: "" }).METRICS_TOKEN, undefined);
+  for (const bad of ["short", "has a space in the middle!!"]) {
+    let lines: string[] = [];
+    try {
+      parseConfig({ METRICS_TOKEN: bad });
+    } catch (e) {
+      lines = (e as ConfigError).lines;
+    }
+    assertEquals(lines.length, 1, bad);
+    assertStringIncludes(lines[0], "METRICS_TOKEN: expected");
+    assertEquals(lines[0].includes(bad), false, "the value is not echoed");
+  }
+});

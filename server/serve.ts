@@ -12,6 +12,7 @@ import { startEngineServices } from "./engine_services.ts";
 import { openVectorServices } from "./vectors.ts";
 import { productionConnectors } from "../engine/connectors/available.ts";
 import { setupIslands } from "./islands/mod.ts";
+import { closeMetrics } from "./metrics/metrics.ts";
 
 export interface RunningServer {
   url: string;
@@ -61,6 +62,7 @@ export async function startServer(config: Config, options: { dev?: boolean } = {
     firstAdmin,
     async shutdown() {
       await server.shutdown();
+      closeMetrics(deps);
       await engine.stop();
       await db.close();
     },

@@ -1,7 +1,7 @@
 // Header user menu: the initials button opens a panel with who is signed in, the profile link and sign-out (a plain
 // form POST). Built on the native popover attribute, which already gives toggling, light dismiss (click outside)
 // and Escape — so this ships no JavaScript at all.
-import { LogOut, UserRound } from "lucide-preact";
+import { BookOpen, LogOut, UserRound } from "lucide-preact";
 import { initials } from "../format.ts";
 
 export function UserMenu(props: { email: string; role: string }) {
@@ -28,6 +28,13 @@ export function UserMenu(props: { email: string; role: string }) {
           class="mt-1 flex items-center gap-2 rounded-md px-3 py-2 text-sm hover:bg-hover"
         >
           <UserRound size={16} aria-hidden="true" /> Profile settings
+        </a>
+        <a
+          href="/api"
+          role="menuitem"
+          class="flex items-center gap-2 rounded-md px-3 py-2 text-sm hover:bg-hover"
+        >
+          <BookOpen size={16} aria-hidden="true" /> API reference
         </a>
         <form method="post" action="/auth/logout">
           <button

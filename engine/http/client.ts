@@ -18,6 +18,7 @@ import {
 import { Pacer, type PacerOptions } from "./pacer.ts";
 import { isRateLimitResponse, type RateLimitInfo, readRateLimitHeaders, retryNotBefore } from "./rate_limit_headers.ts";
 import { bodyExcerpt, redactUrl } from "./redact.ts";
+import { reportSourceRequest } from "./observer.ts";
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[];
 
@@ -56,6 +57,8 @@ export interface RequestEvent {
 
 export interface SourceHttpClientOptions {
   baseUrl: string;
+  /** Integration provider ("jira", "github", …), the label of this client's requests in metrics. */
+  provider?: string;
   /** Returns the Authorization header value; called per request so rotated tokens are picked up. */
   authorization?: () => string | undefined | Promise<string | undefined>;
   /** Literal secrets to scrub from error excerpts (the token, its Basic form). */
@@ -155,17 +158,21 @@ export class SourceHttpClient {
       attempts++;
       this.made++;
       const started = this.clock.now();
-      const emit = (outcome: RequestEvent["outcome"], status?: number, error?: string) =>
+      const emit = (outcome: RequestEvent["outcome"], status?: number, error?: string, rateLimited = false) => {
+        const durationMs = this.clock.now() - started;
+        const provider = this.options.provider ?? "unknown";
+        reportSourceRequest({ provider, endpoint, status, outcome, rateLimited, durationMs });
         this.options.onRequest?.({
           method,
           url: redactUrl(url),
           endpoint,
           attempt: attempts,
           status,
-          durationMs: this.clock.now() - started,
+          durationMs,
           outcome,
           error,
         });
+      };
 
       let response: Response;
       let text: string;
@@ -199,10 +206,10 @@ export class SourceHttpClient {
         const reason = info.reason ?? (status === 503 ? "service unavailable" : "rate limited");
         const exhausted = refusals > maxRateLimitRetries || failures >= maxAttempts;
         if (until - now > maxWaitMs || exhausted) {
-          emit("failed", status, reason);
+          emit("failed", status, reason, status !== 503);
           throw new RateLimitedError({ ...details({ status, excerpt: excerpt() }), resumeAt: new Date(until), reason });
         }
-        emit("throttled", status, reason);
+        emit("throttled", status, reason, status !== 503);
         if (!this.pacer) await this.clock.sleep(until - now, req.signal);
         continue;
       }

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { Hono } from "hono";
 import { assertEquals } from "../../tests/support/assert.ts";
 import type { AppEnv, AuthUser } from "../context.ts";
-import { onError } from "../http_errors.ts";
-import { apiRouter, declaredRoutes } from "./route.ts";
+import { type ApiError, onError } from "../http_errors.ts";
+import { apiRouter, declaredRoutes, operationIdOf, validateQuery } from "./route.ts";
 import { idParams, pageQuery } from "./schemas.ts";
 
 function appWith(role: AuthUser["role"]) {
@@ -66,4 +66,25 @@ Deno.test("route: declared routes are recorded with their full path", () => {
   const doc = declaredRoutes().find((r) => r.path === "/app/etl/things/:id" && r.method === "put");
   assertEquals(doc?.tag, "things");
   assertEquals(doc?.spec.summary, "change a thing");
+});
+
+Deno.test("route: undeclared and repeated query parameters are refused by name; ids for the document", () => {
+  const query = z.object(pageQuery(10, 20));
+  const refused = (url: string, schema: z.ZodType | undefined = query) => {
+    try {
+      validateQuery(schema, url);
+    } catch (e) {
+      return (e as ApiError).fields?.map((f) => `${f.field}: ${f.message}`) ?? [];
+    }
+    return [];
+  };
+  assertEquals(validateQuery(query, "http://x/a?limit=3"), { limit: 3, offset: 0 });
+  assertEquals(refused("http://x/a?limit=3&sort=name"), ["query.sort: unknown parameter"]);
+  assertEquals(refused("http://x/a?limit=3&limit=4"), ["query.limit: given more than once; give it once"]);
+  assertEquals(refused("http://x/a?x=1"), ["query.x: unknown parameter"]);
+  assertEquals(validateQuery(undefined, "http://x/a"), undefined);
+  assertEquals(refused("http://x/a?any=1", undefined), ["query.any: unknown parameter"], "no schema: no parameters");
+  assertEquals(operationIdOf("get", "/app/etl/jobs/:id/runs"), "getJobsByIdRuns");
+  assertEquals(operationIdOf("post", "/app/etl/custom-fields/mappings"), "postCustomFieldsMappings");
+  assertEquals(operationIdOf("get", "/healthz"), "getHealthz");
 });

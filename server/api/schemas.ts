@@ -12,7 +12,8 @@ export const id = z.number({ error: "must be a whole number" }).int("must be a w
 /** A whole number written in a path or query string, within [min, max]. */
 export function intText(min: number, max: number) {
   return z.string().regex(/^\d{1,10}$/, "must be a whole number").transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .meta({ description: `a whole number from ${min} to ${max}` });
 }
 
 /** An id written in a path or query string. */
@@ -30,12 +31,18 @@ export function pageQuery(defaultLimit = 50, maxLimit = 200) {
 }
 
 export const errorBody = z.object({
-  error: z.object({
-    code: z.string(),
+  error: z.looseObject({
+    code: z.string().meta({ description: "stable, machine-readable reason" }),
     message: z.string(),
-    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  }).passthrough(),
-});
+    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional()
+      .meta({ description: "each invalid value: `params.`/`query.` prefix for path and query, body path otherwise" }),
+  }).meta({ description: "some codes carry extra keys (e.g. `integrationId`, `jobs`)" }),
+}).meta({ id: "Error" });
+
+/** An error answer for the OpenAPI document and the contract check. */
+export function errorResponse(description: string) {
+  return { description, schema: errorBody };
+}
 
 /** The error responses most routes can give, for the OpenAPI document. */
 export const commonErrors = {

@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv, AuthUser } from "../context.ts";
 import { ApiError } from "../http_errors.ts";
-import { InvalidTokenError, type Role, verifySession } from "./jwt.ts";
+import { InvalidTokenError, verifySession } from "./jwt.ts";
 import { findUserById } from "./users.ts";
 
 export const SESSION_COOKIE = "sluice_session";
@@ -107,25 +107,5 @@ export function requirePageAuth(): MiddlewareHandler<AppEnv> {
     if (result.mustChangePassword && c.req.path !== "/profile") return c.redirect("/profile?password=required", 303);
     c.set("auth", result);
     await next();
-  };
-}
-
-/** Role guard, used after requireAuth on a route group. */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const auth = c.get("auth");
-    if (!auth || !roles.includes(auth.role)) {
-      throw new ApiError(403, "forbidden", `requires role ${roles.join(" or ")}`);
-    }
-    await next();
-  };
-}
-
-/** Writes (anything but GET/HEAD) need one of these roles; reads are open to every signed-in role. */
-export function requireWriteRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-  const guard = requireRole(...roles);
-  return async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method)) return await next();
-    return await guard(c, next);
   };
 }

@@ -191,7 +191,7 @@ Deno.test({
         const bad = await app.api("/app/etl/ws?topics=queues,gossip", { token: adminToken });
         assertEquals(bad.status, 400);
         const body = await bad.json();
-        assertEquals(body.error.fields, [{ field: "topics", message: "unknown topic gossip" }]);
+        assertEquals(body.error.fields, [{ field: "query.topics", message: "unknown topic gossip" }]);
       });
     } finally {
       await browser.close();

@@ -1,11 +1,15 @@
 // A real Sluice HTTP server on 127.0.0.1 (ephemeral port) over a fresh test database, with helpers to create
-// tenants and users and to sign in. Used by API and browser tests.
+// tenants and users and to sign in. Used by API and browser tests. Every response of a declared route is checked
+// against its declared contract (server/api/contract.ts): a violation turns the response into a 500 naming it and
+// fails the test at close(), so every API test is also a contract test.
 import type { Db } from "../../db/port.ts";
 import { createTenant } from "../../db/seed.ts";
 import { createUser } from "../../server/auth/users.ts";
 import { parseConfig } from "../../server/config.ts";
 import type { AppDeps } from "../../server/context.ts";
 import { createApp } from "../../server/app.ts";
+import type { ContractViolation } from "../../server/api/contract.ts";
+import { closeMetrics } from "../../server/metrics/metrics.ts";
 import { deriveKeys } from "../../server/bootstrap.ts";
 import type { Role } from "../../server/auth/jwt.ts";
 import { type AdapterKind, createTestDb, type TestDb } from "./db.ts";
@@ -19,6 +23,8 @@ export interface TestApp {
   db: Db;
   deps: AppDeps;
   testDb: TestDb;
+  /** Responses that broke their route's declared contract so far. */
+  violations: ContractViolation[];
   tenant(name: string): Promise<number>;
   user(tenantId: number, role: Role, email?: string): Promise<{ id: number; email: string }>;
   /** Signs in through POST /auth/login and returns the Bearer token. */
@@ -45,7 +51,13 @@ export async function startTestApp(
   const keys = await deriveKeys({ JWT_SECRET: config.JWT_SECRET!, SLUICE_SECRET_KEY: config.SLUICE_SECRET_KEY! });
   const deps: AppDeps = { config, db: testDb.db, keys, readiness: [], services: {} };
   await options.extend?.(deps);
-  const app = createApp(deps);
+  const violations: ContractViolation[] = [];
+  const app = createApp(deps, {
+    onContractViolation: (v) => {
+      violations.push(v);
+      console.error(`contract violation: ${v.method} ${v.url} (${v.route}) → ${v.status}: ${v.problem}`);
+    },
+  });
   const ready = Promise.withResolvers<number>();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: ({ port }) => ready.resolve(port) },
@@ -68,6 +80,7 @@ export async function startTestApp(
     db: testDb.db,
     deps,
     testDb,
+    violations,
     tenant: (name) => createTenant(testDb.db, name),
     async user(tenantId, role, email) {
       const address = email ?? `${role}${++counter}@t${tenantId}.test`;
@@ -89,7 +102,14 @@ export async function startTestApp(
     api,
     async close() {
       await server.shutdown();
+      closeMetrics(deps);
       await testDb.close();
+      if (violations.length) {
+        throw new Error(
+          `${violations.length} response(s) broke the API contract:\n` +
+            violations.map((v) => `  ${v.route} ${v.status}: ${v.problem}`).join("\n"),
+        );
+      }
     },
   };
 }

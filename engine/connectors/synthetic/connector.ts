@@ -40,6 +40,7 @@ async function* extract(step: string, ctx: ExtractContext): AsyncIterable<Extrac
   if (checkpoint?.done) return;
   const client = new SourceHttpClient({
     baseUrl,
+    provider: "synthetic",
     pacer: false,
     maxAttempts: 3,
     backoffBaseMs: 20,

@@ -2,12 +2,12 @@
 // mapping of an integration — four special slots (team, sprints, development, story points) and twenty generic
 // slots feeding work_items.custom_field_01..20. Mapping writes are admin-only and every field id must belong to the
 // integration (and so the tenant); a change takes effect on the next sync or re-transform.
-import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
-import { ApiError, type FieldError, idParam, parseJson } from "../../../server/http_errors.ts";
-import { requireWriteRole } from "../../../server/auth/middleware.ts";
+import { ApiError, type FieldError } from "../../../server/http_errors.ts";
+import { apiRouter } from "../../../server/api/route.ts";
+import { errorResponse, id, idText } from "../../../server/api/schemas.ts";
 import { getIntegrationConfig, getSealedCredentials } from "../../../db/integrations.ts";
 import { decryptSecret } from "../../../server/secrets.ts";
 import { JiraConfigError, readJiraSettings } from "../../../engine/connectors/jira/settings.ts";
@@ -25,25 +25,38 @@ async function jiraIntegration(c: Context<AppEnv>, id: number) {
   if (!row) throw new ApiError(404, "not_found", "no such integration");
   if (row.provider !== "jira") {
     throw new ApiError(400, "validation_failed", "custom fields exist for Jira integrations only", [
-      { field: "integrationId", message: `integration ${id} is a ${row.provider} integration` },
+      { field: "query.integrationId", message: `integration ${id} is a ${row.provider} integration` },
     ]);
   }
   return row;
 }
 
-function queryIntegrationId(c: Context<AppEnv>): number {
-  const raw = c.req.query("integrationId");
-  if (!raw || !/^\d{1,10}$/.test(raw) || Number(raw) <= 0) {
-    throw new ApiError(400, "validation_failed", "integrationId: a positive integer is required", [
-      { field: "integrationId", message: "a positive integer is required" },
-    ]);
-  }
-  return Number(raw);
-}
+const discoveryResult = z.object({
+  integrationId: z.number().int(),
+  projectKeys: z.array(z.string()),
+  missingProjectKeys: z.array(z.string()).meta({ description: "asked for but not visible to the credentials" }),
+  projects: z.number().int().min(0),
+  fields: z.number().int().min(0),
+  written: z.number().int().min(0),
+  autoMapped: z.record(z.string(), z.string()).meta({ description: "special slots filled because they were empty" }),
+  requests: z.number().int().min(0),
+});
+
+/** The route spec of POST /app/etl/integrations/:id/custom-fields/sync (declared in integrations.ts). */
+export const syncCustomFieldsSpec = {
+  summary: "Discover the Jira integration's custom fields",
+  description: "Reads the projects' create screens and the field list from Jira, stores the catalogue and fills " +
+    "empty special slots (sprints, story points, team, development).",
+  responses: {
+    200: { description: "what was discovered", schema: discoveryResult },
+    400: errorResponse("not a Jira integration, or not ready (credentials, projects)"),
+    404: errorResponse("no such integration in the caller's tenant"),
+    502: errorResponse("Jira answered with an error"),
+  },
+};
 
 /** POST /app/etl/integrations/:id/custom-fields/sync */
-export async function syncCustomFieldsRoute(c: Context<AppEnv>) {
-  const id = idParam(c);
+export async function syncCustomFields(c: Context<AppEnv>, id: number) {
   const row = await jiraIntegration(c, id);
   const { db, keys } = c.get("deps");
   const tenantId = c.get("auth").tenantId;
@@ -86,16 +99,43 @@ export async function syncCustomFieldsRoute(c: Context<AppEnv>) {
 }
 
 const mappingSchema = z.object({
-  mappings: z.object(Object.fromEntries(SLOTS.map((s) => [s, z.number().int().positive().nullable().optional()])))
-    .strict(),
+  mappings: z.object(Object.fromEntries(SLOTS.map((s) => [s, id.nullable().optional()]))).strict()
+    .meta({ description: "slot → custom field id (null or left out: not mapped)" }),
 }).strict();
 
-export function customFieldRoutes() {
-  const app = new Hono<AppEnv>();
-  app.use("*", requireWriteRole("admin"));
+const integrationQuery = z.object({ integrationId: idText });
+const notFound = errorResponse("no such integration in the caller's tenant");
+const notJira = errorResponse("a value is invalid, or the integration is not a Jira one");
 
-  app.get("/", async (c) => {
-    const id = queryIntegrationId(c);
+const catalogue = z.object({
+  integrationId: z.number().int(),
+  fields: z.array(z.object({
+    id: z.number().int(),
+    externalId: z.string(),
+    name: z.string(),
+    fieldType: z.string(),
+    operations: z.array(z.string()),
+    active: z.boolean(),
+  })),
+});
+
+const mappedField = z.object({ id: z.number().int(), externalId: z.string(), name: z.string() }).nullable();
+const mappingView = z.object({
+  integrationId: z.number().int(),
+  mappings: z.object(Object.fromEntries(SLOTS.map((s) => [s, mappedField]))),
+});
+
+export function customFieldRoutes() {
+  const r = apiRouter("/app/etl/custom-fields", "custom fields");
+
+  r.route({
+    method: "get",
+    path: "/",
+    summary: "The discovered custom fields of a Jira integration",
+    query: integrationQuery,
+    responses: { 200: { description: "the catalogue", schema: catalogue }, 400: notJira, 404: notFound },
+  }, async (c, { query }) => {
+    const id = query.integrationId;
     await jiraIntegration(c, id);
     const fields = await c.get("deps").db.query(
       `SELECT id, external_id AS "externalId", name, field_type AS "fieldType", operations, active
@@ -105,16 +145,31 @@ export function customFieldRoutes() {
     return c.json({ integrationId: id, fields });
   });
 
-  app.get("/mappings", async (c) => {
-    const id = queryIntegrationId(c);
+  r.route({
+    method: "get",
+    path: "/mappings",
+    summary: "The integration's custom field mapping",
+    query: integrationQuery,
+    responses: { 200: { description: "every slot and its field", schema: mappingView }, 400: notJira, 404: notFound },
+  }, async (c, { query }) => {
+    const id = query.integrationId;
     await jiraIntegration(c, id);
     return c.json({ integrationId: id, mappings: await readMappings(c, id) });
   });
 
-  app.put("/mappings", async (c) => {
-    const id = queryIntegrationId(c);
+  r.route({
+    method: "put",
+    path: "/mappings",
+    summary: "Replace the integration's custom field mapping",
+    description: "A slot left out is cleared. Every field id must belong to the integration. Takes effect on the " +
+      "next sync or re-transform.",
+    roles: ["admin"],
+    query: integrationQuery,
+    body: mappingSchema,
+    responses: { 200: { description: "the saved mapping", schema: mappingView }, 400: notJira, 404: notFound },
+  }, async (c, { query, body: { mappings } }) => {
+    const id = query.integrationId;
     await jiraIntegration(c, id);
-    const { mappings } = await parseJson(c, mappingSchema);
     const { db } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
     const wanted = [...new Set(Object.values(mappings).filter((v): v is number => typeof v === "number"))];
@@ -146,7 +201,7 @@ export function customFieldRoutes() {
     );
     return c.json({ integrationId: id, mappings: await readMappings(c, id) });
   });
-  return app;
+  return r.app;
 }
 
 /** slot → {id, externalId, name} of the mapped field, or null. */

@@ -10,6 +10,7 @@ import { jobRoutes } from "./jobs.ts";
 import { jobDetailsRoutes } from "./job_details.ts";
 import { liveRoutes } from "./ws.ts";
 import { queueRoutes } from "./queues.ts";
+import { openApiRoutes } from "./openapi.ts";
 import { qdrantRoutes } from "./qdrant.ts";
 import { searchRoutes } from "./search.ts";
 
@@ -24,6 +25,7 @@ export function etlApiRoutes() {
   api.route("/jobs", jobDetailsRoutes());
   api.route("/ws", liveRoutes());
   api.route("/queues", queueRoutes());
+  api.route("/openapi.json", openApiRoutes());
   api.route("/qdrant", qdrantRoutes());
   api.route("/search", searchRoutes());
   return api;

@@ -3,12 +3,13 @@
 // (400 naming each field); credentials are sealed with AES-GCM before they reach the database and no response
 // ever carries them back. Business rules: an integration cannot be deactivated while one of its jobs is active,
 // nor deleted while a job uses it (409), and it cannot be activated before it can actually run (400).
-import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../../server/context.ts";
-import { ApiError, type FieldError, idParam, parseJson } from "../../../server/http_errors.ts";
-import { requireRole } from "../../../server/auth/middleware.ts";
+import { ApiError, type FieldError } from "../../../server/http_errors.ts";
+import { apiRouter } from "../../../server/api/route.ts";
+import { errorResponse, idParams } from "../../../server/api/schemas.ts";
+import { integrationView, runStarted } from "../../../server/api/shapes.ts";
 import {
   createIntegration,
   deleteIntegration,
@@ -22,39 +23,20 @@ import {
   updateIntegration,
 } from "../../../db/integrations.ts";
 import { decryptSecret, encryptSecret } from "../../../server/secrets.ts";
-import { PROVIDER_NAMES, providerSpec, validateWith } from "../../../server/providers/index.ts";
+import { providerSpec, validateWith } from "../../../server/providers/index.ts";
 import { JOBS, RETRY_MINUTES } from "../../../db/seed_data.ts";
-import { syncCustomFieldsRoute } from "./custom_fields.ts";
-
-const baseUrl = z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL")
-  .nullable();
-const logo = z.string().trim().regex(/^[a-z0-9_.-]{1,100}\.svg$/i, "must be an .svg file name").nullable();
-const name = z.string().trim().min(1).max(100);
-
-const createSchema = z.object({
-  provider: z.enum(PROVIDER_NAMES),
-  name,
-  baseUrl: baseUrl.optional(),
-  settings: z.unknown().optional(),
-  credentials: z.unknown().optional(),
-  logoFilename: logo.optional(),
-  active: z.boolean().default(false),
-}).strict();
-
-const updateSchema = z.object({
-  name: name.optional(),
-  baseUrl: baseUrl.optional(),
-  settings: z.unknown().optional(),
-  credentials: z.unknown().optional(),
-  logoFilename: logo.optional(),
-  active: z.boolean().optional(),
-}).strict();
-
-const testSchema = z.object({
-  baseUrl: baseUrl.optional(),
-  settings: z.unknown().optional(),
-  credentials: z.unknown().optional(),
-}).strict();
+import { syncCustomFields, syncCustomFieldsSpec } from "./custom_fields.ts";
+import {
+  active,
+  connectionResult,
+  createSchema,
+  credentials,
+  inUse,
+  invalidOrNotReady,
+  notFound,
+  testSchema,
+  updateSchema,
+} from "./integration_schemas.ts";
 
 function invalid(fields: FieldError[]): never {
   throw new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
@@ -128,16 +110,38 @@ function sameUrl(a: string | null, b: string | null): boolean {
 }
 
 export function integrationRoutes() {
-  const app = new Hono<AppEnv>();
-  app.get("/", async (c) => c.json(await listIntegrations(c.get("deps").db, c.get("auth").tenantId)));
-  app.get("/:id", async (c) => {
-    const row = await getIntegration(c.get("deps").db, c.get("auth").tenantId, idParam(c));
+  const r = apiRouter("/app/etl/integrations", "integrations");
+  r.route({
+    method: "get",
+    path: "/",
+    summary: "The tenant's integrations",
+    responses: { 200: { description: "every integration (never its credentials)", schema: z.array(integrationView) } },
+  }, async (c) => c.json(await listIntegrations(c.get("deps").db, c.get("auth").tenantId)));
+
+  r.route({
+    method: "get",
+    path: "/:id",
+    summary: "One integration",
+    params: idParams,
+    responses: { 200: { description: "the integration", schema: integrationView }, 404: notFound },
+  }, async (c, { params }) => {
+    const row = await getIntegration(c.get("deps").db, c.get("auth").tenantId, params.id);
     if (!row) throw new ApiError(404, "not_found", "no such integration");
     return c.json(row);
   });
 
-  app.post("/", requireRole("admin"), async (c) => {
-    const body = await parseJson(c, createSchema);
+  r.route({
+    method: "post",
+    path: "/",
+    summary: "Create an integration (and its job)",
+    roles: ["admin"],
+    body: createSchema,
+    responses: {
+      201: { description: "the new integration", schema: integrationView },
+      400: invalidOrNotReady,
+      409: errorResponse("the name is already used by another integration or job (`name_taken`)"),
+    },
+  }, async (c, { body }) => {
     const { db, keys } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
     const input = providerInput(body.provider, body.settings, body.credentials);
@@ -163,9 +167,22 @@ export function integrationRoutes() {
     return c.json(await getIntegration(db, tenantId, id), 201);
   });
 
-  app.put("/:id", requireRole("admin"), async (c) => {
-    const id = idParam(c);
-    const body = await parseJson(c, updateSchema);
+  r.route({
+    method: "put",
+    path: "/:id",
+    summary: "Change an integration",
+    description: "Fields left out keep their value. Stored credentials stay with their base URL: changing `baseUrl` " +
+      "needs `credentials` again.",
+    roles: ["admin"],
+    params: idParams,
+    body: updateSchema,
+    responses: {
+      200: { description: "the updated integration", schema: integrationView },
+      400: invalidOrNotReady,
+      404: notFound,
+      409: inUse,
+    },
+  }, async (c, { params: { id }, body }) => {
     const { db, keys } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
     const row = await load(c, id);
@@ -201,19 +218,40 @@ export function integrationRoutes() {
     return c.json(await getIntegration(db, tenantId, id));
   });
 
-  app.delete("/:id", requireRole("admin"), async (c) => {
-    const id = idParam(c);
+  r.route({
+    method: "delete",
+    path: "/:id",
+    summary: "Delete an integration and its job",
+    roles: ["admin"],
+    params: idParams,
+    responses: {
+      200: { description: "deleted", schema: z.object({ deleted: z.literal(true), id: z.number().int() }) },
+      404: notFound,
+      409: inUse,
+    },
+  }, async (c, { params: { id } }) => {
     await load(c, id);
     const { busy } = await jobsInUse(c, id);
     if (busy.length) busyConflict("delete", busy);
     const { db } = c.get("deps");
     await db.transaction((tx) => deleteIntegration(tx, c.get("auth").tenantId, id));
-    return c.json({ deleted: true, id });
+    return c.json({ deleted: true as const, id });
   });
 
-  app.post("/:id/toggle", requireRole("admin"), async (c) => {
-    const id = idParam(c);
-    const { active } = await parseJson(c, z.object({ active: z.boolean() }).strict());
+  r.route({
+    method: "post",
+    path: "/:id/toggle",
+    summary: "Switch an integration on or off",
+    roles: ["admin"],
+    params: idParams,
+    body: z.object({ active }).strict(),
+    responses: {
+      200: { description: "the updated integration", schema: integrationView },
+      400: invalidOrNotReady,
+      404: notFound,
+      409: inUse,
+    },
+  }, async (c, { params: { id }, body: { active } }) => {
     const row = await load(c, id);
     if (active) requireReady(row.provider, row.baseUrl, row.settings, row.hasCredentials);
     else {
@@ -224,10 +262,19 @@ export function integrationRoutes() {
     return c.json(await getIntegration(c.get("deps").db, c.get("auth").tenantId, id));
   });
 
-  app.put("/:id/credentials", requireRole("admin"), async (c) => {
-    const id = idParam(c);
+  r.route({
+    method: "put",
+    path: "/:id/credentials",
+    summary: "Replace an integration's credentials",
+    roles: ["admin"],
+    params: idParams,
+    body: credentials,
+    responses: {
+      200: { description: "the integration (credentials are never returned)", schema: integrationView },
+      404: notFound,
+    },
+  }, async (c, { params: { id }, body: raw }) => {
     const row = await load(c, id);
-    const raw = await parseJson(c, z.unknown());
     const { credentials } = providerInput(row.provider, row.settings, raw);
     const { db, keys } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
@@ -236,9 +283,21 @@ export function integrationRoutes() {
   });
 
   // One cheap call against the source with the stored (or the supplied, not yet saved) configuration.
-  app.post("/:id/test", requireRole("admin"), async (c) => {
-    const id = idParam(c);
-    const body = await parseJson(c, testSchema);
+  r.route({
+    method: "post",
+    path: "/:id/test",
+    summary: "Test the connection with one cheap call",
+    description: "Uses the stored configuration, or the supplied one (not saved). Source failures are `ok: false` " +
+      "with the reason, never an error status.",
+    roles: ["admin"],
+    params: idParams,
+    body: testSchema,
+    responses: {
+      200: { description: "the outcome", schema: connectionResult },
+      400: errorResponse("a value is invalid, something needed is missing, or the provider has no connection test"),
+      404: notFound,
+    },
+  }, async (c, { params: { id }, body }) => {
     const row = await load(c, id);
     const spec = providerSpec(row.provider);
     if (!spec.testConnection) {
@@ -269,12 +328,31 @@ export function integrationRoutes() {
     return c.json({ provider: row.provider, ...result });
   });
 
-  app.post("/:id/custom-fields/sync", requireRole("admin"), syncCustomFieldsRoute);
+  r.route({
+    method: "post",
+    path: "/:id/custom-fields/sync",
+    ...syncCustomFieldsSpec,
+    roles: ["admin"],
+    params: idParams,
+  }, (c, { params }) => syncCustomFields(c, params.id));
 
   // Re-runs transform + load (and embed) for the integration from its stored raw pages, without calling the source
   // (after a mapping change). Runs as the integration's job, through the engine's queues.
-  app.post("/:id/retransform", requireRole("admin"), async (c) => {
-    const id = idParam(c);
+  r.route({
+    method: "post",
+    path: "/:id/retransform",
+    summary: "Rebuild the integration's data from its stored raw pages",
+    description: "Runs transform and load again (after a mapping change) without calling the source, as the " +
+      "integration's job, through the engine's queues.",
+    roles: ["admin"],
+    params: idParams,
+    responses: {
+      202: { description: "the re-transform run started", schema: runStarted },
+      404: notFound,
+      409: errorResponse("the job is running, or the integration has no job"),
+      503: errorResponse("the engine is not running in this instance"),
+    },
+  }, async (c, { params: { id } }) => {
     await load(c, id);
     const engine = c.get("deps").services?.engine as
       | { startRetransform(r: { tenantId: number; integrationId: number }): Promise<{ runId: number }> }
@@ -282,7 +360,7 @@ export function integrationRoutes() {
     if (!engine) throw new ApiError(503, "engine_unavailable", "the engine is not running in this instance");
     try {
       const { runId } = await engine.startRetransform({ tenantId: c.get("auth").tenantId, integrationId: id });
-      return c.json({ runId, status: "RUNNING" }, 202);
+      return c.json({ runId, status: "RUNNING" as const }, 202);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === "job_running") throw new ApiError(409, code, "the integration's job is running; try again after it");
@@ -292,5 +370,5 @@ export function integrationRoutes() {
       throw e;
     }
   });
-  return app;
+  return r.app;
 }

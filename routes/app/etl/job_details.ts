@@ -1,9 +1,11 @@
 // GET /app/etl/jobs/:id/details — what the details modal shows: the job card, its integration (never its
 // credentials, only whether some are stored), provider-specific counts of the rows loaded for that integration,
 // the vectors stored for it, and the last runs (for the history chart). Any role may read; tenant-scoped.
-import { Hono } from "hono";
-import type { AppEnv } from "../../../server/context.ts";
-import { ApiError, idParam } from "../../../server/http_errors.ts";
+import { z } from "zod";
+import { ApiError } from "../../../server/http_errors.ts";
+import { apiRouter } from "../../../server/api/route.ts";
+import { errorResponse, idParams } from "../../../server/api/schemas.ts";
+import { jobCard, runSummary, timestamp } from "../../../server/api/shapes.ts";
 import type { Queryable } from "../../../db/port.ts";
 import { getJobCard, listRuns } from "../../../db/jobs.ts";
 import type { Figure, JobDetailsData, RateBudget } from "../../../components/jobs/types.ts";
@@ -88,6 +90,35 @@ function notConfiguredReason(integration: IntegrationRow, figures: Figure[]): st
   return null;
 }
 
+const figure = z.object({ key: z.string(), label: z.string(), value: z.number().int().min(0) });
+
+const jobDetails = z.object({
+  job: jobCard,
+  integration: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    provider: z.string(),
+    active: z.boolean(),
+    baseUrl: z.string().nullable(),
+    hasCredentials: z.boolean(),
+    scope: z.array(z.object({ label: z.string(), value: z.string() })),
+  }),
+  figures: z.array(figure).meta({ description: "provider-specific counts of the rows loaded for the integration" }),
+  notConfigured: z.string().nullable().meta({ description: "why there is nothing to show yet, if so" }),
+  vectors: z.number().int().min(0),
+  lastRun: runSummary.nullable(),
+  runs: z.array(runSummary),
+  rateBudgets: z.array(z.object({
+    resource: z.string(),
+    unlimited: z.boolean().meta({ description: "the source reports no limit" }),
+    limit: z.number().int().nullable(),
+    remaining: z.number().int().nullable(),
+    resetAt: timestamp.nullable(),
+    lastCost: z.number().nullable(),
+    observedAt: timestamp,
+  })).optional().meta({ description: "the budget the source last reported per resource (GitHub: core, graphql)" }),
+});
+
 /** The budget the source last reported per resource (GitHub: core, graphql), for the details' rate figures. */
 async function rateBudgetsOf(db: Queryable, tenantId: number, integrationId: number): Promise<RateBudget[]> {
   const rows = await db.query<{
@@ -115,11 +146,22 @@ async function rateBudgetsOf(db: Queryable, tenantId: number, integrationId: num
 }
 
 export function jobDetailsRoutes() {
-  const app = new Hono<AppEnv>();
-  app.get("/:id/details", async (c) => {
+  const r = apiRouter("/app/etl/jobs", "jobs");
+  r.route({
+    method: "get",
+    path: "/:id/details",
+    summary: "What the job details dialog shows",
+    description: "The job card, its integration (never its credentials), counts of loaded rows, stored vectors and " +
+      `the last ${HISTORY_RUNS} runs.`,
+    params: idParams,
+    responses: {
+      200: { description: "the details", schema: jobDetails },
+      404: errorResponse("no such job in the caller's tenant"),
+    },
+  }, async (c, { params }) => {
     const { db } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
-    const job = await getJobCard(db, tenantId, idParam(c));
+    const job = await getJobCard(db, tenantId, params.id);
     if (!job) throw new ApiError(404, "not_found", "no such job");
     const [integration] = await db.query<IntegrationRow>(
       `SELECT id, name, provider, active, base_url, settings, credentials_enc IS NOT NULL AS has_credentials
@@ -155,5 +197,5 @@ export function jobDetailsRoutes() {
     };
     return c.json(body);
   });
-  return app;
+  return r.app;
 }

@@ -1,14 +1,14 @@
 // The caller's own profile: who they are (from the token) and their theme preference.
 import { z } from "zod";
 import { apiRouter } from "../../../server/api/route.ts";
-import { commonErrors } from "../../../server/api/schemas.ts";
+import { role } from "../../../server/api/shapes.ts";
 
-const theme = z.enum(["light", "dark", "system"]);
+const theme = z.enum(["light", "dark", "system"], { error: "must be light, dark or system" });
 
 const me = z.object({
   id: z.number(),
   email: z.string(),
-  role: z.enum(["admin", "user", "viewer"]),
+  role,
   tenantId: z.number(),
   tenant: z.string(),
   theme: z.string(),
@@ -20,7 +20,7 @@ export function meRoutes() {
     method: "get",
     path: "/",
     summary: "The signed-in user and their theme",
-    responses: { 200: { description: "the caller", schema: me }, 401: commonErrors[401] },
+    responses: { 200: { description: "the caller", schema: me } },
   }, async (c) => {
     const auth = c.get("auth");
     const [row] = await c.get("deps").db.query<{ theme: string; tenant: string }>(
@@ -41,7 +41,8 @@ export function meRoutes() {
     path: "/theme",
     summary: "Save the caller's theme",
     body: z.object({ theme }).strict(),
-    responses: { 200: { description: "saved", schema: z.object({ theme }) }, 400: commonErrors[400] },
+    bodyLimit: 1024,
+    responses: { 200: { description: "saved", schema: z.object({ theme }) } },
   }, async (c, { body }) => {
     await c.get("deps").db.query("UPDATE users SET theme = $2, updated_at = now() WHERE id = $1", [
       c.get("auth").userId,

@@ -3,13 +3,13 @@
 // worker start/stop are for the instance operator (admins of the first tenant); other admins see their own dead
 // letters. The figures come from the instance's QueueMonitor (server/live/queue_monitor.ts), which also feeds the
 // Queues page live over /app/etl/ws?topics=queues.
-import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../../../server/context.ts";
-import { ApiError, parseJson } from "../../../server/http_errors.ts";
-import { requireRole } from "../../../server/auth/middleware.ts";
+import { ApiError } from "../../../server/http_errors.ts";
+import { apiRouter } from "../../../server/api/route.ts";
+import { errorResponse } from "../../../server/api/schemas.ts";
+import { timestamp } from "../../../server/api/shapes.ts";
 import { isOperator } from "../../../server/auth/operator.ts";
-import { assertStage, type Queue, UnknownStageError } from "../../../engine/queue/port.ts";
+import { type Queue, STAGES } from "../../../engine/queue/port.ts";
 import { ownedBy, type QueueMonitor, queueMonitorFor, type WorkerControl } from "../../../server/live/queue_monitor.ts";
 
 export type { WorkerControl } from "../../../server/live/queue_monitor.ts";
@@ -20,29 +20,67 @@ function monitorOf(services: Record<string, unknown> | undefined): { queue: Queu
   return { queue: services!.queue as Queue, monitor };
 }
 
-function stageParam(raw: string) {
-  try {
-    return assertStage(raw);
-  } catch (e) {
-    if (e instanceof UnknownStageError) throw new ApiError(404, "not_found", e.message);
-    throw e;
-  }
-}
+const stage = z.enum(STAGES);
+const figure = z.number().int().min(0);
+
+const deadLetter = z.object({
+  id: z.string(),
+  body: z.record(z.string(), z.unknown()).meta({ description: "the message (ids of the batch, never record data)" }),
+  error: z.string().meta({ description: "error of the last failed attempt" }),
+  attempts: figure,
+  failedAt: timestamp,
+});
+
+export const queuesView = z.object({
+  adapter: z.enum(["rabbitmq", "db"]),
+  maxAttempts: figure,
+  operator: z.boolean().meta({ description: "the caller is the instance operator (sees instance-wide figures)" }),
+  workersRunning: z.boolean(),
+  stages: z.array(z.object({
+    stage,
+    queueName: z.string(),
+    deadLettered: figure,
+    deadLetters: z.array(deadLetter).meta({ description: "the caller's tenant's dead letters (at most 50)" }),
+    depth: figure.optional().meta({ description: "operator only, as are the figures below" }),
+    inFlight: figure.optional(),
+    consumers: figure.optional(),
+    missing: z.literal(true).optional().meta({ description: "the stage's queue does not exist" }),
+    processedPerSecond: z.number().min(0).nullable().optional(),
+  })),
+}).meta({ id: "Queues" });
+
+const queueDown = errorResponse("the queue is not connected in this instance");
+const engineDown = errorResponse("the engine is not running in this instance");
 
 export function queueRoutes() {
-  const app = new Hono<AppEnv>();
-  app.use("*", requireRole("admin"));
+  const r = apiRouter("/app/etl/queues", "queues");
 
-  app.get("/", async (c) => {
+  r.route({
+    method: "get",
+    path: "/",
+    summary: "Per-stage queue figures and the tenant's dead letters",
+    description: "Instance-wide figures (depth, in flight, consumers, processed/s) are for the instance operator.",
+    roles: ["admin"],
+    responses: { 200: { description: "the figures", schema: queuesView }, 503: queueDown },
+  }, async (c) => {
     const { monitor } = monitorOf(c.get("deps").services);
     const auth = c.get("auth");
     return c.json(await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(c.get("deps").db, auth) }));
   });
 
-  app.post("/:stage/dead-letters/:id/requeue", async (c) => {
+  r.route({
+    method: "post",
+    path: "/:stage/dead-letters/:id/requeue",
+    summary: "Put one of the tenant's dead letters back on its queue",
+    roles: ["admin"],
+    params: z.object({ stage, id: z.string().min(1).max(200) }),
+    responses: {
+      200: { description: "requeued", schema: z.object({ requeued: z.string(), stage }) },
+      404: errorResponse("no such dead letter of the caller's tenant"),
+      503: queueDown,
+    },
+  }, async (c, { params: { stage, id } }) => {
     const { queue, monitor } = monitorOf(c.get("deps").services);
-    const stage = stageParam(c.req.param("stage"));
-    const id = c.req.param("id");
     const owned = (await queue.listDeadLetters(stage, 10_000)).find((d) => d.id === id);
     // another tenant's dead letter answers exactly like a missing one
     if (!owned || !ownedBy(owned, c.get("auth").tenantId)) {
@@ -54,8 +92,18 @@ export function queueRoutes() {
     return c.json({ requeued: id, stage });
   });
 
-  app.post("/workers", async (c) => {
-    const { action } = await parseJson(c, z.object({ action: z.enum(["start", "stop"]) }));
+  r.route({
+    method: "post",
+    path: "/workers",
+    summary: "Start or stop this instance's workers (instance operator)",
+    roles: ["admin"],
+    body: z.object({ action: z.enum(["start", "stop"], { error: "must be start or stop" }) }).strict(),
+    responses: {
+      200: { description: "the workers' state", schema: z.object({ workersRunning: z.boolean() }) },
+      403: errorResponse("only the instance operator (an admin of the first tenant) controls the workers"),
+      503: engineDown,
+    },
+  }, async (c, { body: { action } }) => {
     if (!await isOperator(c.get("deps").db, c.get("auth"))) {
       throw new ApiError(
         403,
@@ -70,5 +118,5 @@ export function queueRoutes() {
     return c.json({ workersRunning: engine.workersRunning });
   });
 
-  return app;
+  return r.app;
 }

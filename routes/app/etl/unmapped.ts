@@ -2,20 +2,40 @@
 // (no wits_mappings / statuses_mappings row for the name, or a status mapping without a workflow step). They are
 // loaded anyway (never dropped); this list is how the operator finds the gaps, with how many work items each one
 // affects, so the biggest gaps come first.
-import { Hono } from "hono";
-import type { AppEnv } from "../../../server/context.ts";
-import { ApiError } from "../../../server/http_errors.ts";
+import { z } from "zod";
+import { apiRouter } from "../../../server/api/route.ts";
+import { idText } from "../../../server/api/schemas.ts";
+
+const gap = {
+  id: z.number().int(),
+  integrationId: z.number().int(),
+  integration: z.string(),
+  externalId: z.string(),
+  name: z.string(),
+  workItems: z.number().int().min(0).meta({ description: "active work items that have it" }),
+};
+
+const unmapped = z.object({
+  wits: z.array(z.object({ ...gap, hierarchyLevel: z.number().int() })),
+  statuses: z.array(z.object({
+    ...gap,
+    category: z.string(),
+    reason: z.string(),
+    transitions: z.number().int().min(0).meta({ description: "changelog transitions from or to it" }),
+  })),
+});
 
 export function unmappedRoutes() {
-  const app = new Hono<AppEnv>();
-  app.get("/", async (c) => {
-    const raw = c.req.query("integrationId");
-    if (raw !== undefined && (!/^\d{1,10}$/.test(raw) || Number(raw) <= 0)) {
-      throw new ApiError(400, "validation_failed", "integrationId: a positive integer is required", [
-        { field: "integrationId", message: "a positive integer is required" },
-      ]);
-    }
-    const params = [c.get("auth").tenantId, raw === undefined ? null : Number(raw)];
+  const r = apiRouter("/app/etl/unmapped", "mappings");
+  r.route({
+    method: "get",
+    path: "/",
+    summary: "Source work item types and statuses no mapping covers",
+    description: "They are loaded anyway (never dropped); the biggest gaps come first.",
+    query: z.object({ integrationId: idText.optional() }),
+    responses: { 200: { description: "unmapped types and statuses", schema: unmapped } },
+  }, async (c, { query }) => {
+    const params = [c.get("auth").tenantId, query.integrationId ?? null];
     const { db } = c.get("deps");
     const wits = await db.query(
       `SELECT w.id, w.integration_id AS "integrationId", i.name AS integration, w.external_id AS "externalId",
@@ -44,5 +64,5 @@ export function unmappedRoutes() {
     );
     return c.json({ wits, statuses });
   });
-  return app;
+  return r.app;
 }

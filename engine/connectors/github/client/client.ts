@@ -84,6 +84,7 @@ export class GitHubClient {
     const credentials = options.credentials;
     const base = {
       ...options.http,
+      provider: "github", // the label of these requests in metrics
       headers: { "x-github-api-version": "2022-11-28", ...options.http?.headers },
     };
     if (credentials.kind === "github_app") {

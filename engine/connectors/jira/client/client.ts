@@ -110,6 +110,7 @@ export class JiraClient {
     this.http = new SourceHttpClient({
       ...options.http,
       baseUrl: options.baseUrl,
+      provider: "jira",
       authorization: () => header,
       secrets: () => secrets,
     });
