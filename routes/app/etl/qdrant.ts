@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Context } from "hono";
 import { apiRouter } from "../../../server/api/route.ts";
-import { commonErrors, errorBody } from "../../../server/api/schemas.ts";
+import { commonErrors, errorBody, errorResponse } from "../../../server/api/schemas.ts";
 import type { AppEnv } from "../../../server/context.ts";
 import { ApiError } from "../../../server/http_errors.ts";
 import { isOperator } from "../../../server/auth/operator.ts";
@@ -15,6 +15,9 @@ import type { VectorServices } from "../../../server/vectors.ts";
 import { KIND_NAMES, recordKind } from "../../../engine/vectors/kinds.ts";
 import { type KindStats, kindStats } from "../../../engine/vectors/stats.ts";
 import { collectionFor } from "../../../engine/vectors/store.ts";
+
+/** Every vectors route answers this when the instance runs no vector store (its engine services are not started). */
+export const unavailable = { 503: errorResponse("the vector store is not running in this instance") };
 
 export function vectorServices(c: Context<AppEnv>): VectorServices {
   const v = c.get("deps").services?.vectors as VectorServices | undefined;
@@ -112,14 +115,14 @@ export function qdrantRoutes() {
     method: "get",
     path: "/",
     summary: "Vector store health, embedder, and per-kind figures of the caller's tenant",
-    responses: { 200: { description: "the overview", schema: overview }, 401: commonErrors[401] },
+    responses: { 200: { description: "the overview", schema: overview }, 401: commonErrors[401], ...unavailable },
   }, async (c) => c.json(await vectorOverview(c)));
 
   r.route({
     method: "get",
     path: "/health",
     summary: "A real round trip to the vector store: latency and server version",
-    responses: { 200: { description: "the store's answer", schema: health }, 401: commonErrors[401] },
+    responses: { 200: { description: "the store's answer", schema: health }, 401: commonErrors[401], ...unavailable },
   }, async (c) => c.json(await vectorServices(c).vectorStore.health()));
 
   const preview = z.object({
@@ -162,7 +165,7 @@ export function qdrantRoutes() {
     summary: "What recreating a kind's collection would lose (admins)",
     roles: ["admin"],
     params: kindParams,
-    responses: { 200: { description: "the collection", schema: preview }, ...commonErrors },
+    responses: { 200: { description: "the collection", schema: preview }, ...commonErrors, ...unavailable },
   }, async (c, { params }) => c.json(await describe(c, params.kind)));
 
   r.route({
@@ -180,6 +183,7 @@ export function qdrantRoutes() {
       202: { description: "recreated; the re-embedding runs in the background", schema: preview },
       409: { description: "a task for this kind is running", schema: errorBody },
       ...commonErrors,
+      ...unavailable,
     },
   }, async (c, { params, body }) => {
     const v = vectorServices(c);
@@ -245,6 +249,7 @@ export function qdrantRoutes() {
         202: { description: "started; progress on the live WebSocket", schema: started },
         409: { description: "a task for this kind is already running", schema: errorBody },
         ...commonErrors,
+        ...unavailable,
       },
     }, (c, { params }) => {
       const v = vectorServices(c);

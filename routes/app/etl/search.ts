@@ -4,11 +4,11 @@
 // the record in its source; `lexical: true` says the offline embedder matched words, not meaning.
 import { z } from "zod";
 import { apiRouter } from "../../../server/api/route.ts";
-import { commonErrors, intText } from "../../../server/api/schemas.ts";
+import { commonErrors, errorResponse, intText } from "../../../server/api/schemas.ts";
 import { ApiError } from "../../../server/http_errors.ts";
 import { KIND_NAMES, RECORD_KINDS } from "../../../engine/vectors/kinds.ts";
 import { collectionFor } from "../../../engine/vectors/store.ts";
-import { vectorServices } from "./qdrant.ts";
+import { unavailable, vectorServices } from "./qdrant.ts";
 
 const result = z.object({
   kind: z.string(),
@@ -43,6 +43,8 @@ export function searchRoutes() {
         }),
       },
       ...commonErrors,
+      502: errorResponse("the embedder could not embed the query (its server failed or refused)"),
+      ...unavailable,
     },
   }, async (c, { query }) => {
     const v = vectorServices(c);
