@@ -328,7 +328,8 @@ export class DatabaseVectorStore implements VectorStore {
     // The collection is a literal so the planner can use its partial HNSW index; iterative scanning keeps walking
     // the graph when the tenant filter rejects candidates, so a small tenant still gets `limit` results.
     return await this.db.transaction(async (tx) => {
-      await tx.exec("SET LOCAL hnsw.iterative_scan = relaxed_order");
+      // a wider candidate list than pgvector's default 40: lexical vectors tie a lot, and recall at 40 is poor
+      await tx.exec("SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 200");
       const rows = await tx.query<ScoredPoint & { distance: number }>(
         `SELECT point_id::text AS id, payload, ${distance} AS distance FROM vector_points
           WHERE ${where} ORDER BY ${distance} LIMIT $4`,
