@@ -5,6 +5,7 @@ import { ConfigError, parseConfig } from "./server/config.ts";
 import { setLogLevel } from "./lib/log.ts";
 import { VERSION } from "./server/version.ts";
 import { openDatabase } from "./db/connect.ts";
+import { INIT_COMMAND, initPgliteFolder } from "./db/pglite_init.ts";
 import { migrate } from "./db/migrate.ts";
 import { serve } from "./server/serve.ts";
 import { addUserCommand } from "./server/cli_user.ts";
@@ -50,6 +51,12 @@ async function main(args: string[]): Promise<number> {
   }
   if (command === "version") {
     console.log(VERSION);
+    return 0;
+  }
+  if (command === INIT_COMMAND) {
+    // not for users: the embedded database's first start, run by openDatabase in a process of its own
+    if (!sub) throw new UsageError(`${INIT_COMMAND} needs a folder`);
+    await initPgliteFolder(sub);
     return 0;
   }
   const env = Deno.env.toObject();

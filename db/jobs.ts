@@ -1,6 +1,7 @@
 // SQL for the jobs aggregate as the API and pages see it: cards with their integration, current run progress
 // and run history. Always tenant-scoped.
 import type { Queryable } from "./port.ts";
+import { sharedRead } from "./shared_reads.ts";
 
 export interface StageProgress {
   step: string;
@@ -55,8 +56,13 @@ function revive(card: JobCard): JobCard {
   return card;
 }
 
-export async function listJobCards(db: Queryable, tenantId: number): Promise<JobCard[]> {
-  return (await db.query<JobCard>(`${CARD_SQL} ORDER BY j.active DESC, j.name`, [tenantId])).map(revive);
+export function listJobCards(db: Queryable, tenantId: number): Promise<JobCard[]> {
+  // the home page and the jobs API read this on every view: concurrent views share one query (embedded database)
+  return sharedRead(
+    db,
+    `job-cards:${tenantId}`,
+    async () => (await db.query<JobCard>(`${CARD_SQL} ORDER BY j.active DESC, j.name`, [tenantId])).map(revive),
+  );
 }
 
 export async function getJobCard(db: Queryable, tenantId: number, jobId: number): Promise<JobCard | undefined> {

@@ -50,7 +50,11 @@ export function connectPostgres(url: string, options: { max?: number } = {}): Db
 function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>): Queryable {
   return {
     async query<T>(text: string, params?: unknown[]) {
-      const rows = await sql.unsafe(text, normalizeParams(params) as postgres.ParameterOrJSON<never>[]);
+      // Parameterized statements are prepared once per connection and reused (the server skips parse and plan);
+      // their texts are a fixed set in the code, values never go into the text.
+      const rows = await sql.unsafe(text, normalizeParams(params) as postgres.ParameterOrJSON<never>[], {
+        prepare: (params?.length ?? 0) > 0,
+      });
       return Array.from(rows) as unknown as T[];
     },
     async exec(script: string) {

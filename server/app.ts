@@ -8,6 +8,7 @@ import { authRoutes } from "../routes/auth.ts";
 import { etlApiRoutes } from "../routes/app/etl/index.ts";
 import { pageRoutes } from "../routes/pages.tsx";
 import { serveBuiltAssets } from "./islands/mod.ts";
+import { compressResponses } from "./http/compress.ts";
 import { setMountedPages } from "../components/shell/nav.ts";
 import { contractCheck, type ContractViolation } from "./api/contract.ts";
 import { metricsFor } from "./metrics/metrics.ts";
@@ -21,6 +22,9 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
+  // gzip/brotli for pages and JSON above 1 KiB, outermost so every other layer (contract check, metrics) sees the
+  // plain body; built assets come precompressed (server/http/compress.ts)
+  app.use("*", compressResponses());
   const metrics = metricsFor(deps);
   app.use("*", async (c, next) => {
     const started = performance.now();

@@ -1,10 +1,11 @@
-// What every page needs around its content: the signed-in user's theme and tenant (one query), the shell props,
+// What every page needs around its content: the signed-in user's theme and tenant (the cached account), the shell props,
 // and the document wrapper (the theme class on <html> so the first paint is already in the right theme).
 import type { Context } from "hono";
 import { h, type VNode } from "preact";
 import { signal } from "@preact/signals";
 import type { AppEnv, AuthUser } from "../../server/context.ts";
 import { renderPage } from "../../server/islands/mod.ts";
+import { accountCache } from "../../server/auth/account_cache.ts";
 import { isTheme, type Theme, themeClass } from "../../components/theme.ts";
 import type { ShellTenant } from "../../components/shell/Header.tsx";
 import type { ShellProps } from "../../components/shell/Shell.tsx";
@@ -16,15 +17,13 @@ export interface PageUser {
 }
 
 export async function loadPageUser(c: Context<AppEnv>, auth: AuthUser): Promise<PageUser> {
-  const [row] = await c.get("deps").db.query<{ theme: string; tenant: string; logo_url: string | null }>(
-    `SELECT u.theme, t.name AS tenant, t.logo_url FROM users u JOIN tenants t ON t.id = u.tenant_id
-      WHERE u.id = $1 AND u.tenant_id = $2`,
-    [auth.userId, auth.tenantId],
-  );
+  // the account the request was authenticated with: normally still in memory, so no second round trip
+  const found = await accountCache(c.get("deps").db).get(auth.userId);
+  const row = found?.tenant_id === auth.tenantId ? found : undefined;
   return {
     auth,
     theme: isTheme(row?.theme) ? row.theme : "system",
-    tenant: { name: row?.tenant ?? "", logoUrl: safeLogoUrl(row?.logo_url ?? null) },
+    tenant: { name: row?.tenant_name ?? "", logoUrl: safeLogoUrl(row?.tenant_logo_url ?? null) },
   };
 }
 

@@ -5,8 +5,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv, AuthUser } from "../context.ts";
 import { ApiError } from "../http_errors.ts";
-import { InvalidTokenError, verifySession } from "./jwt.ts";
-import { findUserById } from "./users.ts";
+import { InvalidTokenError } from "./jwt.ts";
+import { verifySessionCached } from "./token_cache.ts";
+import { accountCache } from "./account_cache.ts";
 
 export const SESSION_COOKIE = "sluice_session";
 /** Over https the cookie carries the __Host- prefix: the browser then insists on Secure, Path=/ and no Domain. */
@@ -33,8 +34,8 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthUser | { rea
   if (!token) return { reason: "not signed in" };
   const { keys, db } = c.get("deps");
   try {
-    const claims = await verifySession(keys.jwt, token);
-    const user = await findUserById(db, claims.userId);
+    const claims = await verifySessionCached(keys.jwt, token);
+    const user = await accountCache(db).get(claims.userId);
     // the token must still describe the account: same tenant and role, active, not revoked by logout
     if (
       !user || !user.active || user.tenant_id !== claims.tenantId || user.role !== claims.role ||

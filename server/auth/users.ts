@@ -2,6 +2,7 @@
 import type { Queryable } from "../../db/port.ts";
 import { hashPassword } from "./password.ts";
 import type { Role } from "./jwt.ts";
+import { forgetAccount } from "./account_cache.ts";
 
 export interface UserRow {
   id: number;
@@ -51,6 +52,7 @@ export async function findUserById(db: Queryable, id: number): Promise<UserRow |
 /** Revokes every token of the user issued before now (logout, password change). */
 export async function revokeTokens(db: Queryable, userId: number, now = new Date()) {
   await db.query("UPDATE users SET tokens_valid_after = $2, updated_at = now() WHERE id = $1", [userId, now]);
+  forgetAccount(db, userId);
 }
 
 /** Sets a new password, clears the must-change flag and revokes every token issued before `now`. */
@@ -61,4 +63,5 @@ export async function setPassword(db: Queryable, userId: number, password: strin
       WHERE id = $1`,
     [userId, hash, now],
   );
+  forgetAccount(db, userId);
 }

@@ -1,33 +1,16 @@
 // Static file serving. `<staticUrl>/build/<buildId>/…` is content-addressed (the id hashes every output byte), so it
 // is cached forever (`immutable`); every other file under `<staticUrl>/` is revalidated each time (`no-cache` + ETag).
-// Files are read with Deno.readFile, which also reads files embedded by `deno compile --include static`.
+// Files are read with Deno.readFile, which also reads files embedded by `deno compile --include static`. Build files
+// are sent precompressed (brotli or gzip, as the request accepts) when the build wrote variants beside them.
 import type { MiddlewareHandler } from "hono";
 import { extname, join } from "node:path";
 import type { IslandsConfig } from "./config.ts";
+import { contentTypeOf } from "./content_types.ts";
+import { isPrecompressible, variantsOf } from "./precompress.ts";
+import { chooseCoding } from "../http/accept_encoding.ts";
 
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 export const REVALIDATE = "no-cache";
-
-const TYPES: Record<string, string> = {
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".html": "text/html; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".avif": "image/avif",
-  ".ico": "image/x-icon",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-  ".webmanifest": "application/manifest+json",
-};
 
 /** Decoded path segments below the prefix, or null when a segment tries to leave the folder. */
 function segments(rest: string): string[] | null {
@@ -54,6 +37,7 @@ export function assetMiddleware(getConfig: () => IslandsConfig): MiddlewareHandl
     if (!parts) return c.json({ error: "invalid static file path: empty, '.', '..' or encoded slash segment" }, 400);
     let file: string;
     let cacheControl: string;
+    let immutable = false;
     if (parts[0] === "build") {
       // Only files inside a build folder are public; current.json and manifests stay server-side.
       const [, buildId, ...rest] = parts;
@@ -62,6 +46,7 @@ export function assetMiddleware(getConfig: () => IslandsConfig): MiddlewareHandl
       }
       file = join(cfg.buildDir, buildId, ...rest);
       cacheControl = IMMUTABLE;
+      immutable = true;
     } else {
       file = join(cfg.staticDir, ...parts);
       cacheControl = REVALIDATE;
@@ -74,19 +59,33 @@ export function assetMiddleware(getConfig: () => IslandsConfig): MiddlewareHandl
       throw e;
     }
     if (!info.isFile) return await next();
-    const etag = `W/"${info.size.toString(36)}-${(info.mtime?.getTime() ?? 0).toString(36)}"`;
+    const type = contentTypeOf(extname(file));
+    const identityTag = `W/"${info.size.toString(36)}-${(info.mtime?.getTime() ?? 0).toString(36)}"`;
+    // A build file may have precompressed siblings (written by the build); other static files are compressed on
+    // the fly by compressResponses when they are large enough.
+    const variants = immutable && isPrecompressible(file) ? await variantsOf(file) : [];
+    const coding = variants.length
+      ? chooseCoding(c.req.header("accept-encoding"), variants.map((v) => v.coding))
+      : null;
+    const variant = variants.find((v) => v.coding === coding);
+    // each encoding is its own representation with its own validator
+    const etag = variant
+      ? `W/"${info.size.toString(36)}-${variant.mtimeMs.toString(36)}-${variant.coding}"`
+      : identityTag;
     const headers = new Headers({
       "cache-control": cacheControl,
       "etag": etag,
-      "content-type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
+      "content-type": type,
       "x-content-type-options": "nosniff",
     });
+    if (variants.length) headers.set("vary", "Accept-Encoding");
+    if (variant) headers.set("content-encoding", variant.coding);
     const ifNoneMatch = c.req.header("if-none-match");
     if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === etag || t.trim() === "*")) {
       return new Response(null, { status: 304, headers });
     }
-    const body = await Deno.readFile(file);
-    headers.set("content-length", String(body.byteLength));
-    return new Response(c.req.method === "HEAD" ? null : body, { status: 200, headers });
+    const body = c.req.method === "HEAD" ? null : await Deno.readFile(variant?.file ?? file);
+    headers.set("content-length", String(variant?.size ?? info.size));
+    return new Response(body, { status: 200, headers });
   };
 }

@@ -15,9 +15,11 @@ import {
   readCurrentManifest,
   setCurrentBuild,
 } from "./manifest.ts";
+import { precompress } from "./precompress.ts";
 import { bundleOptions, checkSingleCopies, isVirtualInput, planCommonChunk } from "./esbuild_options.ts";
 
 const SETTINGS_FILE = fileURLToPath(new URL("./esbuild_options.ts", import.meta.url));
+const PRECOMPRESS_FILE = fileURLToPath(new URL("./precompress.ts", import.meta.url));
 
 export interface BuildOptions {
   /** Unminified output with linked source maps. */
@@ -112,10 +114,13 @@ async function doBuild(cfg: IslandsConfig, dev: boolean): Promise<BuildManifest>
   for (const f of ["deno.json", "deno.lock"]) if (await exists(join(cfg.rootDir, f))) inputs.add(f);
   // the bundle settings themselves: a build made with other settings is stale too
   inputs.add(stored(cfg, SETTINGS_FILE));
+  inputs.add(stored(cfg, PRECOMPRESS_FILE));
   // Files inside a watched folder are covered by walking it; list only the others.
   const covered = (p: string) => [...watchDirs].some((d) => p.startsWith(d + "/"));
 
   const buildId = await hashOutputs(files);
+  // compressed siblings are derived from the outputs (not part of the id); a dev build skips them for speed
+  if (!dev) { for (const [name, bytes] of precompress(files)) files.set(name, bytes); }
   const folder = buildFolder(cfg, buildId);
   await Deno.mkdir(folder, { recursive: true });
   for (const [name, bytes] of files) await Deno.writeFile(join(folder, name), bytes);
