@@ -93,6 +93,8 @@ export interface EmbedDoc {
   table: string;
   id: number;
   text: string;
+  /** The record's integration (payload filter); defaults to the run's integration. */
+  integrationId?: number;
 }
 
 export interface Connector {

@@ -11,8 +11,8 @@ import { Orchestrator } from "./orchestrator.ts";
 import { extractHandler } from "./stages/extract.ts";
 import { transformHandler } from "./stages/transform.ts";
 import { embedHandler } from "./stages/embed.ts";
-import { HashingEmbedder } from "./vectors/embedder.ts";
-import { DbVectorStore } from "./vectors/store.ts";
+import { HashingEmbedder } from "./vectors/lexical_embedder.ts";
+import { DatabaseVectorStore } from "./vectors/db_store.ts";
 import { log } from "../lib/log.ts";
 
 export interface EngineDeps extends EngineOptions {
@@ -70,7 +70,9 @@ export function createEngine(deps: EngineDeps): Engine {
     owner: deps.owner ?? defaultOwner(),
     now: deps.now ?? (() => new Date()),
     embedder: deps.embedder ?? new HashingEmbedder(256),
-    vectorStore: deps.vectorStore ?? new DbVectorStore(),
+    // the engine library's default: pgvector in the same database, or its exact mode where PostgreSQL lacks the
+    // extension (`sluice serve` is stricter: it requires pgvector or QDRANT_URL, see server/vectors.ts)
+    vectorStore: deps.vectorStore ?? new DatabaseVectorStore(deps.db),
     openCredentials: deps.openCredentials,
     dropped: { extract: 0, transform: 0, embed: 0 },
   };

@@ -167,12 +167,13 @@ export async function failRun(
 
 /**
  * Parks a run whose source budget is gone: RATE_LIMITED until resumeAt, checkpoint kept, watermark untouched.
- * Transform/embed of pages already extracted continue meanwhile (fencing lets them through).
+ * Transform/embed of pages already extracted continue meanwhile (fencing lets them through). `seq` is the extract
+ * lease of the caller; null when the embedder's budget is gone (any lease: the extract in flight stops too).
  */
 export async function parkRun(
   ctx: EngineContext,
   run: RunRow,
-  seq: number,
+  seq: number | null,
   resumeAt: Date,
   reason: string,
   requests: number,
@@ -183,7 +184,8 @@ export async function parkRun(
     const [row] = await tx.query<{ current_step: string; checkpoint: unknown }>(
       `UPDATE etl_runs SET status = 'RATE_LIMITED', resume_at = $3, requests_made = requests_made + $4,
          extract_seq = extract_seq + 1, heartbeat_at = $5
-       WHERE id = $1 AND status = 'RUNNING' AND extract_seq = $2 RETURNING current_step, checkpoint`,
+       WHERE id = $1 AND status = 'RUNNING' AND ($2::int IS NULL OR extract_seq = $2)
+       RETURNING current_step, checkpoint`,
       [run.id, seq, resumeAt, requests, now],
     );
     if (!row) return false;
@@ -235,6 +237,8 @@ export async function resumeRun(ctx: EngineContext, runId: number, trigger: "res
     return run;
   });
   if (!run) return false;
+  // batches the embed stage handed back while the embedder's budget was gone (embed_published_at cleared)
+  await republish(ctx, runRef(run), "unpublished");
   ctx.events.emit({
     type: "run.resumed",
     tenantId: run.tenant_id,

@@ -21,6 +21,8 @@ import { customFieldsData, CustomFieldsPage } from "./pages/custom_fields.tsx";
 import { ApiReferencePage } from "./pages/api_reference.tsx";
 import { openApiDocument } from "../server/api/openapi.ts";
 import { VERSION } from "../server/version.ts";
+import { QdrantPage } from "./pages/qdrant.tsx";
+import { vectorOverview } from "./app/etl/qdrant.ts";
 import { NotFound } from "./pages/not_found.tsx";
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
@@ -113,6 +115,17 @@ export function pageRoutes() {
       auth,
       { title: `${data.integration.name}: custom fields`, active: "integrations" },
       () => <CustomFieldsPage {...data} role={auth.role} />,
+    );
+  });
+
+  app.get("/qdrant", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const overview = c.get("deps").services?.vectors ? await vectorOverview(c) : null;
+    return shellPage(
+      c,
+      auth,
+      { title: "Qdrant", active: "qdrant" },
+      () => <QdrantPage overview={overview} role={auth.role} />,
     );
   });
 

@@ -29,7 +29,9 @@ const fields = {
   QDRANT_URL: optional(url(["http:", "https:"])),
   QDRANT_API_KEY: optional(z.string()),
   EMBEDDINGS_URL: optional(url(["http:", "https:"])),
-  EMBEDDINGS_MODEL: optional(z.string()),
+  EMBEDDINGS_MODEL: optional(
+    z.string().trim().min(1, "a model name").max(200, "a model name of at most 200 characters"),
+  ),
   EMBEDDINGS_API_KEY: optional(z.string()),
   JWT_SECRET: secret("JWT_SECRET"),
   SLUICE_SECRET_KEY: secret("SLUICE_SECRET_KEY"),
@@ -62,7 +64,19 @@ function crossChecks(c: Partial<Config>, env: Record<string, string | undefined>
     }
   }
   if (c.EMBEDDINGS_URL && !c.EMBEDDINGS_MODEL) {
-    problems.push(["EMBEDDINGS_MODEL", "required when EMBEDDINGS_URL is set"]);
+    problems.push([
+      "EMBEDDINGS_MODEL",
+      "required when EMBEDDINGS_URL is set (the model name, e.g. text-embedding-3-small)",
+    ]);
+  }
+  // settings that would otherwise be silently ignored
+  for (const name of ["EMBEDDINGS_MODEL", "EMBEDDINGS_API_KEY"] as const) {
+    if (c[name] && !env.EMBEDDINGS_URL) {
+      problems.push([name, "to be set only with EMBEDDINGS_URL (it is unused without it)"]);
+    }
+  }
+  if (c.QDRANT_API_KEY && !env.QDRANT_URL) {
+    problems.push(["QDRANT_API_KEY", "to be set only with QDRANT_URL (it is unused without it)"]);
   }
   return problems;
 }

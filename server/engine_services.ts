@@ -10,6 +10,8 @@ import { ProgressHub } from "./live/hub.ts";
 import { startLiveBridge } from "./live/bridge.ts";
 import { toLiveEvent } from "./live/engine_events.ts";
 import { log } from "../lib/log.ts";
+import { openVectorServices, type VectorServices } from "./vectors.ts";
+import { startVectorLive } from "./live/vector_live.ts";
 
 /** The job types the engine of this instance can run, or null when no engine runs here (job cards then cannot tell). */
 export function installedJobTypes(services: Record<string, unknown> | undefined): string[] | null {
@@ -25,24 +27,29 @@ export interface EngineServices {
 export async function startEngineServices(
   deps: AppDeps,
   connectors: Connector[],
-  options: { workers?: boolean; orchestrator?: boolean } = {},
+  options: { workers?: boolean; orchestrator?: boolean; vectors?: VectorServices; backfill?: boolean } = {},
 ): Promise<EngineServices> {
+  const vectors = options.vectors ?? await openVectorServices(deps.config, deps.db);
   const queue = await openQueue({ amqpUrl: deps.config.AMQP_URL, db: deps.db });
   const engine = createEngine({
     db: deps.db,
     queue,
     connectors,
     openCredentials: (tenantId, sealed) => decryptSecret(deps.keys.data, tenantId, sealed),
+    embedder: vectors.embedder,
+    vectorStore: vectors.vectorStore,
   });
   const hub = new ProgressHub({ maxFps: 4 });
   const bridge = await startLiveBridge(deps.db, hub, { maxFps: 4 });
+  const unfollow = vectors.maintenance.followRuns(engine.events);
   const unsubscribe = engine.events.subscribe((event) => {
     const live = toLiveEvent(event);
     if (live) bridge.emit(live);
   });
   if (options.workers !== false) await engine.startWorkers();
   if (options.orchestrator !== false) engine.orchestrator.start();
-  deps.services = { ...deps.services, engine, queue, hub };
+  const vectorLive = await startVectorLive(deps.db, vectors.maintenance);
+  deps.services = { ...deps.services, engine, queue, hub, vectors, vectorLive: vectorLive.live };
   if (queue.kind === "rabbitmq") {
     deps.readiness = [...(deps.readiness ?? []), {
       name: "broker",
@@ -51,16 +58,24 @@ export async function startEngineServices(
       },
     }];
   }
-  if (deps.config.QDRANT_URL || deps.config.EMBEDDINGS_URL) {
-    log.warn(
-      "QDRANT_URL / EMBEDDINGS_URL are not used yet: vectors are kept in the database with the lexical embedder",
-    );
+  // records not embedded with the current model (new model, upgrade, lost vectors) fill in the background
+  if (options.backfill !== false) {
+    vectors.maintenance.backfillPending().catch((e) => log.warn("vector back-fill failed", { error: e }));
   }
-  log.info("engine started", { queue: queue.kind, owner: engine.owner, connectors: connectors.map((c) => c.type) });
+  log.info("engine started", {
+    queue: queue.kind,
+    owner: engine.owner,
+    connectors: connectors.map((c) => c.type),
+    vectors: vectors.vectorStore.kind,
+    embedder: vectors.embedder.id,
+  });
   return {
     engine,
     async stop() {
       unsubscribe();
+      unfollow();
+      await vectors.maintenance.close();
+      await vectorLive.stop();
       await engine.close();
       await bridge.close();
       hub.close();

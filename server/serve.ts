@@ -9,6 +9,7 @@ import type { AppDeps } from "./context.ts";
 import { createApp } from "./app.ts";
 import { log } from "../lib/log.ts";
 import { startEngineServices } from "./engine_services.ts";
+import { openVectorServices } from "./vectors.ts";
 import { productionConnectors } from "../engine/connectors/available.ts";
 import { setupIslands } from "./islands/mod.ts";
 import { closeMetrics } from "./metrics/metrics.ts";
@@ -30,7 +31,14 @@ export async function startServer(config: Config, options: { dev?: boolean } = {
   const keys = await deriveKeys(await loadSecrets(config));
   const firstAdmin = await ensureFirstAdmin(db);
   const deps: AppDeps = { config, db, keys, readiness: [], services: {} };
-  const engine = await startEngineServices(deps, productionConnectors());
+  let vectors;
+  try {
+    vectors = await openVectorServices(config, db, { strict: true });
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  const engine = await startEngineServices(deps, productionConnectors(), { vectors });
   const app = createApp(deps);
   const ready = Promise.withResolvers<string>();
   const server = Deno.serve({

@@ -13,6 +13,9 @@ import { openDbQueue } from "../engine/queue/db_queue.ts";
 import type { Queue } from "../engine/queue/port.ts";
 import { ProgressHub } from "../server/live/hub.ts";
 import { type BadRequest, badRequests } from "./fuzz/bad_input.ts";
+import { addVectorServices, type TestVectors } from "./vectors/support.ts";
+import { DatabaseVectorStore } from "../engine/vectors/db_store.ts";
+import { HashingEmbedder } from "../engine/vectors/lexical_embedder.ts";
 
 const kind = primaryKind();
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? Math.floor(Math.random() * 2 ** 31));
@@ -103,11 +106,16 @@ async function fuzzRoute(app: TestApp, route: RouteDoc, token: string, numRuns: 
 
 Deno.test(`fuzz[${kind}]: no declared route answers bad input with a 5xx, hangs, or writes`, async () => {
   let queue: Queue | undefined;
+  let vectors: TestVectors | undefined;
   const hub = new ProgressHub({ maxFps: 4 });
   const app = await startTestApp(kind, {
     extend: async (deps) => {
       queue = await openDbQueue(deps.db, { prefix: `fuzz${SEED}` });
       deps.services = { ...deps.services, queue, hub };
+      // the vectors routes answer from a real store (created up front: its tables exist before watching starts)
+      const vectorStore = new DatabaseVectorStore(deps.db);
+      await vectorStore.ready();
+      vectors = await addVectorServices(deps, new HashingEmbedder(64), vectorStore);
     },
   });
   try {
@@ -133,6 +141,7 @@ Deno.test(`fuzz[${kind}]: no declared route answers bad input with a 5xx, hangs,
       assert(tally.byStatus.has(status), `the generators reach ${status} (${JSON.stringify(statuses)})`);
     }
   } finally {
+    await vectors?.stop();
     await queue?.close();
     hub.close();
     await app.close();

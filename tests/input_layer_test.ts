@@ -39,7 +39,14 @@ async function errorOf(res: Response) {
 /** The route's path with every path and declared query value set to 1, so only the body can be at fault. */
 function concrete(route: RouteDoc) {
   const query = route.spec.query instanceof z.ZodObject ? Object.keys(route.spec.query.shape) : [];
-  return route.path.replace(/:[a-zA-Z]+/g, "1") + (query.length ? `?${query.map((k) => `${k}=1`).join("&")}` : "");
+  // a path value the route accepts: "1" for ids, the first option of an enum (e.g. a record kind)
+  const params = route.spec.params instanceof z.ZodObject ? route.spec.params.shape as Record<string, z.ZodType> : {};
+  const value = (name: string) => {
+    const schema = params[name];
+    return schema instanceof z.ZodEnum ? String(schema.options[0]) : "1";
+  };
+  return route.path.replace(/:([a-zA-Z]+)/g, (_m, name) => value(name)) +
+    (query.length ? `?${query.map((k) => `${k}=1`).join("&")}` : "");
 }
 
 Deno.test(`input[${kind}]: JSON nested 7,000 deep is a 400 naming (body) on every JSON route`, () =>

@@ -1,72 +1,39 @@
-// The Embedder port and its offline default. A remote OpenAI-compatible embedder is a later adapter; this one
-// needs no network and no model: feature hashing of word unigrams and bigrams into a fixed number of dimensions,
-// signed, log-scaled and L2-normalised. It is deterministic and honest about what it is — kind "lexical": texts
-// sharing words score high, synonyms do not.
+// The Embedder port. Two adapters sit beside it: the offline lexical embedder (lexical_embedder.ts, the embedded
+// default: feature hashing, no network, no model) and any OpenAI-compatible /v1/embeddings server
+// (openai_embedder.ts). Both pass the same conformance suite (embedder_conformance.ts).
 
 export interface Embedder {
-  /** Recorded in qdrant_vectors.embedder and part of the content hash, so changing the embedder re-embeds. */
+  /** Model id, recorded in the bridge (qdrant_vectors.embedder) and part of the content hash and collection name. */
   readonly id: string;
-  readonly dimensions: number;
+  /** "lexical" results are labelled as such wherever they are shown: similar words, not similar meaning. */
   readonly kind: "lexical" | "semantic";
-  /** One unit-length vector per text, same order. Texts must be non-empty (an empty text has no vector). */
-  embed(texts: string[]): Promise<number[][]>;
+  /** Vector length; remote embedders learn it with their first call (see `ready`). */
+  readonly dimensions: number | undefined;
+  /** Resolves the dimension once (a remote embedder asks its server); later calls return the known value. */
+  ready(signal?: AbortSignal): Promise<number>;
+  /**
+   * One unit-length vector per text, same order. Texts must be non-empty. Throws rather than return a partial,
+   * zero or wrongly sized vector: a failed batch is retried or dead-lettered, never stored as zeros.
+   */
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
 }
 
-const TOKEN = /[\p{L}\p{N}]+/gu;
-
-/** FNV-1a 32-bit: fast, stable across platforms, good enough spread for feature hashing. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+/** The embedder answered with something that is not a valid vector per input (never stored). */
+export class EmbeddingShapeError extends Error {
+  override name = "EmbeddingShapeError";
 }
 
-export class HashingEmbedder implements Embedder {
-  readonly kind = "lexical" as const;
-  readonly id: string;
-
-  constructor(readonly dimensions = 256) {
-    if (!Number.isInteger(dimensions) || dimensions < 8 || dimensions > 4096) {
-      throw new Error(`dimensions must be a whole number from 8 to 4096, got ${dimensions}`);
+/** Scales to unit length; a zero or non-finite vector is refused (cosine similarity is undefined for it). */
+export function unitVector(v: number[], what: string): number[] {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== "number" || !Number.isFinite(x)) {
+      throw new EmbeddingShapeError(`${what}: component ${i} is not a finite number`);
     }
-    this.id = `lexical-hash-${dimensions}`;
+    sum += x * x;
   }
-
-  embed(texts: string[]): Promise<number[][]> {
-    return Promise.resolve(texts.map((t) => this.#one(t)));
-  }
-
-  #one(text: string): number[] {
-    const words = text.toLowerCase().match(TOKEN) ?? [];
-    if (words.length === 0) throw new Error("cannot embed a text without words");
-    const counts = new Map<string, number>();
-    for (let i = 0; i < words.length; i++) {
-      counts.set(words[i], (counts.get(words[i]) ?? 0) + 1);
-      if (i > 0) {
-        const bigram = `${words[i - 1]} ${words[i]}`;
-        counts.set(bigram, (counts.get(bigram) ?? 0) + 0.5);
-      }
-    }
-    const v = new Array<number>(this.dimensions).fill(0);
-    for (const [feature, count] of counts) {
-      const h = fnv1a(feature);
-      // The top bit picks the sign so that collisions cancel out on average instead of piling up.
-      v[h % this.dimensions] += (h & 0x80000000 ? -1 : 1) * (1 + Math.log(count));
-    }
-    const norm = Math.hypot(...v);
-    // All features may collide and cancel; fall back to the unsigned histogram rather than a zero vector.
-    if (norm === 0) {
-      for (const [feature] of counts) v[fnv1a(feature) % this.dimensions] += 1;
-      return normalise(v);
-    }
-    return v.map((x) => x / norm);
-  }
-}
-
-function normalise(v: number[]): number[] {
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
+  if (sum === 0) throw new EmbeddingShapeError(`${what}: the embedder returned a zero vector`);
+  const norm = Math.sqrt(sum);
+  return Math.abs(norm - 1) < 1e-6 ? v : v.map((x) => x / norm);
 }

@@ -28,11 +28,6 @@ export function pointId(tenantId: number, table: string, recordId: number, vecto
   return uuidV5(`${tenantId}:${table}:${recordId}:${vectorType}`);
 }
 
-/** Collection naming per tenant and source table (Qdrant layout). */
-export function collectionName(tenantId: number, table: string): string {
-  return `tenant_${tenantId}_${table}`;
-}
-
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }

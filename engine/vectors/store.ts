@@ -1,84 +1,95 @@
-// The VectorStore port and its database adapter for PostgreSQL without pgvector (and PGlite): points in
-// vector_points as real[], scored by dot product (vectors are unit length, so that is cosine similarity).
-// Brute force is fine at the sizes the embedded mode is for; Qdrant is the adapter for large tenants.
+// The VectorStore port. Adapters side by side: Qdrant (qdrant_store.ts, when QDRANT_URL is set) and the database
+// (db_store.ts: pgvector where the extension is installed — always in embedded PGlite — else an exact plain-table
+// mode for PostgreSQL without it). One conformance suite (store_conformance.ts) runs on each.
+//
+// Layout: one collection per record kind and embedder, named with the model and dimension (a new model never
+// mixes with old vectors); the tenant and integration travel in every point's payload and every read filters on the
+// tenant inside the store query itself.
 import type { Queryable } from "../../db/port.ts";
+
+export type StoreKind = "pgvector" | "qdrant" | "exact";
+
+export interface CollectionSpec {
+  name: string;
+  dimensions: number;
+}
+
+export interface PointPayload {
+  /** The tenant id as text: Qdrant's tenant index (`is_tenant`) is a keyword index. */
+  tenant: string;
+  integration_id: number | null;
+  kind: string;
+  record_id: number;
+}
 
 export interface VectorPoint {
   id: string;
   vector: number[];
-  payload: Record<string, unknown>;
+  payload: PointPayload;
 }
 
 export interface ScoredPoint {
   id: string;
+  /** Cosine similarity (1 = same direction). */
   score: number;
-  payload: Record<string, unknown>;
+  payload: PointPayload;
+}
+
+export interface PointFilter {
+  tenantId: number;
+  integrationId?: number;
+}
+
+export interface CollectionState {
+  exists: boolean;
+  /** Points in the whole collection (all tenants); null when the store cannot say. */
+  points: number | null;
+  dimensions: number | null;
+  /** Qdrant's status (green/yellow/grey/red) or "ready" for the database. */
+  status: string;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  latencyMs: number;
+  version: string | null;
+  detail: string;
 }
 
 export interface VectorStore {
-  readonly kind: "db" | "qdrant";
-  /** Idempotent by point id. `q` is the caller's transaction for the database store. */
-  upsert(q: Queryable, tenantId: number, collection: string, points: VectorPoint[]): Promise<void>;
-  search(q: Queryable, tenantId: number, collection: string, vector: number[], limit: number): Promise<ScoredPoint[]>;
-  delete(q: Queryable, tenantId: number, ids: string[]): Promise<void>;
+  /** Resolved by ready() for the database store (pgvector or exact). */
+  readonly kind: StoreKind;
+  /** Connects / prepares the schema once; throws a clear error when the store cannot work (e.g. no pgvector). */
+  ready(): Promise<void>;
+  /** Creates the collection and its payload indexes when missing; refuses an existing one of another dimension. */
+  ensureCollection(spec: CollectionSpec): Promise<void>;
+  /** Drops the collection with every point in it and creates it empty (admin action). */
+  recreateCollection(spec: CollectionSpec): Promise<void>;
+  collection(name: string): Promise<CollectionState>;
+  /** Idempotent by point id. `tx`: the database store writes in the caller's transaction. */
+  upsert(collection: string, points: VectorPoint[], tx?: Queryable): Promise<void>;
+  deletePoints(collection: string, ids: string[], tx?: Queryable): Promise<void>;
+  deleteWhere(collection: string, filter: PointFilter, tx?: Queryable): Promise<void>;
+  count(collection: string, filter: PointFilter): Promise<number>;
+  /** Nearest points of one tenant, best first. */
+  query(collection: string, vector: number[], filter: PointFilter, limit: number): Promise<ScoredPoint[]>;
+  /** Every point id of a tenant in the collection, page by page (orphan checks). */
+  pointIds(collection: string, filter: PointFilter): AsyncIterable<string[]>;
+  /** A real round trip: latency and server version. Never throws; `ok: false` with the reason instead. */
+  health(): Promise<StoreHealth>;
 }
 
-/** `{0.1767767,0,-0.25}`: seven significant digits is what a float4 holds. */
-export function arrayLiteral(vector: number[]): string {
-  const parts = new Array<string>(vector.length);
-  for (let i = 0; i < vector.length; i++) {
-    const x = vector[i];
-    if (!Number.isFinite(x)) throw new Error(`vector component ${i} is not a finite number`);
-    parts[i] = x === 0 ? "0" : x.toPrecision(7);
-  }
-  return `{${parts.join(",")}}`;
+/** The collection has vectors of another length than the embedder makes (recreate it, or use another model). */
+export class DimensionMismatchError extends Error {
+  override name = "DimensionMismatchError";
 }
 
-export class DbVectorStore implements VectorStore {
-  readonly kind = "db" as const;
+/** `{kind}` vectors of `{model}` with `{dimensions}` each: sluice_work_items_text-embedding-3-small_1536. */
+export function collectionFor(kind: string, model: string, dimensions: number): string {
+  const slug = model.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "model";
+  return `sluice_${kind}_${slug}_${dimensions}`;
+}
 
-  async upsert(q: Queryable, tenantId: number, collection: string, points: VectorPoint[]): Promise<void> {
-    if (points.length === 0) return;
-    // Vectors travel as PostgreSQL array literals at float4 precision: parsing them is several times cheaper than
-    // unpacking JSON arrays element by element, and real[] keeps no more digits anyway.
-    await q.query(
-      `INSERT INTO vector_points (point_id, tenant_id, collection, vector, payload, updated_at)
-       SELECT p.id, $1, $2, p.v::real[], $5::jsonb -> (p.n::int - 1), now()
-       FROM unnest($3::uuid[], $4::text[]) WITH ORDINALITY AS p(id, v, n)
-       ON CONFLICT (point_id) DO UPDATE SET vector = EXCLUDED.vector, payload = EXCLUDED.payload,
-         collection = EXCLUDED.collection, updated_at = now()`,
-      [
-        tenantId,
-        collection,
-        points.map((p) => p.id),
-        points.map((p) => arrayLiteral(p.vector)),
-        JSON.stringify(points.map((p) => p.payload)),
-      ],
-    );
-  }
-
-  async search(
-    q: Queryable,
-    tenantId: number,
-    collection: string,
-    vector: number[],
-    limit: number,
-  ): Promise<ScoredPoint[]> {
-    return await q.query<ScoredPoint>(
-      `WITH query AS (SELECT ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::real) AS v)
-       SELECT p.point_id::text AS id, p.payload,
-         (SELECT sum(a * b) FROM unnest(p.vector, query.v) AS t(a, b))::float8 AS score
-       FROM vector_points p, query WHERE p.tenant_id = $1 AND p.collection = $2
-       ORDER BY score DESC LIMIT $4`,
-      [tenantId, collection, JSON.stringify(vector), limit],
-    );
-  }
-
-  async delete(q: Queryable, tenantId: number, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await q.query("DELETE FROM vector_points WHERE tenant_id = $1 AND point_id::text = ANY($2::text[])", [
-      tenantId,
-      ids,
-    ]);
-  }
+export function payloadOf(tenantId: number, integrationId: number | null, kind: string, recordId: number) {
+  return { tenant: String(tenantId), integration_id: integrationId, kind, record_id: recordId };
 }

@@ -28,13 +28,16 @@ const NOT_CONTENT = new Set([
 ]);
 
 /** Columns whose values depend on when or in which order rows were written, not on what was loaded. */
-const VOLATILE = new Set(["id", "created_at", "updated_at", "embedded_at", "applied_at"]);
+const VOLATILE = new Set(["id", "created_at", "updated_at", "embedded_at", "applied_at", "failed_at"]);
 
 /** Point ids are derived from (tenant, table, surrogate record id): they differ whenever ids do. */
 const DERIVED_FROM_IDS = new Set(["point_id"]);
 
 /** Columns that name a row of the table given by another column of the same row ("table.column" → type column). */
-const POLYMORPHIC: Record<string, string> = { "qdrant_vectors.record_id": "table_name" };
+const POLYMORPHIC: Record<string, string> = {
+  "qdrant_vectors.record_id": "table_name",
+  "vector_failures.record_id": "table_name",
+};
 
 export interface ContentHashOptions {
   /** Extra tables to leave out (e.g. the vector tables when the embed stage is not under test). */
@@ -145,6 +148,7 @@ export async function contentDigest(db: Queryable, options: ContentHashOptions =
       const typeColumn = POLYMORPHIC[`${table}.${col}`];
       const ref = typeColumn ? String(row[typeColumn]) : refs.get(`${table}.${col}`);
       if (table === "vector_points" && col === "payload") v = resolvePayload(v as Record<string, unknown>, depth);
+      if (table === "vector_points" && col === "embedding") v = roundVector(v);
       if (ref && v !== null && v !== undefined) {
         const target = loaded.get(ref)?.get(String(v));
         out[col] = target ? `→${refKey(ref, target, depth + 1)}` : `→missing ${ref}#${v}`;
@@ -155,11 +159,20 @@ export async function contentDigest(db: Queryable, options: ContentHashOptions =
     return key;
   }
 
-  // a vector point's payload names its record by table and surrogate id
+  // a vector point's payload names its tenant, integration and record (kind + id) by surrogate id
   function resolvePayload(p: Record<string, unknown>, depth: number) {
-    if (!p || typeof p.table !== "string" || p.recordId === undefined) return p;
-    const target = loaded.get(p.table)?.get(String(p.recordId));
-    return { ...p, recordId: target ? `→${refKey(p.table, target, depth + 1)}` : `→missing ${p.table}#${p.recordId}` };
+    if (!p || typeof p.kind !== "string") return p;
+    const ref = (table: string, id: unknown) => {
+      if (id === null || id === undefined) return id;
+      const target = loaded.get(table)?.get(String(id));
+      return target ? `→${refKey(table, target, depth + 1)}` : `→missing ${table}#${id}`;
+    };
+    return {
+      ...p,
+      tenant: ref("tenants", p.tenant),
+      integration_id: ref("integrations", p.integration_id),
+      record_id: ref(p.kind, p.record_id),
+    };
   }
 
   const tables: ContentDigest["tables"] = {};
@@ -172,6 +185,12 @@ export async function contentDigest(db: Queryable, options: ContentHashOptions =
   }
   const hash = await sha256(Object.entries(tables).map(([t, d]) => `${t}:${d.hash}`).join("\n"));
   return { hash, tables, rows };
+}
+
+/** Vectors (pgvector text or real[]) at four decimals: float4 round trips differ in the last digits per adapter. */
+function roundVector(v: unknown): unknown {
+  const list = typeof v === "string" ? v.replace(/^[[{]|[\]}]$/g, "").split(",").map(Number) : v;
+  return Array.isArray(list) ? list.map((x) => Math.round(Number(x) * 1e4) / 1e4).join(",") : v;
 }
 
 /** 64-bit FNV-1a (two 32-bit halves), enough to name a row inside one comparison. */

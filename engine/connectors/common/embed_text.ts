@@ -1,21 +1,15 @@
 // How every connector writes the text the embed stage vectorises (study §7.2): "Label: value" fields joined by
-// single spaces, empty fields skipped, lists joined with commas; and the embedText of a connector built from one
-// tenant-scoped query per table (another tenant's ids produce nothing).
+// single spaces, empty fields skipped, lists joined with commas, the whole bounded in size; and the embedText of a
+// connector built from one tenant-scoped query per table (another tenant's ids produce nothing). Work items and pull
+// requests have their builders in engine/vectors/texts (the embed stage, re-embedding and search share them).
 import type { Queryable } from "../../../db/port.ts";
 import type { EmbedDoc } from "../../connector.ts";
 
 export type EmbedRow = Record<string, unknown> & { id: number };
 export type EmbedQueries = Record<string, { sql: string; text: (r: EmbedRow) => string }>;
 
-export function compose(fields: Array<[string, unknown]>): string {
-  return fields
-    .map(([label, value]) => {
-      const text = Array.isArray(value) ? value.join(", ") : value === null || value === undefined ? "" : String(value);
-      return text.trim() === "" ? "" : `${label}: ${text.trim()}`;
-    })
-    .filter((s) => s !== "")
-    .join(" ");
-}
+/** One composer for every embedded text: "Label: value" parts, bounded in size (engine/vectors/texts/compose.ts). */
+export { compose } from "../../vectors/texts/compose.ts";
 
 /** Connector.embedText over per-table queries taking ($1 tenant id, $2 bigint[] row ids). */
 export function embedTextFrom(connector: string, queries: EmbedQueries) {

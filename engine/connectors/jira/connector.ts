@@ -25,6 +25,7 @@ import type { SprintRef } from "./derived/sprint_history.ts";
 import type { JiraIssue, JiraProject } from "./client/types.ts";
 import { EMBEDDABLE_TABLES, jiraEmbedText } from "./load/embed_text.ts";
 import { stripNul } from "../common/sanitize.ts";
+import { CENSUS_KIND, type CensusRecord, extractCensus, loadCensus } from "./extract/census.ts";
 
 export const JIRA_STEPS: StepDef[] = JOBS.find((j) => j.provider === "jira")!.steps;
 
@@ -37,7 +38,7 @@ export const STEP = {
 } as const;
 
 /** Every raw page kind this connector produces (raw_extraction_data.kind). */
-export const JIRA_KINDS = [...Object.values(KINDS), ISSUES_KIND];
+export const JIRA_KINDS = [...Object.values(KINDS), ISSUES_KIND, CENSUS_KIND];
 
 export interface JiraConnectorOptions {
   /** HTTP client overrides (tests: no pacing, quick retries). */
@@ -71,7 +72,9 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
         requireProjectKeys(settings);
         const mapping = await loadFieldMapping(ctx.db, ctx.run.tenantId, ctx.run.integrationId);
         const window = { from: ctx.run.windowFrom, to: ctx.run.windowTo };
-        return yield* extractIssues(
+        if (checkpoint?.censusDone) return;
+        // extractIssues yields nothing once its own part is done (a run resumed between the two)
+        yield* extractIssues(
           client,
           settings,
           mapping,
@@ -79,6 +82,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
           checkpoint as IssueCheckpoint | null,
           ctx.signal,
         );
+        return yield* extractCensus(client, settings, ctx, KINDS.projects);
       }
       case STEP.devStatus:
         return yield* extractDevStatus(client, settings, ctx.db, ctx.run, checkpoint);
@@ -115,6 +119,12 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
             r.sprints,
           ]];
           return { rows: r.rows, embed: embed(tables) };
+        }
+        case CENSUS_KIND: {
+          // a replay must not apply an old census over newer data: the census state is already in place
+          if (ctx.run.trigger === "retransform") return { rows: 0 };
+          const changed = await loadCensus(scope, records as CensusRecord[]);
+          return { rows: changed.length, embed: embed([["work_items", changed]]) };
         }
         case KINDS.devStatus:
           return { rows: (await loadDevStatus(scope, records as DevStatusRecord[])).rows };

@@ -14,6 +14,8 @@ import { providerRoutes } from "./providers.ts";
 import { integrationLogoRoutes, logoRoutes } from "./logos.ts";
 import { fieldCatalogueRoutes } from "./field_catalogue.ts";
 import { openApiRoutes } from "./openapi.ts";
+import { qdrantRoutes } from "./qdrant.ts";
+import { searchRoutes } from "./search.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -31,5 +33,7 @@ export function etlApiRoutes() {
   api.route("/integrations", integrationLogoRoutes());
   api.route("/integrations", fieldCatalogueRoutes());
   api.route("/openapi.json", openApiRoutes());
+  api.route("/qdrant", qdrantRoutes());
+  api.route("/search", searchRoutes());
   return api;
 }

@@ -3,7 +3,9 @@
 // cross-site WebSocket hijacking). The browser never polls. `?topics=` picks what the socket carries (default jobs):
 // - jobs: first a snapshot of the tenant's job cards, then coalesced progress frames for that tenant only;
 // - queues (admins): {type:"queues", queues} every ~2 s, the same figures as GET /app/etl/queues (instance-wide ones
-//   for the operator only, dead letters of the admin's own tenant), sampled once per instance for all sockets.
+//   for the operator only, dead letters of the admin's own tenant), sampled once per instance for all sockets;
+// - vectors: {type:"vectors", tasks} (this instance's re-embed / orphan tasks of the tenant), then
+//   {type:"vector", progress} for every task of the tenant in any instance.
 import type { Context } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import type { WSEvents } from "hono/ws";
@@ -20,8 +22,9 @@ import type { ProgressHub } from "../../../server/live/hub.ts";
 import { queueMonitorFor } from "../../../server/live/queue_monitor.ts";
 import { log } from "../../../lib/log.ts";
 import { findUserById } from "../../../server/auth/users.ts";
+import type { VectorLive } from "../../../server/live/vector_live.ts";
 
-const TOPICS = ["jobs", "queues"] as const;
+const TOPICS = ["jobs", "queues", "vectors"] as const;
 type Topic = typeof TOPICS[number];
 
 /** `?topics=jobs,queues` → the set; unknown names are a 400 naming them. */
@@ -49,7 +52,8 @@ export function liveRoutes() {
     description: "Upgrade to a WebSocket (same origin; session cookie or Bearer token). Frames are JSON text: " +
       '`jobs` sends `{type:"snapshot", jobs}` with the tenant\'s job cards, then `{type:"progress", event}` ' +
       'frames for that tenant only; `queues` (admins) sends `{type:"queues", queues}` every ~2 s, shaped as ' +
-      "GET /app/etl/queues. The socket closes (1008) when the session ends. The browser never polls.",
+      'GET /app/etl/queues; `vectors` sends `{type:"vectors", tasks}` then `{type:"vector", progress}` for ' +
+      "the tenant's re-embed and orphan tasks. The socket closes (1008) when the session ends. The browser never polls.",
     query: z.object({ topics: topicsQuery }),
     responses: {
       101: { description: "switching to the WebSocket protocol" },
@@ -64,6 +68,9 @@ export function liveRoutes() {
     const services = c.get("deps").services;
     if (topics.has("jobs") && !services?.hub) {
       throw new ApiError(503, "live_unavailable", "live updates are not running");
+    }
+    if (topics.has("vectors") && !services?.vectorLive) {
+      throw new ApiError(503, "vectors_unavailable", "the vector store is not running in this instance");
     }
     if (topics.has("queues")) {
       if (c.get("auth").role !== "admin") throw new ApiError(403, "forbidden", "queue figures are for admins");
@@ -119,6 +126,13 @@ function liveSocket(c: Context<AppEnv>, topics: Set<Topic>): WSEvents {
           ws.send(JSON.stringify({ type: "snapshot", jobs: await listJobCards(db, tenantId, { jobTypes }) }));
           for (const text of buffered) ws.send(text);
           ready = true;
+        }
+        if (topics.has("vectors")) {
+          const live = services!.vectorLive as VectorLive;
+          unsubscribes.push(
+            live.subscribe(tenantId, (progress) => ws.send(JSON.stringify({ type: "vector", progress }))),
+          );
+          ws.send(JSON.stringify({ type: "vectors", tasks: live.maintenance.tasks(tenantId) }));
         }
         if (topics.has("queues")) {
           const viewer = { tenantId, operator: await isOperator(db, auth) };
