@@ -21,6 +21,7 @@ import { witRoutes } from "./vocab/wits.ts";
 import { workflowRoutes } from "./vocab/workflows.ts";
 import { statusRoutes } from "./vocab/statuses.ts";
 import { vocabularyCopyRoutes } from "./vocab/copy.ts";
+import { vocabularyChangeRoutes } from "./vocab/apply.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -45,5 +46,6 @@ export function etlApiRoutes() {
   api.route("/workflows", workflowRoutes());
   api.route("/statuses", statusRoutes());
   api.route("/integrations", vocabularyCopyRoutes());
+  api.route("/vocabulary", vocabularyChangeRoutes());
   return api;
 }
