@@ -1,6 +1,6 @@
 // POST /app/etl/vocabulary/preview and /apply — the same change body (status names → workflow step, source type
 // names → normalized type). Preview computes what the change does inside a transaction that is always rolled back,
-// so nothing is kept; apply computes the same inside a transaction that commits, then starts a re-transform of
+// so nothing is kept; apply saves the same change (the same writer) and starts a re-transform of
 // the integration from its stored raw pages (no source calls), whose progress shows on the job card.
 import type { Context } from "hono";
 import { z } from "zod";
@@ -8,7 +8,7 @@ import type { AppEnv } from "../../../../server/context.ts";
 import { apiRouter } from "../../../../server/api/route.ts";
 import { errorResponse } from "../../../../server/api/schemas.ts";
 import { ApiError } from "../../../../server/http_errors.ts";
-import { type Change, changeBody, changeEffect, type Effect, effectBody } from "./effect.ts";
+import { type Change, changeBody, changeEffect, type Effect, effectBody, saveChange } from "./effect.ts";
 import { dbOf, invalidField, notFound, requireIntegration, tenantOf } from "./common.ts";
 
 class RolledBack extends Error {
@@ -79,7 +79,7 @@ export function vocabularyChangeRoutes() {
     responses: {
       202: {
         description: "saved; the re-transform run started",
-        schema: z.object({ runId: z.number().int(), effect: effectBody }),
+        schema: z.object({ runId: z.number().int() }),
       },
       404: notFound,
       409: errorResponse("the integration's job is running, or the integration has no job"),
@@ -98,10 +98,11 @@ export function vocabularyChangeRoutes() {
     if (job.status === "RUNNING" || job.status === "RATE_LIMITED") {
       throw new ApiError(409, "job_running", "the integration's job is running; apply after it ends");
     }
-    const effect = await dbOf(c).transaction((tx) => changeEffect(tx, tenantId, body));
+    // the preview already showed the effect; apply only saves (fast at any size) and lets the re-transform work
+    await dbOf(c).transaction((tx) => saveChange(tx, tenantId, body));
     try {
       const { runId } = await engine.startRetransform({ tenantId, integrationId: body.integrationId });
-      return c.json({ runId, effect }, 202);
+      return c.json({ runId }, 202);
     } catch (e) {
       // the job started between the check and now: the change is saved, the re-transform has to wait
       if ((e as { code?: string }).code !== "job_running") throw e;
