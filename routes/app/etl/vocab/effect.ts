@@ -9,7 +9,7 @@ import type { Queryable } from "../../../../db/port.ts";
 import { id } from "../../../../server/api/schemas.ts";
 import { saveStatusMappings, saveWitMappings } from "../../../../db/vocabulary/mappings.ts";
 import { computeFlow, METRIC_COLUMNS } from "../../../../engine/connectors/jira/derived/flow_metrics.ts";
-import type { StepCategory } from "../../../../engine/connectors/jira/derived/flow_metrics.ts";
+import type { StepCategory, Transition } from "../../../../engine/connectors/jira/derived/flow_metrics.ts";
 import { sourceNames } from "./common.ts";
 
 export const changeBody = z.object({
@@ -80,16 +80,36 @@ export async function saveChange(tx: Queryable, tenantId: number, change: Change
 
 const TIME_COLUMNS = new Set<string>(METRIC_COLUMNS.filter((c) => c.endsWith("_at")));
 const epoch = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
+const EPOCH_CHANGE = epoch("c.transition_change_date");
 
 type ItemRow = {
   key: string;
   status_id: number | null;
   created: number | null;
-  ids: string[] | null;
-  ats: number[] | null;
-  froms: Array<number | null> | null;
-  tos: Array<number | null> | null;
+  /** "epochMs,fromId,toId,externalId;…" (0 = no status): one string parses far faster than four arrays */
+  history: string | null;
 } & Record<string, unknown>;
+
+function parseHistory(history: string | null): Transition[] {
+  if (!history) return [];
+  return history.split(";").map((entry) => {
+    const [at, from, to, ...id] = entry.split(",");
+    // the external id is last and may itself hold commas
+    return {
+      at: Number(at),
+      fromStatusId: Number(from) || null,
+      toStatusId: Number(to) || null,
+      externalId: id.join(","),
+    };
+  });
+}
+
+/** Stored value (times as epoch ms) equals the computed one (times as ISO text); no strings built on the way. */
+function same(column: string, stored: unknown, computed: unknown): boolean {
+  if (stored === null || stored === undefined || computed === null) return (stored ?? null) === computed;
+  if (TIME_COLUMNS.has(column)) return Number(stored) === Date.parse(computed as string);
+  return typeof computed === "boolean" ? stored === computed : Number(stored) === computed;
+}
 
 /** A metric value as the API shows it: times as ISO 8601 (stored ones arrive as epoch ms), the rest as text. */
 function shown(column: string, value: unknown): string | null {
@@ -121,23 +141,20 @@ export async function changeEffect(tx: Queryable, tenantId: number, change: Chan
         AND wit_id = ANY($3::int[]) ORDER BY key`,
     [tenantId, integrationId, changedTypes],
   );
-  // one row per touched item, its history as parallel arrays and times as epoch ms (cheap to parse at 100,000 rows)
+  // one row per touched item with its history in one string and times as epoch ms (cheap to parse at 100,000 rows)
   const items = await tx.query<ItemRow>(
-    `WITH hit AS (
-       SELECT c.work_item_id AS id FROM changelogs c
-        WHERE c.tenant_id = $1 AND c.integration_id = $2
-          AND (c.from_status_id = ANY($3::int[]) OR c.to_status_id = ANY($3::int[]))
-       UNION
-       SELECT wi.id FROM work_items wi WHERE wi.tenant_id = $1 AND wi.integration_id = $2
-          AND ($4 OR wi.status_id = ANY($3::int[])))
+    `WITH h AS (
+       SELECT c.work_item_id AS id,
+              string_agg(concat_ws(',', ${EPOCH_CHANGE}, coalesce(c.from_status_id, 0), coalesce(c.to_status_id, 0),
+                c.external_id), ';') AS history,
+              bool_or(c.from_status_id = ANY($3::int[]) OR c.to_status_id = ANY($3::int[])) AS touched
+         FROM changelogs c WHERE c.tenant_id = $1 AND c.integration_id = $2 GROUP BY c.work_item_id)
      SELECT wi.key, wi.status_id, ${epoch("wi.source_created_at")} AS created,
             ${METRIC_COLUMNS.map((c) => `${TIME_COLUMNS.has(c) ? epoch(`wi.${c}`) : `wi.${c}`} AS ${c}`).join(", ")},
-            h.ids, h.ats, h.froms, h.tos
-       FROM hit JOIN work_items wi ON wi.id = hit.id AND wi.active
-       LEFT JOIN LATERAL (
-         SELECT array_agg(c.external_id) AS ids, array_agg(${epoch("c.transition_change_date")}) AS ats,
-                array_agg(c.from_status_id) AS froms, array_agg(c.to_status_id) AS tos
-           FROM changelogs c WHERE c.work_item_id = wi.id) h ON true
+            h.history
+       FROM work_items wi LEFT JOIN h ON h.id = wi.id
+      WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND wi.active
+        AND ($4 OR h.touched OR wi.status_id = ANY($3::int[]))
       ORDER BY wi.key`,
     [tenantId, integrationId, changedStatuses, everyItem],
   );
@@ -176,25 +193,24 @@ export async function changeEffect(tx: Queryable, tenantId: number, change: Chan
     const { metrics } = computeFlow({
       createdAt: num(item.created),
       currentStatusId: sid,
-      transitions: (item.ids ?? []).map((externalId, i) => ({
-        externalId,
-        at: Number(item.ats![i]),
-        fromStatusId: num(item.froms![i]),
-        toStatusId: num(item.tos![i]),
-      })),
+      transitions: parseHistory(item.history),
       stepOf: stepOf(after),
       commitmentStep: after.commitment === null ? null : Number(after.commitment),
     });
     if (metrics.flow_through_unmapped) effect.unmappedAfter++;
     let changed = false;
     for (const column of METRIC_COLUMNS) {
-      const was = shown(column, item[column]);
-      const now = shown(column, metrics[column]);
-      if (was === now) continue;
+      if (same(column, item[column], metrics[column])) continue;
       changed = true;
       effect.flowMetrics.metrics++;
       if (effect.flowMetrics.examples.length < EXAMPLES) {
-        effect.flowMetrics.examples.push({ key: item.key, metric: column, before: was, after: now });
+        const before = shown(column, item[column]);
+        effect.flowMetrics.examples.push({
+          key: item.key,
+          metric: column,
+          before,
+          after: shown(column, metrics[column]),
+        });
       }
     }
     if (changed) effect.flowMetrics.count++;
