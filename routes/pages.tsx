@@ -24,6 +24,7 @@ import { VERSION } from "../server/version.ts";
 import { QdrantPage } from "./pages/qdrant.tsx";
 import { vectorOverview } from "./app/etl/qdrant.ts";
 import { NotFound } from "./pages/not_found.tsx";
+import { statusesData, StatusesPage } from "./pages/vocab/statuses.tsx";
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
@@ -115,6 +116,17 @@ export function pageRoutes() {
       auth,
       { title: `${data.integration.name}: custom fields`, active: "integrations" },
       () => <CustomFieldsPage {...data} role={auth.role} />,
+    );
+  });
+
+  app.get("/statuses", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const data = await statusesData(c.get("deps").db, auth.tenantId, new URL(c.req.url).searchParams);
+    return shellPage(
+      c,
+      auth,
+      { title: "Statuses", active: "statuses" },
+      () => <StatusesPage {...data} admin={auth.role === "admin"} />,
     );
   });
 

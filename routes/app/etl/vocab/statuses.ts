@@ -7,6 +7,7 @@ import { apiRouter } from "../../../../server/api/route.ts";
 import { id, idParams, idText } from "../../../../server/api/schemas.ts";
 import { containsPattern, listQuery, pageBody } from "../../../../server/api/list_query.ts";
 import { saveStatusMappings } from "../../../../db/vocabulary/mappings.ts";
+import type { Queryable } from "../../../../db/port.ts";
 import { dbOf, invalidField, missing, notFound, page, requireIntegration, sourceNames, tenantOf } from "./common.ts";
 
 const stepRef = z.object({ id: z.number().int(), name: z.string(), category: z.string() }).nullable()
@@ -43,29 +44,7 @@ export function statusRoutes() {
       workflowId: idText.optional(),
     }),
     responses: { 200: { description: "a page of source statuses", schema: pageBody(sourceStatus) } },
-  }, async (c, { query }) => {
-    const args = [
-      tenantOf(c),
-      query.integrationId ?? null,
-      query.mapped === undefined ? null : query.mapped === "true",
-      query.q ? containsPattern(query.q) : null,
-      query.workflowId ?? null,
-    ];
-    const from = `FROM statuses s LEFT JOIN statuses_mappings m ON m.id = s.status_mapping_id AND m.active
-      LEFT JOIN workflows w ON w.id = m.workflow_id AND w.active
-      WHERE s.tenant_id = $1 AND s.active AND ($2::int IS NULL OR s.integration_id = $2)
-        AND ($3::boolean IS NULL OR (w.id IS NOT NULL) = $3) AND ($4::text IS NULL OR s.original_name ILIKE $4)
-        AND ($5::int IS NULL OR w.id = $5)`;
-    const [{ total }] = await dbOf(c).query<{ total: number }>(`SELECT count(*)::int AS total ${from}`, args);
-    const items = await dbOf(c).query(
-      `SELECT s.id, s.integration_id AS "integrationId", s.external_id AS "externalId", s.original_name AS name,
-              s.category AS "sourceCategory", ${STEP_JSON} AS step,
-              (SELECT count(*)::int FROM work_items wi WHERE wi.status_id = s.id AND wi.active) AS "workItems"
-         ${from} ORDER BY (w.id IS NOT NULL), "workItems" DESC, lower(s.original_name) LIMIT $6 OFFSET $7`,
-      [...args, query.limit, query.offset],
-    );
-    return c.json(page(items, total, query));
-  });
+  }, async (c, { query }) => c.json(await sourceStatusPage(dbOf(c), tenantOf(c), query)));
 
   r.route({
     method: "get",
@@ -141,9 +120,43 @@ export function statusRoutes() {
   return r.app;
 }
 
+export interface SourceStatusQuery {
+  q?: string;
+  limit: number;
+  offset: number;
+  integrationId?: number;
+  mapped?: "true" | "false";
+  workflowId?: number;
+}
+
+/** A page of source statuses, unmapped first (the list route and the /statuses page). */
+export async function sourceStatusPage(db: Queryable, tenantId: number, query: SourceStatusQuery) {
+  const args = [
+    tenantId,
+    query.integrationId ?? null,
+    query.mapped === undefined ? null : query.mapped === "true",
+    query.q ? containsPattern(query.q) : null,
+    query.workflowId ?? null,
+  ];
+  const from = `FROM statuses s LEFT JOIN statuses_mappings m ON m.id = s.status_mapping_id AND m.active
+      LEFT JOIN workflows w ON w.id = m.workflow_id AND w.active
+      WHERE s.tenant_id = $1 AND s.active AND ($2::int IS NULL OR s.integration_id = $2)
+        AND ($3::boolean IS NULL OR (w.id IS NOT NULL) = $3) AND ($4::text IS NULL OR s.original_name ILIKE $4)
+        AND ($5::int IS NULL OR w.id = $5)`;
+  const [{ total }] = await db.query<{ total: number }>(`SELECT count(*)::int AS total ${from}`, args);
+  const items = await db.query<z.infer<typeof sourceStatus>>(
+    `SELECT s.id, s.integration_id AS "integrationId", s.external_id AS "externalId", s.original_name AS name,
+              s.category AS "sourceCategory", ${STEP_JSON} AS step,
+              (SELECT count(*)::int FROM work_items wi WHERE wi.status_id = s.id AND wi.active) AS "workItems"
+         ${from} ORDER BY (w.id IS NOT NULL), "workItems" DESC, lower(s.original_name) LIMIT $6 OFFSET $7`,
+    [...args, query.limit, query.offset],
+  );
+  return page(items, total, query);
+}
+
 /** The integration is the caller's and the step (when given) is one of its own. */
 export async function requireStatusTarget(
-  db: ReturnType<typeof dbOf>,
+  db: Queryable,
   tenantId: number,
   body: { integrationId: number; workflowId: number | null },
 ) {
