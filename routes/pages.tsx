@@ -25,6 +25,7 @@ import { QdrantPage } from "./pages/qdrant.tsx";
 import { vectorOverview } from "./app/etl/qdrant.ts";
 import { NotFound } from "./pages/not_found.tsx";
 import { statusesData, StatusesPage } from "./pages/vocab/statuses.tsx";
+import { VOCABULARY_TITLES, vocabularyPageData, VocabularyPageView } from "./pages/vocab/vocabulary_pages.tsx";
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
@@ -129,6 +130,20 @@ export function pageRoutes() {
       () => <StatusesPage {...data} admin={auth.role === "admin"} />,
     );
   });
+
+  for (const kind of ["hierarchies", "workflows", "wits"] as const) {
+    app.get(`/${kind}`, requirePageAuth(), async (c) => {
+      const auth = c.get("auth");
+      const search = new URL(c.req.url).searchParams;
+      const data = await vocabularyPageData(c.get("deps").db, auth.tenantId, kind, search);
+      return shellPage(
+        c,
+        auth,
+        { title: VOCABULARY_TITLES[kind], active: kind },
+        () => <VocabularyPageView {...data} kind={kind} admin={auth.role === "admin"} />,
+      );
+    });
+  }
 
   app.get("/qdrant", requirePageAuth(), async (c) => {
     const auth = c.get("auth");

@@ -37,7 +37,7 @@ export const level = z.object({
   types: z.number().int().min(0).meta({ description: "normalized work item types on this level" }),
   workItems: z.number().int().min(0).meta({ description: "active work items whose type maps to this level" }),
 }).meta({ id: "HierarchyLevel" });
-type Level = z.infer<typeof level>;
+export type Level = z.infer<typeof level>;
 
 const dependents = z.object({
   types: z.array(z.object({ id: z.number().int(), name: z.string(), workItems: z.number().int() })),
@@ -55,6 +55,14 @@ const SELECT = `SELECT h.id, h.integration_id AS "integrationId", h.level_number
 async function getLevel(db: Queryable, tenantId: number, levelId: number): Promise<Level | undefined> {
   const [row] = await db.query<Level>(`${SELECT} WHERE h.tenant_id = $1 AND h.id = $2`, [tenantId, levelId]);
   return row;
+}
+
+/** Every level of an integration, highest first (the reorder answer and the /hierarchies page). */
+export async function integrationLevels(db: Queryable, tenantId: number, integrationId: number): Promise<Level[]> {
+  return await db.query<Level>(
+    `${SELECT} WHERE h.tenant_id = $1 AND h.integration_id = $2 ORDER BY h.level_number DESC`,
+    [tenantId, integrationId],
+  );
 }
 
 async function numberTaken(db: Queryable, tenantId: number, integrationId: number, n: number, except = 0) {
@@ -170,11 +178,7 @@ export function hierarchyRoutes() {
         [tenantId, JSON.stringify(moves)],
       );
     });
-    const items = await db.query<Level>(
-      `${SELECT} WHERE h.tenant_id = $1 AND h.integration_id = $2 ORDER BY h.level_number DESC`,
-      [tenantId, body.integrationId],
-    );
-    return c.json(items);
+    return c.json(await integrationLevels(db, tenantId, body.integrationId));
   });
 
   r.route({

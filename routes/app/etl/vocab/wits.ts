@@ -36,7 +36,7 @@ export const witType = z.object({
   sources: z.array(z.string()).meta({ description: "source type names mapped to it" }),
   workItems: z.number().int().min(0),
 }).meta({ id: "WorkItemType" });
-type WitType = z.infer<typeof witType>;
+export type WitType = z.infer<typeof witType>;
 
 const sourceType = z.object({
   id: z.number().int(),
@@ -57,6 +57,14 @@ const SELECT = `SELECT t.id, t.integration_id AS "integrationId", t.name, t.desc
     (SELECT count(*)::int FROM work_items wi JOIN wits w ON w.id = wi.wit_id
        JOIN wits_mappings m ON m.id = w.wits_mapping_id WHERE m.wit_type_id = t.id AND wi.active) AS "workItems"
   FROM wit_types t JOIN wits_hierarchies h ON h.id = t.wits_hierarchy_id`;
+
+/** Every normalized type of an integration, highest level first (the /wits page). */
+export async function integrationTypes(db: Queryable, tenantId: number, integrationId: number): Promise<WitType[]> {
+  return await db.query<WitType>(
+    `${SELECT} WHERE t.tenant_id = $1 AND t.integration_id = $2 ORDER BY h.level_number DESC, lower(t.name)`,
+    [tenantId, integrationId],
+  );
+}
 
 async function getType(db: Queryable, tenantId: number, typeId: number): Promise<WitType | undefined> {
   const [row] = await db.query<WitType>(`${SELECT} WHERE t.tenant_id = $1 AND t.id = $2`, [tenantId, typeId]);

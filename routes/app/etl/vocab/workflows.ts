@@ -39,7 +39,7 @@ export const step = z.object({
   statuses: z.number().int().min(0).meta({ description: "source status names mapped to the step" }),
   workItems: z.number().int().min(0).meta({ description: "active work items whose status is on the step" }),
 }).meta({ id: "WorkflowStep" });
-type Step = z.infer<typeof step>;
+export type Step = z.infer<typeof step>;
 
 const SELECT = `SELECT w.id, w.integration_id AS "integrationId", w.step_number AS number, w.step_name AS name,
     w.step_category AS category, w.is_commitment_point AS "commitmentPoint",
@@ -54,7 +54,8 @@ async function getStep(db: Queryable, tenantId: number, stepId: number): Promise
   return row;
 }
 
-async function stepsOf(db: Queryable, tenantId: number, integrationId: number): Promise<Step[]> {
+/** Every step of an integration's workflow in order (the reorder answer and the /workflows page). */
+export async function stepsOf(db: Queryable, tenantId: number, integrationId: number): Promise<Step[]> {
   return await db.query<Step>(`${SELECT} WHERE w.tenant_id = $1 AND w.integration_id = $2 AND w.active ${ORDER}`, [
     tenantId,
     integrationId,
