@@ -77,7 +77,7 @@ export default function HierarchiesPanel(props: Props) {
       setModal(() => m.DependencyModal);
       setRemoval({
         level,
-        dependents: res.data.types.map((t) => ({ label: t.name, count: t.workItems, detail: "work items" })),
+        dependents: res.data.types.map((t) => ({ label: t.name, detail: `${formatNumber(t.workItems)} work items` })),
         targets: res.data.targets.map((t) => ({ id: t.id, label: `${t.number} · ${t.name}` })),
       });
     });

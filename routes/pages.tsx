@@ -24,6 +24,7 @@ import { VERSION } from "../server/version.ts";
 import { QdrantPage } from "./pages/qdrant.tsx";
 import { vectorOverview } from "./app/etl/qdrant.ts";
 import { NotFound } from "./pages/not_found.tsx";
+import { unmappedFlowItems } from "../db/vocabulary/unmapped.ts";
 import { statusesData, StatusesPage } from "./pages/vocab/statuses.tsx";
 import { VOCABULARY_TITLES, vocabularyPageData, VocabularyPageView } from "./pages/vocab/vocabulary_pages.tsx";
 import type { VNode } from "preact";
@@ -35,10 +36,13 @@ async function shellPage(
   c: Context<AppEnv>,
   auth: AuthUser,
   page: { title: string; active: NavKey; status?: 200 | 404 },
-  content: (shell: ReturnType<typeof shellProps>, user: PageUser) => VNode,
+  content: (shell: ReturnType<typeof shellProps> & { badges: Record<string, number> }, user: PageUser) => VNode,
 ) {
   const user = await loadPageUser(c, auth);
-  const shell = shellProps(user, page.title, page.active);
+  const shell = {
+    ...shellProps(user, page.title, page.active),
+    badges: { statuses: await unmappedFlowItems(c.get("deps").db, auth.tenantId) },
+  };
   const themeToggle = (
     <ThemeToggle theme={shell.theme}>
       <Moon size={20} class="dark:hidden" aria-hidden="true" />
@@ -65,7 +69,12 @@ export function pageRoutes() {
     const auth = c.get("auth");
     const { db, services } = c.get("deps");
     const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
-    return shellPage(c, auth, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
+    return shellPage(
+      c,
+      auth,
+      { title: "Jobs", active: "home" },
+      (shell) => <HomePage data={data} role={auth.role} unmapped={shell.badges.statuses} />,
+    );
   });
   app.get("/home", (c) => c.redirect("/", 301));
 

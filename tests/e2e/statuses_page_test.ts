@@ -62,8 +62,18 @@ Deno.test({
       await runSync({ db: app.db, connector, tenantId, integrationId: id, credentials: jira.basicAuth });
       const before = await metricRows(app, id);
 
+      const flagged = async () =>
+        (await app.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM work_items WHERE integration_id = $1 AND flow_through_unmapped",
+          [id],
+        ))[0].n;
+      const flaggedBefore = await flagged();
+      assert(flaggedBefore > 0);
       const page = await browser.newPage();
       await signIn(page, app, admin.email);
+      // Home and the sidebar say how many work items' metrics pass an unmapped status
+      assertEquals(Number(await page.textContent("[data-badge=statuses]")), flaggedBefore);
+      assert((await page.textContent("#unmapped-notice"))?.includes(String(flaggedBefore)));
       await page.click('nav a[href="/statuses"]');
       await page.waitForURL(`${app.url}/statuses`);
       await ready(page);
@@ -100,6 +110,10 @@ Deno.test({
       await page.reload();
       await ready(page);
       assert((await page.textContent("#unmapped-count"))?.startsWith("2 unmapped"));
+      const flaggedAfter = await flagged();
+      assert(flaggedAfter < flaggedBefore, `${flaggedAfter} < ${flaggedBefore}`);
+      const badge = await page.$("[data-badge=statuses]");
+      assertEquals(badge ? Number(await badge.textContent()) : 0, flaggedAfter);
       await page.close();
     } finally {
       await browser.close();
