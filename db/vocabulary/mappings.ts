@@ -11,62 +11,70 @@ export interface MappingScope {
   integrationId: number;
 }
 
-const uniqueNames = (names: readonly string[]) => [...new Map(names.map((n) => [n.toLowerCase(), n])).values()];
-
-/** Maps status names to a workflow step of the integration (or unmaps them); returns how many source statuses have the names. */
-export async function saveStatusMappings(scope: MappingScope, names: readonly string[], workflowId: number | null) {
-  const { tx, tenantId, integrationId } = scope;
-  const list = uniqueNames(names);
-  if (workflowId === null) {
-    await tx.query(
-      `DELETE FROM statuses_mappings WHERE tenant_id = $1 AND integration_id = $2 AND lower(status_from) = ANY($3::text[])`,
-      [tenantId, integrationId, list.map((n) => n.toLowerCase())],
-    );
-  } else {
-    await tx.query(
-      `INSERT INTO statuses_mappings (tenant_id, integration_id, status_from, status_to, status_category, workflow_id)
-       SELECT $1, $2, n, w.step_name, w.step_category, w.id FROM unnest($3::text[]) n
-         JOIN workflows w ON w.tenant_id = $1 AND w.integration_id = $2 AND w.id = $4
-       ON CONFLICT (tenant_id, integration_id, lower(status_from)) DO UPDATE
-         SET status_to = EXCLUDED.status_to, status_category = EXCLUDED.status_category,
-             workflow_id = EXCLUDED.workflow_id, active = true, updated_at = now()`,
-      [tenantId, integrationId, list, workflowId],
-    );
-  }
-  await resolveStatusMappings(scope);
-  return await sourcesNamed(scope, "statuses", list);
+interface MappingKind {
+  table: "statuses_mappings" | "wits_mappings";
+  from: "status_from" | "wit_from";
+  /** Upserts the names ($3) onto the target ($4), copying the target's name (and category or level). */
+  upsert: string;
+  resolve: (scope: MappingScope) => Promise<number>;
+  sources: "statuses" | "wits";
 }
 
-/** Maps source type names to a normalized type of the integration (or unmaps them); returns how many source types have the names. */
-export async function saveWitMappings(scope: MappingScope, names: readonly string[], witTypeId: number | null) {
+const STATUS_MAPPINGS: MappingKind = {
+  table: "statuses_mappings",
+  from: "status_from",
+  upsert:
+    `INSERT INTO statuses_mappings (tenant_id, integration_id, status_from, status_to, status_category, workflow_id)
+    SELECT $1, $2, n, w.step_name, w.step_category, w.id FROM unnest($3::text[]) n
+      JOIN workflows w ON w.tenant_id = $1 AND w.integration_id = $2 AND w.id = $4
+    ON CONFLICT (tenant_id, integration_id, lower(status_from)) DO UPDATE
+      SET status_to = EXCLUDED.status_to, status_category = EXCLUDED.status_category,
+          workflow_id = EXCLUDED.workflow_id, active = true, updated_at = now()`,
+  resolve: resolveStatusMappings,
+  sources: "statuses",
+};
+
+const WIT_MAPPINGS: MappingKind = {
+  table: "wits_mappings",
+  from: "wit_from",
+  upsert: `INSERT INTO wits_mappings (tenant_id, integration_id, wit_from, wit_to, wit_type_id, wits_hierarchy_id)
+    SELECT $1, $2, n, t.name, t.id, t.wits_hierarchy_id FROM unnest($3::text[]) n
+      JOIN wit_types t ON t.tenant_id = $1 AND t.integration_id = $2 AND t.id = $4
+    ON CONFLICT (tenant_id, integration_id, lower(wit_from)) DO UPDATE
+      SET wit_to = EXCLUDED.wit_to, wit_type_id = EXCLUDED.wit_type_id,
+          wits_hierarchy_id = EXCLUDED.wits_hierarchy_id, active = true, updated_at = now()`,
+  resolve: resolveWitMappings,
+  sources: "wits",
+};
+
+/** Maps the names onto the target (or unmaps them); returns how many source rows carry one of the names. */
+async function saveMappings(kind: MappingKind, scope: MappingScope, names: readonly string[], target: number | null) {
   const { tx, tenantId, integrationId } = scope;
-  const list = uniqueNames(names);
-  if (witTypeId === null) {
+  const list = [...new Map(names.map((n) => [n.toLowerCase(), n])).values()];
+  const lower = list.map((n) => n.toLowerCase());
+  if (target === null) {
     await tx.query(
-      `DELETE FROM wits_mappings WHERE tenant_id = $1 AND integration_id = $2 AND lower(wit_from) = ANY($3::text[])`,
-      [tenantId, integrationId, list.map((n) => n.toLowerCase())],
+      `DELETE FROM ${kind.table} WHERE tenant_id = $1 AND integration_id = $2 AND lower(${kind.from}) = ANY($3::text[])`,
+      [tenantId, integrationId, lower],
     );
   } else {
-    await tx.query(
-      `INSERT INTO wits_mappings (tenant_id, integration_id, wit_from, wit_to, wit_type_id, wits_hierarchy_id)
-       SELECT $1, $2, n, t.name, t.id, t.wits_hierarchy_id FROM unnest($3::text[]) n
-         JOIN wit_types t ON t.tenant_id = $1 AND t.integration_id = $2 AND t.id = $4
-       ON CONFLICT (tenant_id, integration_id, lower(wit_from)) DO UPDATE
-         SET wit_to = EXCLUDED.wit_to, wit_type_id = EXCLUDED.wit_type_id,
-             wits_hierarchy_id = EXCLUDED.wits_hierarchy_id, active = true, updated_at = now()`,
-      [tenantId, integrationId, list, witTypeId],
-    );
+    await tx.query(kind.upsert, [tenantId, integrationId, list, target]);
   }
-  await resolveWitMappings(scope);
-  return await sourcesNamed(scope, "wits", list);
-}
-
-/** How many source rows (types or statuses the syncs found) carry one of the names. */
-async function sourcesNamed(scope: MappingScope, table: "wits" | "statuses", names: string[]) {
-  const [{ n }] = await scope.tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1 AND integration_id = $2
+  await kind.resolve(scope);
+  const [{ n }] = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${kind.sources} WHERE tenant_id = $1 AND integration_id = $2
         AND lower(original_name) = ANY($3::text[])`,
-    [scope.tenantId, scope.integrationId, names.map((name) => name.toLowerCase())],
+    [tenantId, integrationId, lower],
   );
   return n;
+}
+
+/** Status names → a workflow step of the integration (null: unmapped). */
+export function saveStatusMappings(scope: MappingScope, names: readonly string[], workflowId: number | null) {
+  return saveMappings(STATUS_MAPPINGS, scope, names, workflowId);
+}
+
+/** Source type names → a normalized type of the integration (null: unmapped). */
+export function saveWitMappings(scope: MappingScope, names: readonly string[], witTypeId: number | null) {
+  return saveMappings(WIT_MAPPINGS, scope, names, witTypeId);
 }

@@ -2,31 +2,22 @@
 // status 已完成 (all 30 EE issues sit in it) is filtered, selected and mapped to Done; the preview shows how many
 // work items change category and flow metrics; Apply re-transforms from raw, and the stored flow metrics then
 // differ from before exactly as the preview counted. No serious axe violation; screenshots light/dark, 390 px.
-import type { Page } from "playwright-core";
 import { assert, assertEquals } from "../support/assert.ts";
 import { hasChromium, launchBrowser, screenshotSizes } from "../support/browser.ts";
 import { assertAccessibleThemes } from "../support/axe.ts";
-import { startTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
+import { startTestApp, type TestApp } from "../support/app.ts";
+import { pageReady, signIn } from "../support/sign_in.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
 import { startFakeJira } from "../fakes/jira/mod.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { METRIC_COLUMNS } from "../../engine/connectors/jira/derived/flow_metrics.ts";
 import { type EngineServices, startEngineServices } from "../../server/engine_services.ts";
-import { runSync } from "../jira/driver.ts";
+import { syncRecordedJira } from "../vocab/support.ts";
 import { FAST_HTTP } from "../jira/support.ts";
 import { waitForRun } from "../engine/support/harness.ts";
 
 const kind = primaryKind();
-const ready = (page: Page) => page.waitForSelector("html[data-sluice-ready]", { state: "attached" });
-
-async function signIn(page: Page, app: TestApp, email: string) {
-  await page.goto(`${app.url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", TEST_PASSWORD);
-  await Promise.all([page.waitForURL(`${app.url}/`), page.click("#login-form button[type=submit]")]);
-  await ready(page);
-}
 
 async function metricRows(app: TestApp, integrationId: number) {
   const rows = await app.db.query<Record<string, unknown>>(
@@ -55,11 +46,7 @@ Deno.test({
     try {
       const tenantId = await app.tenant("Acme");
       const admin = await app.user(tenantId, "admin");
-      const [{ id }] = await app.db.query<{ id: number }>(
-        "UPDATE integrations SET base_url = $2, settings = $3::jsonb WHERE tenant_id = $1 AND provider = 'jira' RETURNING id",
-        [tenantId, jira.url, JSON.stringify({ projectKeys: ["EE", "K5"] })],
-      );
-      await runSync({ db: app.db, connector, tenantId, integrationId: id, credentials: jira.basicAuth });
+      const id = await syncRecordedJira(app.db, tenantId, jira, connector);
       const before = await metricRows(app, id);
 
       const flagged = async () =>
@@ -76,7 +63,7 @@ Deno.test({
       assert((await page.textContent("#unmapped-notice"))?.includes(String(flaggedBefore)));
       await page.click('nav a[href="/statuses"]');
       await page.waitForURL(`${app.url}/statuses`);
-      await ready(page);
+      await pageReady(page);
       const unmappedText = await page.textContent("#unmapped-count");
       assert(unmappedText?.startsWith("3 unmapped"), unmappedText ?? "");
       await page.selectOption("#statuses-f-mapped", "false");
@@ -108,7 +95,7 @@ Deno.test({
       const changed = [...after].filter(([key, row]) => METRIC_COLUMNS.some((c) => before.get(key)![c] !== row[c]));
       assertEquals(changed.length, metricItems, "the stored metrics changed for exactly the previewed items");
       await page.reload();
-      await ready(page);
+      await pageReady(page);
       assert((await page.textContent("#unmapped-count"))?.startsWith("2 unmapped"));
       const flaggedAfter = await flagged();
       assert(flaggedAfter < flaggedBefore, `${flaggedAfter} < ${flaggedBefore}`);

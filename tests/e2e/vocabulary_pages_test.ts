@@ -6,21 +6,13 @@ import type { Page } from "playwright-core";
 import { assert, assertEquals } from "../support/assert.ts";
 import { hasChromium, launchBrowser, screenshotSizes } from "../support/browser.ts";
 import { assertAccessibleThemes } from "../support/axe.ts";
-import { startTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
+import { startTestApp } from "../support/app.ts";
+import { pageReady, signIn } from "../support/sign_in.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
 import { addSourceRows, jiraIntegrationOf } from "../vocab/support.ts";
 
 const kind = primaryKind();
-const ready = (page: Page) => page.waitForSelector("html[data-sluice-ready]", { state: "attached" });
-
-async function signIn(page: Page, app: TestApp, email: string) {
-  await page.goto(`${app.url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", TEST_PASSWORD);
-  await Promise.all([page.waitForURL(`${app.url}/`), page.click("#login-form button[type=submit]")]);
-  await ready(page);
-}
 
 const levelNames = (page: Page) =>
   page.$$eval("#levels tbody tr td:nth-child(2)", (cells) => cells.map((c) => c.textContent));
@@ -47,7 +39,7 @@ Deno.test({
       await signIn(page, app, admin.email);
       await page.click('nav a[href="/hierarchies"]');
       await page.waitForURL(`${app.url}/hierarchies`);
-      await ready(page);
+      await pageReady(page);
       assertEquals(await levelNames(page), [
         "Capital Investment",
         "Product Objective",
@@ -100,7 +92,7 @@ Deno.test({
 
       await page.click('nav a[href="/workflows"]');
       await page.waitForURL(`${app.url}/workflows`);
-      await ready(page);
+      await pageReady(page);
       assertEquals(await page.$$eval("#commitment-point", (b) => b.length), 1);
       assert((await page.textContent("#steps tr:has(#commitment-point)"))?.includes("To Do"));
       await screenshotSizes(page, "workflows");
@@ -108,7 +100,7 @@ Deno.test({
 
       await page.click('nav a[href="/wits"]');
       await page.waitForURL(`${app.url}/wits`);
-      await ready(page);
+      await pageReady(page);
       assert((await page.textContent("#types"))?.includes("Story, User Story"));
       await screenshotSizes(page, "wits");
       await assertAccessibleThemes(page, "work item types page");
@@ -117,7 +109,7 @@ Deno.test({
       const viewerPage = await browser.newPage();
       await signIn(viewerPage, app, viewer.email);
       await viewerPage.goto(`${app.url}/hierarchies`);
-      await ready(viewerPage);
+      await pageReady(viewerPage);
       assertEquals(await viewerPage.$$eval("#levels button", (b) => b.length), 0, "viewers see no actions");
       await viewerPage.close();
     } finally {

@@ -10,7 +10,7 @@ import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { METRIC_COLUMNS } from "../../engine/connectors/jira/derived/flow_metrics.ts";
 import { type EngineServices, startEngineServices } from "../../server/engine_services.ts";
 import type { Db } from "../../db/port.ts";
-import { runSync } from "../jira/driver.ts";
+import { syncRecordedJira } from "./support.ts";
 import { FAST_HTTP } from "../jira/support.ts";
 import { waitForRun } from "../engine/support/harness.ts";
 
@@ -40,16 +40,7 @@ Deno.test(`vocabulary apply[${kind}]: the re-transform changes exactly what the 
     const tenantId = await app.tenant("Acme");
     const admin = await app.login((await app.user(tenantId, "admin")).email);
     const viewer = await app.login((await app.user(tenantId, "viewer")).email);
-    const [{ id }] = await app.db.query<{ id: number }>(
-      "SELECT id FROM integrations WHERE tenant_id = $1 AND provider = 'jira'",
-      [tenantId],
-    );
-    await app.db.query("UPDATE integrations SET base_url = $2, settings = $3::jsonb WHERE id = $1", [
-      id,
-      jira.url,
-      JSON.stringify({ projectKeys: ["EE", "K5"] }),
-    ]);
-    await runSync({ db: app.db, connector, tenantId, integrationId: id, credentials: jira.basicAuth });
+    const id = await syncRecordedJira(app.db, tenantId, jira, connector);
     const [done] = await app.db.query<{ id: number }>(
       "SELECT id FROM workflows WHERE tenant_id = $1 AND integration_id = $2 AND step_name = 'Done'",
       [tenantId, id],

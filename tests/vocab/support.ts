@@ -2,6 +2,8 @@
 // work items in them, written straight into the tables (the sync itself is covered by tests/jira).
 import type { Db } from "../../db/port.ts";
 import { insertMany } from "../../db/port.ts";
+import type { Connector } from "../../engine/connector.ts";
+import { runSync } from "../jira/driver.ts";
 
 export async function jiraIntegrationOf(db: Db, tenantId: number): Promise<number> {
   const [{ id }] = await db.query<{ id: number }>(
@@ -60,4 +62,21 @@ export async function addSourceRows(
     [scope.integrationId],
   );
   return { status, type };
+}
+
+/** The tenant's Jira integration pointed at the fake Jira (projects EE and K5) and synced once (recorded pages). */
+export async function syncRecordedJira(
+  db: Db,
+  tenantId: number,
+  jira: { url: string; basicAuth: { kind: "basic"; email: string; token: string } },
+  connector: Connector,
+): Promise<number> {
+  const integrationId = await jiraIntegrationOf(db, tenantId);
+  await db.query("UPDATE integrations SET base_url = $2, settings = $3::jsonb WHERE id = $1", [
+    integrationId,
+    jira.url,
+    JSON.stringify({ projectKeys: ["EE", "K5"] }),
+  ]);
+  await runSync({ db, connector, tenantId, integrationId, credentials: jira.basicAuth });
+  return integrationId;
 }
