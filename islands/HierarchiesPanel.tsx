@@ -4,10 +4,12 @@
 // them and asks where they move before the level goes (reassign, then delete, through the API).
 import { useState } from "preact/hooks";
 import { apiCall } from "../components/api.ts";
-import { formatNumber } from "../components/format.ts";
-import { onDemand, withChunk } from "../components/ui/on_demand.ts";
 import { showToast } from "../components/ui/toasts.ts";
 import type { Dependent, ReassignTarget } from "../components/ui/DependencyModal.tsx";
+
+// whole counts with grouping, as components/format.ts writes them; imported from there, the formatters would be used
+// by enough islands to move into the common chunk every page loads (pushing the custom-fields page over budget)
+const formatNumber = (n: number) => n.toLocaleString("en-US");
 
 export interface LevelRow {
   id: number;
@@ -31,7 +33,17 @@ interface Removal {
   targets: ReassignTarget[];
 }
 
-const dependencyModal = onDemand(() => import("../components/ui/DependencyModal.tsx"));
+// the dialog is fetched when first needed (kept out of the page's first load); a failed fetch is said in a toast
+let dialogChunk: Promise<typeof import("../components/ui/DependencyModal.tsx")> | null = null;
+async function dependencyModal() {
+  try {
+    return await (dialogChunk ??= import("../components/ui/DependencyModal.tsx"));
+  } catch {
+    dialogChunk = null;
+    showToast("error", "Could not load the dialog; check the connection and try again");
+    return null;
+  }
+}
 
 export default function HierarchiesPanel(props: Props) {
   const [levels, setLevels] = useState(props.levels);
@@ -73,13 +85,13 @@ export default function HierarchiesPanel(props: Props) {
       `/app/etl/hierarchies/${level.id}/dependents`,
     );
     if (!res.ok) return showToast("error", res.error.message);
-    await withChunk(dependencyModal, (m) => {
-      setModal(() => m.DependencyModal);
-      setRemoval({
-        level,
-        dependents: res.data.types.map((t) => ({ label: t.name, detail: `${formatNumber(t.workItems)} work items` })),
-        targets: res.data.targets.map((t) => ({ id: t.id, label: `${t.number} · ${t.name}` })),
-      });
+    const chunk = await dependencyModal();
+    if (!chunk) return;
+    setModal(() => chunk.DependencyModal);
+    setRemoval({
+      level,
+      dependents: res.data.types.map((t) => ({ label: t.name, detail: `${formatNumber(t.workItems)} work items` })),
+      targets: res.data.targets.map((t) => ({ id: t.id, label: `${t.number} · ${t.name}` })),
     });
   };
 
