@@ -26,6 +26,7 @@ import type { JiraIssue, JiraProject } from "./client/types.ts";
 import { EMBEDDABLE_TABLES, jiraEmbedText } from "./load/embed_text.ts";
 import { stripNul } from "../common/sanitize.ts";
 import { CENSUS_KIND, type CensusRecord, extractCensus, loadCensus } from "./extract/census.ts";
+import { recomputeDerived } from "./load/recompute_derived.ts";
 
 export const JIRA_STEPS: StepDef[] = JOBS.find((j) => j.provider === "jira")!.steps;
 
@@ -139,6 +140,12 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
         default:
           throw new Error(`the Jira connector cannot load records of kind ${kind}`);
       }
+    },
+
+    async afterStep(step: string, ctx: LoadContext): Promise<LoadResult> {
+      if (step !== STEP.issues) return { rows: 0 };
+      const scope: Scope = { tx: ctx.tx, tenantId: ctx.run.tenantId, integrationId: ctx.integration.id };
+      return { rows: (await recomputeDerived(scope)).rows };
     },
 
     embedText: jiraEmbedText,
