@@ -9,7 +9,7 @@ export interface StepDef {
   order: number;
 }
 
-export type RunTrigger = "manual" | "schedule" | "recovery" | "retransform" | "resume";
+export type RunTrigger = "manual" | "schedule" | "recovery" | "retransform" | "resume" | "backfill";
 
 export interface RunInfo {
   runId: number;
@@ -22,6 +22,8 @@ export interface RunInfo {
   windowFrom: Date | null;
   /** the run's start time (exclusive upper bound; becomes the next watermark on success). */
   windowTo: Date;
+  /** What a special run was started with (a back-fill: `{fields: [...]}`); null for ordinary runs. */
+  params?: Record<string, unknown> | null;
 }
 
 export interface IntegrationInfo {

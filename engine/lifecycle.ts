@@ -88,8 +88,8 @@ async function finish(ctx: EngineContext, runId: number): Promise<void> {
       [runId, now, rows],
     );
     const states = stepStates(run.step_keys, null, "finished");
-    // A re-transform read no source, so it moves neither the watermark nor the schedule.
-    const [updated] = run.trigger === "retransform"
+    // A re-transform read no source and a back-fill read only a few fields: neither moves the watermark or schedule.
+    const [updated] = run.trigger === "retransform" || run.trigger === "backfill"
       ? await tx.query<{ next_run_at: Date | null }>(
         `UPDATE etl_jobs SET status = 'FINISHED', last_run_finished_at = $2, error = NULL, resume_at = NULL,
            checkpoint_data = NULL, step_states = $3::jsonb, updated_at = $2 WHERE id = $1 RETURNING next_run_at`,

@@ -22,6 +22,9 @@ import type {
   JiraSprintReport,
 } from "./types.ts";
 
+/** Issues per POST /rest/api/3/issue/bulkfetch request (Jira's limit). */
+export const BULK_ISSUES_MAX = 100;
+
 export interface JiraPageSizes {
   /** /project/search (Jira caps at 100; default 50). */
   projects?: number;
@@ -250,6 +253,22 @@ export class JiraClient {
     return (await this.http.getJson<Record<string, unknown>>("/rest/dev-status/latest/issue/summary", { issueId }, {
       endpoint: "GET dev-status/summary",
     })).body;
+  }
+
+  /**
+   * Issues by id with only the given fields (Cloud's POST /issue/bulkfetch, ≤ 100 per request): a back-fill of a
+   * newly mapped field costs one request per 100 items. Issues deleted since they were listed are left out.
+   */
+  async bulkFetchIssues(ids: readonly string[], fields: readonly string[], signal?: AbortSignal): Promise<JiraIssue[]> {
+    const out: JiraIssue[] = [];
+    for (let i = 0; i < ids.length; i += BULK_ISSUES_MAX) {
+      const { body } = await this.http.postJson<{ issues?: JiraIssue[] }>("/rest/api/3/issue/bulkfetch", {
+        issueIdsOrKeys: ids.slice(i, i + BULK_ISSUES_MAX),
+        fields,
+      }, { endpoint: "POST issue/bulkfetch", signal });
+      out.push(...(body.issues ?? []));
+    }
+    return out;
   }
 
   async sprintReport(boardId: number | string, sprintId: number | string): Promise<JiraSprintReport> {
