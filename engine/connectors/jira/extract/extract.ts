@@ -89,12 +89,15 @@ export async function* extractDevStatus(
   const perPage = settings.pageSizes.devStatusPerPage ?? 50;
   let afterId = Number(checkpoint?.afterId ?? 0);
   while (true) {
-    const items = await db.query<{ id: number; external_id: string; key: string }>(
-      `SELECT id, external_id, key FROM work_items
-        WHERE tenant_id = $1 AND integration_id = $2 AND active AND development AND id > $3
-          AND ($4::timestamptz IS NULL OR source_updated_at >= $4) AND source_updated_at < $5
-        ORDER BY id LIMIT $6`,
-      [run.tenantId, run.integrationId, afterId, windowStart(run), run.windowTo, perPage],
+    // only items whose development summary changed since the panel was last read for them (or never read)
+    const items = await db.query<{ id: number; external_id: string; key: string; summary: string | null }>(
+      `SELECT wi.id, wi.external_id, wi.key, d.summary FROM work_items wi
+         LEFT JOIN jira_dev_summaries d ON d.work_item_id = wi.id
+        WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND wi.active AND wi.development AND wi.id > $3
+          AND wi.source_updated_at < $4
+          AND (d.work_item_id IS NULL OR d.summary IS DISTINCT FROM d.fetched_summary)
+        ORDER BY wi.id LIMIT $5`,
+      [run.tenantId, run.integrationId, afterId, run.windowTo, perPage],
     );
     if (items.length === 0) return;
     const records: DevStatusRecord[] = [];
@@ -102,12 +105,24 @@ export async function* extractDevStatus(
       for (const applicationType of settings.devStatusApplicationTypes) {
         try {
           const detail = await client.devStatus(item.external_id, { applicationType });
-          records.push({ issueId: item.external_id, issueKey: item.key, applicationType, detail });
+          records.push({
+            issueId: item.external_id,
+            issueKey: item.key,
+            applicationType,
+            detail,
+            summary: item.summary,
+          });
         } catch (e) {
           // a single issue's panel failing (deleted issue, unknown app type) is recorded, the rest continues;
           // auth, rate-limit and outage errors stop the step so the engine can park or fail the run
           if (!(e instanceof SourceRequestError)) throw e;
-          records.push({ issueId: item.external_id, issueKey: item.key, applicationType, error: e.message });
+          records.push({
+            issueId: item.external_id,
+            issueKey: item.key,
+            applicationType,
+            error: e.message,
+            summary: item.summary,
+          });
           log.warn("jira dev-status unavailable for an issue", { issue: item.key, applicationType, error: e.message });
         }
       }

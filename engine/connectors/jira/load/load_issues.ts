@@ -31,6 +31,7 @@ import {
 } from "./references.ts";
 import { loadPageContext, type StoredTransition } from "./page_context.ts";
 import { storeHistoryInputs } from "./history_inputs.ts";
+import { storeDevSummaries } from "./dev_summary.ts";
 
 const KEY = ["tenant_id", "integration_id", "external_id"];
 const WORK_ITEM_OWN = [
@@ -178,6 +179,7 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
   const [changelogs, sprints] = await Promise.all([
     upsertChanged(scope.tx, CHANGELOGS, changelogRows),
     storeHistoryInputs(scope, issues, itemIds, mapping.sprints),
+    mapping.development ? storeDevSummaries(scope, issues, itemIds, mapping.development) : 0,
   ]);
   // after this page's rows are in: the next pages' key look-ups need statistics
   await analyzeTables(scope.tx, context.unanalyzed);
