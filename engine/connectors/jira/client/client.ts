@@ -123,7 +123,9 @@ export class JiraClient {
       projects: clamp(p.projects, 50, 100),
       search: clamp(p.search, 100, 5000),
       bulkChangelogIssues: clamp(p.bulkChangelogIssues, 1000, 1000),
-      bulkChangelogResults: clamp(p.bulkChangelogResults, 1000, 10000),
+      // 5,000 histories per bulkfetch page (Jira allows 10,000; its default 1,000 costs ~14 requests per 1,000
+      // issues when a few percent of them have long histories, against the ≤ 12 budget)
+      bulkChangelogResults: clamp(p.bulkChangelogResults, 5000, 10000),
       changelog: clamp(p.changelog, 100, 1000),
       sprints: clamp(p.sprints, 50, 50),
       createMeta: clamp(p.createMeta, 50, 200),
