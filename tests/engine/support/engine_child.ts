@@ -9,6 +9,7 @@ import { openRabbitQueue } from "../../../engine/queue/rabbit_queue.ts";
 import { createEngine } from "../../../engine/engine.ts";
 import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
 import { createJiraConnector } from "../../../engine/connectors/jira/connector.ts";
+import { FAST_HTTP } from "../../jira/support.ts";
 import { setLogLevel } from "../../../lib/log.ts";
 
 setLogLevel("error");
@@ -30,12 +31,11 @@ const queue = env("QUEUE_KIND", "db") === "db"
   })
   : await openRabbitQueue({ url: env("AMQP_URL"), prefix, maxAttempts, connectionName: `sluice-child-${prefix}` });
 const jiraCredentials = Deno.env.get("JIRA_CREDENTIALS");
-const jiraHttp = { pacer: false as const, backoffBaseMs: 1, backoffMaxMs: 5, maxWaitMs: 5_000 };
 const engine = createEngine({
   db,
   queue,
   connectors: jiraCredentials
-    ? [createSyntheticConnector(), createJiraConnector({ http: jiraHttp })]
+    ? [createSyntheticConnector(), createJiraConnector({ http: FAST_HTTP })]
     : [createSyntheticConnector()],
   openCredentials: jiraCredentials ? () => Promise.resolve(JSON.parse(jiraCredentials)) : undefined,
   chunkPages: 2,
