@@ -7,6 +7,7 @@ import type { ConnectorRegistry } from "./connectors/registry.ts";
 import { EventBus, RateTracker } from "./events.ts";
 import type { Embedder } from "./vectors/embedder.ts";
 import type { VectorStore } from "./vectors/store.ts";
+import type { SourceAddressGuard } from "./http/address_guard.ts";
 
 export interface EngineOptions {
   /** Names this instance in etl_runs.owner (default host:pid:random). */
@@ -33,6 +34,11 @@ export interface EngineOptions {
   openCredentials?: (tenantId: number, sealed: string) => Promise<unknown>;
   embedder?: Embedder;
   vectorStore?: VectorStore;
+  /**
+   * Which addresses connectors may reach (engine/http/address_guard.ts). Default: public addresses only; the server
+   * passes the operator's policy, tests and benches with local fakes pass OPEN_ADDRESSES.
+   */
+  addressGuard?: SourceAddressGuard;
 }
 
 export interface ResolvedOptions {
@@ -114,6 +120,7 @@ export interface EngineContext {
   embedder: Embedder;
   vectorStore: VectorStore;
   openCredentials?: (tenantId: number, sealed: string) => Promise<unknown>;
+  addressGuard: SourceAddressGuard;
   /** Counts of messages dropped by fencing, per stage (also logged). */
   dropped: Record<StageName, number>;
 }

@@ -11,6 +11,7 @@ import { assertEquals } from "../support/assert.ts";
 import { connectPostgres } from "../../db/postgres.ts";
 import { createTestDb, DATABASE_URL, needsPostgres } from "../support/db.ts";
 import { createEngine } from "../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../../engine/connectors/synthetic/connector.ts";
 import { SyntheticSource } from "../../engine/connectors/synthetic/source.ts";
 import type { Queryable } from "../../db/port.ts";
@@ -78,7 +79,12 @@ Deno.test(
     const db = testDb.db;
     const source = new SyntheticSource(SLOW);
     const q = await openQueue("db", db, { maxAttempts: 10 });
-    const engine = createEngine({ db, queue: q.queue, connectors: [createSyntheticConnector()] });
+    const engine = createEngine({
+      addressGuard: OPEN_ADDRESSES,
+      db,
+      queue: q.queue,
+      connectors: [createSyntheticConnector()],
+    });
     const admin = connectPostgres(DATABASE_URL!, { max: 1 });
     const url = new URL(testDb.url!);
     url.searchParams.set("application_name", CHILD_APP);

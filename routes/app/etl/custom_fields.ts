@@ -17,6 +17,7 @@ import { discoverCustomFields, loadCatalogue } from "../../../engine/connectors/
 import { GENERIC_SLOTS, SLOT_COLUMNS, SPECIAL_SLOTS } from "../../../engine/connectors/jira/load/field_mapping.ts";
 import { SourceError } from "../../../engine/http/errors.ts";
 import { TEST_HTTP } from "../../../server/providers/types.ts";
+import { sourceAddressGuard } from "../../../server/config.ts";
 
 const SLOTS = [...SPECIAL_SLOTS, ...GENERIC_SLOTS];
 
@@ -76,6 +77,7 @@ export async function syncCustomFields(c: Context<AppEnv>, id: number) {
     }
     const client = jiraClientFor(row.baseUrl, settings, await decryptSecret(keys.data, tenantId, sealed), {
       ...TEST_HTTP,
+      addressGuard: sourceAddressGuard(c.get("deps").config),
       maxAttempts: 3,
       timeoutMs: 30_000,
     });
@@ -93,7 +95,7 @@ export async function syncCustomFields(c: Context<AppEnv>, id: number) {
       requests: client.requestsMade,
     });
   } catch (e) {
-    if (e instanceof SourceError) throw new ApiError(502, "source_error", e.message);
+    if (e instanceof SourceError) throw new ApiError(502, "source_error", e.bodiless);
     if (e instanceof JiraConfigError) throw new ApiError(400, "not_ready", e.message);
     throw e;
   }

@@ -6,6 +6,7 @@ import { connectPostgres } from "../../../db/postgres.ts";
 import { openDbQueue } from "../../../engine/queue/db_queue.ts";
 import { openRabbitQueue } from "../../../engine/queue/rabbit_queue.ts";
 import { createEngine } from "../../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
 import { setLogLevel } from "../../../lib/log.ts";
 
@@ -28,6 +29,7 @@ const queue = env("QUEUE_KIND", "db") === "db"
   })
   : await openRabbitQueue({ url: env("AMQP_URL"), prefix, maxAttempts, connectionName: `sluice-child-${prefix}` });
 const engine = createEngine({
+  addressGuard: OPEN_ADDRESSES,
   db,
   queue,
   connectors: [createSyntheticConnector()],
