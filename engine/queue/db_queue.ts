@@ -11,6 +11,7 @@
 import type { Db, Queryable } from "../../db/port.ts";
 import { log } from "../../lib/log.ts";
 import { DbConsumer, NOTIFY_CHANNEL, PUBLISH_SQL } from "./db_consumer.ts";
+import { OutageLedger } from "./runner.ts";
 import {
   assertStage,
   checkConsumeOptions,
@@ -68,6 +69,7 @@ export class DbQueue implements Queue {
   #consumers = new Set<DbConsumer>();
   #unlisten: (() => Promise<void>) | undefined;
   #closed = false;
+  #ledger = new OutageLedger();
 
   constructor(db: Db, options: DbQueueOptions = {}) {
     this.#db = db;
@@ -138,6 +140,7 @@ export class DbQueue implements Queue {
         visibilityTimeoutMs: this.#visibilityTimeoutMs,
         heartbeatMs: this.#heartbeatMs,
         pollIntervalMs: this.#pollIntervalMs,
+        ledger: this.#ledger,
       },
       handler,
       limits,

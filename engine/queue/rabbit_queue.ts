@@ -44,6 +44,7 @@ import {
   type StageName,
   STAGES,
 } from "./port.ts";
+import { OutageLedger } from "./runner.ts";
 
 export interface RabbitQueueOptions extends QueueSettings {
   url: string;
@@ -77,6 +78,8 @@ export async function openRabbitQueue(options: RabbitQueueOptions): Promise<Rabb
 }
 
 export class RabbitQueue implements Queue {
+  /** Deliveries lost to a broker outage, shared by this queue's consumers (runner.ts). */
+  #ledger = new OutageLedger();
   readonly kind = "rabbitmq" as const;
   readonly maxAttempts: number;
   readonly deliveryLimit: number;
@@ -231,6 +234,7 @@ export class RabbitQueue implements Queue {
       this.maxAttempts,
       this.#deadLetterPublisher(stage),
       (c) => this.#consumers.delete(c),
+      this.#ledger,
     );
     await consumer.start();
     this.#consumers.add(consumer);

@@ -16,6 +16,7 @@ import { RateLimitedError, SourceAuthError, SourceBlockedError, SourceRequestErr
 import { log } from "../../lib/log.ts";
 import { replayChunk } from "./replay.ts";
 import { continueStep, endStep, type Lease } from "./lease.ts";
+import { isInfrastructureError } from "../../lib/infra_errors.ts";
 
 export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handler {
   return async (delivery) => {
@@ -39,6 +40,8 @@ export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handl
         log.info("extract lease moved on; chunk dropped", { runId: run.id, seq: msg.seq, reason: e.message });
         return;
       }
+      // the database or broker is down: the queue runner waits it out without using an attempt
+      if (isInfrastructureError(e)) throw e;
       // Credentials, a malformed request or a refused address will not get better by retrying.
       const hopeless = e instanceof SourceAuthError || e instanceof SourceRequestError ||
         e instanceof SourceBlockedError;
