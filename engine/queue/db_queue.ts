@@ -212,6 +212,18 @@ export class DbQueue implements Queue {
     return rows.length > 0;
   }
 
+  async deleteDeadLetters(stage: StageName, ids: readonly string[]): Promise<number> {
+    const numeric = ids.filter((id) => /^\d{1,18}$/.test(id)).map(Number);
+    if (numeric.length === 0) return 0;
+    const [row] = await this.#db.query<{ n: number }>(
+      `WITH d AS (
+        DELETE FROM queue_messages WHERE queue = $1 AND state = 'dead' AND id = ANY($2::bigint[]) RETURNING id
+      ) SELECT count(*)::int AS n FROM d`,
+      [this.queueName(stage), numeric],
+    );
+    return row.n;
+  }
+
   async purge(stage: StageName): Promise<number> {
     const [row] = await this.#db.query<{ n: number }>(
       `WITH d AS (

@@ -313,6 +313,25 @@ export class RabbitQueue implements Queue {
     });
   }
 
+  async deleteDeadLetters(stage: StageName, ids: readonly string[]): Promise<number> {
+    this.#open();
+    const wanted = new Set(ids);
+    if (wanted.size === 0) return 0;
+    const t = this.#topology(stage);
+    // browsing gets every message unacked; the ones not acked go back when the browse channel closes
+    return await this.#admin.browse(t.deadLetterQueue, async (next) => {
+      let deleted = 0;
+      for (let i = 0; i < REQUEUE_SCAN_LIMIT && deleted < wanted.size; i++) {
+        const msg = await next();
+        if (!msg) break;
+        if (!wanted.has(msg.properties.messageId ?? "")) continue;
+        await msg.ack();
+        deleted++;
+      }
+      return deleted;
+    });
+  }
+
   async purge(stage: StageName): Promise<number> {
     const t = this.#topology(stage);
     return await this.#admin.withChannel(async (ch) => {

@@ -11,6 +11,7 @@ import { timestamp } from "../../../server/api/shapes.ts";
 import { isOperator } from "../../../server/auth/operator.ts";
 import { type Queue, STAGES } from "../../../engine/queue/port.ts";
 import { ownedBy, type QueueMonitor, queueMonitorFor, type WorkerControl } from "../../../server/live/queue_monitor.ts";
+import { purgeObsoleteDeadLetters, withRuns } from "../../../server/live/dead_letter_runs.ts";
 
 export type { WorkerControl } from "../../../server/live/queue_monitor.ts";
 
@@ -29,6 +30,14 @@ const deadLetter = z.object({
   error: z.string().meta({ description: "error of the last failed attempt" }),
   attempts: figure,
   failedAt: timestamp,
+  run: z.object({
+    id: z.number().int().nullable(),
+    status: z.string().nullable(),
+    obsolete: z.enum(["finished", "failed", "fenced", "superseded", "missing"]).nullable().meta({
+      description: "why requeuing cannot help any more (the run is over or a newer run replaced it); null while " +
+        "its run is in progress",
+    }),
+  }).optional().meta({ description: "the run the message belongs to (in the REST answer; the live view omits it)" }),
 });
 
 export const queuesView = z.object({
@@ -64,8 +73,33 @@ export function queueRoutes() {
     responses: { 200: { description: "the figures", schema: queuesView }, 503: queueDown },
   }, async (c) => {
     const { monitor } = monitorOf(c.get("deps").services);
+    const { db } = c.get("deps");
     const auth = c.get("auth");
-    return c.json(await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(c.get("deps").db, auth) }));
+    const view = await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) });
+    const stages = await Promise.all(
+      view.stages.map(async (s) => ({ ...s, deadLetters: await withRuns(db, auth.tenantId, s.deadLetters) })),
+    );
+    return c.json({ ...view, stages });
+  });
+
+  r.route({
+    method: "post",
+    path: "/dead-letters/purge-obsolete",
+    summary: "Delete the tenant's dead letters whose run is over or superseded",
+    description: "Dead letters of a run still in progress are kept (they can still be requeued).",
+    roles: ["admin"],
+    responses: {
+      200: {
+        description: "how many were deleted per stage",
+        schema: z.object({ purged: z.object({ extract: figure, transform: figure, embed: figure }) }),
+      },
+      503: queueDown,
+    },
+  }, async (c) => {
+    const { queue, monitor } = monitorOf(c.get("deps").services);
+    const purged = await purgeObsoleteDeadLetters(c.get("deps").db, queue, c.get("auth").tenantId);
+    for (const stage of STAGES) monitor.invalidate(stage);
+    return c.json({ purged: purged as Record<(typeof STAGES)[number], number> });
   });
 
   r.route({
