@@ -28,6 +28,8 @@ export interface EngineOptions {
   staleAfterMs?: number;
   /** Advisory lock key of the orchestrator leader. */
   leaderKey?: number;
+  /** Raw pages older than this many days that a re-transform no longer needs are pruned hourly (default 14; null: never). */
+  rawRetentionDays?: number | null;
   /** Deno.cron name (default "sluice-orchestrator"). */
   cronName?: string;
   /** Opens sealed integration credentials for extract (server/secrets.ts); absent → credentials are null. */
@@ -50,6 +52,7 @@ export interface ResolvedOptions {
   staleAfterMs: number;
   leaderKey: number;
   cronName: string;
+  rawRetentionDays: number | null;
 }
 
 export const DEFAULT_LEADER_KEY = 0x51_1ce_0e0;
@@ -71,6 +74,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     staleAfterMs: positive("staleAfterMs", o.staleAfterMs ?? 180_000),
     leaderKey: o.leaderKey ?? DEFAULT_LEADER_KEY,
     cronName: o.cronName ?? "sluice-orchestrator",
+    rawRetentionDays: o.rawRetentionDays === null ? null : positive("rawRetentionDays", o.rawRetentionDays ?? 14),
   };
 }
 

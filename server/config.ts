@@ -57,6 +57,13 @@ const fields = {
       if (bad.length) ctx.addIssue({ code: "custom", message: `host names or CIDRs (not: ${bad.join(", ")})` });
     }),
   ),
+  SLUICE_RAW_RETENTION_DAYS: z.preprocess(
+    (v) => (v === undefined || v === "" ? 14 : Number(v)),
+    z.number({ error: "a number of days" }).int("a whole number of days").min(1, "at least 1 day").max(
+      3650,
+      "at most 3650 days",
+    ),
+  ),
   METRICS_TOKEN: optional(
     z.string().min(16, "at least 16 characters (a random token for Prometheus)")
       .regex(/^[\x21-\x7e]+$/, "printable characters without spaces"),

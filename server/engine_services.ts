@@ -40,6 +40,7 @@ export async function startEngineServices(
     embedder: vectors.embedder,
     vectorStore: vectors.vectorStore,
     addressGuard: sourceAddressGuard(deps.config),
+    rawRetentionDays: deps.config.SLUICE_RAW_RETENTION_DAYS,
   });
   const hub = new ProgressHub({ maxFps: 4 });
   const bridge = await startLiveBridge(deps.db, hub, { maxFps: 4 });

@@ -56,6 +56,8 @@ Deno.test(`dead letters[${kind}]: letters of finished or superseded runs are mar
         .map((d) => [d.body.rawId, d.run.obsolete]).sort();
     };
     assertEquals(await view(), [[1, "finished"], [2, "superseded"], [3, null]]);
+    const figures = (await (await app.api("/app/etl/queues", { token: adminA })).json()).rawData;
+    assertEquals(figures, { pages: 0, bytes: 0, retentionDays: 14 }, "no raw pages stored for this tenant yet");
 
     const denied = await app.api("/app/etl/queues/dead-letters/purge-obsolete", { token: userA, body: {} });
     assertEquals(denied.status, 403, "purging is for admins");

@@ -98,67 +98,71 @@ const outageFor = (own: OwnService) => async () => {
   await own.start();
 };
 
-Deno.test({
-  name: "restart [db queue]: PostgreSQL stopped for 15 s mid-run; the run finishes with a clean run's content",
-  ignore: !DATABASE_URL,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const source = new SyntheticSource(SOURCE);
-    try {
-      const clean = await reference(source);
-      assertEquals(clean.digest.tables.synthetic_items.rows, 3000);
-      await withOwn(ownPostgres, async (own) => {
-        const db = connectPostgres(own.url, { max: 10 });
-        await migrate(db);
-        // the default visibility timeout (60 s): the outage must not cost leases
-        const queue = await openDbQueue(db, { prefix: newPrefix(), maxAttempts: MAX_ATTEMPTS, pollIntervalMs: 100 });
-        try {
-          const got = await sync(db, queue, source, outageFor(own));
-          console.log(`PostgreSQL restart: finished ${got.afterReturnMs} ms after the database returned`);
-          assertSameAsClean(got, clean);
-        } finally {
-          await queue.close();
-          await db.close();
-        }
-      });
-    } finally {
-      await source.close();
-    }
-  },
-});
+/** A restart test: the source, a clean reference run of it, then `fn` with the service of its own. */
+function restartTest(
+  name: string,
+  open: () => Promise<OwnService | string>,
+  fn: (own: OwnService, source: SyntheticSource, clean: SyncOutcome) => Promise<void>,
+) {
+  Deno.test({
+    name,
+    ignore: !DATABASE_URL,
+    // the service's client connections outlive a stop on purpose; the test closes them itself
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const source = new SyntheticSource(SOURCE);
+      try {
+        const clean = await reference(source);
+        assertEquals(clean.digest.tables.synthetic_items.rows, 3000);
+        await withOwn(open, (own) => fn(own, source, clean));
+      } finally {
+        await source.close();
+      }
+    },
+  });
+}
 
-Deno.test({
-  name: "restart [rabbitmq]: the broker stopped for 15 s mid-run; the run finishes with a clean run's content",
-  ignore: !DATABASE_URL,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    const source = new SyntheticSource(SOURCE);
+restartTest(
+  "restart [db queue]: PostgreSQL stopped for 15 s mid-run; the run finishes with a clean run's content",
+  ownPostgres,
+  async (own, source, clean) => {
+    const db = connectPostgres(own.url, { max: 10 });
+    await migrate(db);
+    // the default visibility timeout (60 s): the outage must not cost leases
+    const queue = await openDbQueue(db, { prefix: newPrefix(), maxAttempts: MAX_ATTEMPTS, pollIntervalMs: 100 });
     try {
-      const clean = await reference(source);
-      await withOwn(ownRabbitMq, async (own) => {
-        const t = await createTestDb("postgres");
-        const prefix = newPrefix();
-        const queue = await openRabbitQueue({
-          url: own.url,
-          prefix,
-          maxAttempts: MAX_ATTEMPTS,
-          connectionName: `sluice-restart-${prefix}`,
-          reconnectIntervalMs: 200,
-          maxReconnectIntervalMs: 2000,
-        });
-        try {
-          const got = await sync(t.db, queue, source, outageFor(own));
-          console.log(`RabbitMQ restart: finished ${got.afterReturnMs} ms after the broker returned`);
-          assertSameAsClean(got, clean);
-        } finally {
-          await queue.close().catch(() => {});
-          await t.close();
-        }
-      });
+      const got = await sync(db, queue, source, outageFor(own));
+      console.log(`PostgreSQL restart: finished ${got.afterReturnMs} ms after the database returned`);
+      assertSameAsClean(got, clean);
     } finally {
-      await source.close();
+      await queue.close();
+      await db.close();
     }
   },
-});
+);
+
+restartTest(
+  "restart [rabbitmq]: the broker stopped for 15 s mid-run; the run finishes with a clean run's content",
+  ownRabbitMq,
+  async (own, source, clean) => {
+    const t = await createTestDb("postgres");
+    const prefix = newPrefix();
+    const queue = await openRabbitQueue({
+      url: own.url,
+      prefix,
+      maxAttempts: MAX_ATTEMPTS,
+      connectionName: `sluice-restart-${prefix}`,
+      reconnectIntervalMs: 200,
+      maxReconnectIntervalMs: 2000,
+    });
+    try {
+      const got = await sync(t.db, queue, source, outageFor(own));
+      console.log(`RabbitMQ restart: finished ${got.afterReturnMs} ms after the broker returned`);
+      assertSameAsClean(got, clean);
+    } finally {
+      await queue.close().catch(() => {});
+      await t.close();
+    }
+  },
+);

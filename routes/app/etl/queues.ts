@@ -12,6 +12,7 @@ import { isOperator } from "../../../server/auth/operator.ts";
 import { type Queue, STAGES } from "../../../engine/queue/port.ts";
 import { ownedBy, type QueueMonitor, queueMonitorFor, type WorkerControl } from "../../../server/live/queue_monitor.ts";
 import { purgeObsoleteDeadLetters, withRuns } from "../../../server/live/dead_letter_runs.ts";
+import { rawDataSize } from "../../../engine/raw_retention.ts";
 
 export type { WorkerControl } from "../../../server/live/queue_monitor.ts";
 
@@ -56,6 +57,11 @@ export const queuesView = z.object({
     missing: z.literal(true).optional().meta({ description: "the stage's queue does not exist" }),
     processedPerSecond: z.number().min(0).nullable().optional(),
   })),
+  rawData: z.object({
+    pages: figure,
+    bytes: figure,
+    retentionDays: figure.meta({ description: "SLUICE_RAW_RETENTION_DAYS" }),
+  }).optional().meta({ description: "the tenant's raw pages kept for re-transforms (in the REST answer)" }),
 }).meta({ id: "Queues" });
 
 const queueDown = errorResponse("the queue is not connected in this instance");
@@ -79,7 +85,11 @@ export function queueRoutes() {
     const stages = await Promise.all(
       view.stages.map(async (s) => ({ ...s, deadLetters: await withRuns(db, auth.tenantId, s.deadLetters) })),
     );
-    return c.json({ ...view, stages });
+    const rawData = {
+      ...await rawDataSize(db, auth.tenantId),
+      retentionDays: c.get("deps").config.SLUICE_RAW_RETENTION_DAYS,
+    };
+    return c.json({ ...view, stages, rawData });
   });
 
   r.route({
