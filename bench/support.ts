@@ -3,6 +3,7 @@
 // Db.copyFrom into scratch tables of the same shape: defaults, indexes and — for the main figure — foreign keys).
 import { type Db, pgArrayLiteral, type Queryable } from "../db/port.ts";
 import type { Connector, ExtractedPage, RunInfo } from "../engine/connector.ts";
+import { OPEN_ADDRESSES } from "../engine/http/address_guard.ts";
 
 /** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
 export async function productionV8Flags(): Promise<string> {
@@ -152,6 +153,7 @@ export async function syncPages(o: PageSyncOptions) {
       checkpoint: null,
       signal: new AbortController().signal,
       onRequest: () => {},
+      addressGuard: OPEN_ADDRESSES, // the fake sources listen on loopback
     });
     let n = 0;
     let kind: string | undefined;

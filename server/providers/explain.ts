@@ -5,6 +5,7 @@
 import {
   RateLimitedError,
   SourceAuthError,
+  SourceBlockedError,
   SourceError,
   SourceRequestError,
   SourceResponseError,
@@ -58,7 +59,8 @@ export function explainFailure(
   baseUrl: string | null,
   timeoutMs = 10_000,
 ): ExplainedFailure {
-  const detail = error instanceof Error ? error.message : String(error);
+  // status and reason only: the body of whatever answered stays out of what a tenant reads back
+  const detail = error instanceof SourceError ? error.bodiless : error instanceof Error ? error.message : String(error);
   const host = hostOf(baseUrl);
   const say = (kind: FailureKind, message: string): ExplainedFailure => ({ kind, message, detail });
   if (error instanceof SourceAuthError) {
@@ -73,6 +75,9 @@ export function explainFailure(
         `${product} refused the credentials (HTTP ${error.status ?? 401}): check the e-mail or user and the token, ` +
           `and that the token has not expired or been revoked.`,
       );
+  }
+  if (error instanceof SourceBlockedError) {
+    return say("blocked", `Sluice does not connect to ${host}: ${error.summary}`);
   }
   if (error instanceof RateLimitedError) {
     return say(

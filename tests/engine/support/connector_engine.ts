@@ -4,6 +4,7 @@
 import type { Db } from "../../../db/port.ts";
 import type { Connector } from "../../../engine/connector.ts";
 import { createEngine, type Engine } from "../../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../../engine/http/address_guard.ts";
 import { assertEquals } from "../../support/assert.ts";
 import { openQueue, type QueueKind } from "./harness.ts";
 
@@ -31,6 +32,7 @@ export async function withConnectorEngine(
   );
   const q = await openQueue(o.queueKind, o.db);
   const engine = createEngine({
+    addressGuard: OPEN_ADDRESSES,
     db: o.db,
     queue: q.queue,
     connectors: [o.connector],
