@@ -249,7 +249,11 @@ export const JOBS: SeedJob[] = [
     provider: "ad",
     active: false,
     schedule: 720,
-    steps: [{ key: "ad_users", name: "AD Users", order: 1 }],
+    steps: [
+      { key: "ad_users", name: "AD Users", order: 1 },
+      { key: "ad_groups", name: "Groups & Members", order: 2 },
+      { key: "ad_links", name: "Identity Links", order: 3 },
+    ],
   },
 ];
 

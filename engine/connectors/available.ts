@@ -2,7 +2,8 @@
 import type { Connector } from "../connector.ts";
 import { jiraConnector } from "./jira/connector.ts";
 import { githubConnector } from "./github/connector.ts";
+import { entraConnector } from "./entra/connector.ts";
 
 export function productionConnectors(): Connector[] {
-  return [jiraConnector, githubConnector];
+  return [jiraConnector, githubConnector, entraConnector];
 }
