@@ -1,9 +1,10 @@
-// Provider registry for the integrations API. Providers without a connector yet (Fabric, Entra ID) accept any
-// settings object and the generic credential shapes; they cannot be connection-tested.
+// Provider registry for the integrations API. Providers without a connector yet (Fabric) accept any settings
+// object and the generic credential shapes; they cannot be connection-tested.
 import { z } from "zod";
 import { ApiError, type FieldError } from "../http_errors.ts";
 import { githubProvider } from "./github.ts";
 import { jiraProvider } from "./jira.ts";
+import { entraProvider } from "./entra.ts";
 import type { ProviderSpec } from "./types.ts";
 
 const genericProvider: ProviderSpec = {
@@ -26,7 +27,7 @@ export const PROVIDERS = {
   jira: jiraProvider,
   github: githubProvider,
   fabric: genericProvider,
-  ad: genericProvider,
+  ad: entraProvider,
 } as const satisfies Record<string, ProviderSpec>;
 
 export type ProviderName = keyof typeof PROVIDERS;

@@ -16,6 +16,7 @@ import { fieldCatalogueRoutes } from "./field_catalogue.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { qdrantRoutes } from "./qdrant.ts";
 import { searchRoutes } from "./search.ts";
+import { directoryRoutes } from "./directory.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -35,5 +36,6 @@ export function etlApiRoutes() {
   api.route("/openapi.json", openApiRoutes());
   api.route("/qdrant", qdrantRoutes());
   api.route("/search", searchRoutes());
+  api.route("/directory", directoryRoutes());
   return api;
 }

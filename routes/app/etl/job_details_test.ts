@@ -72,7 +72,13 @@ Deno.test(`job details[${kind}]: Fabric and AD say what is missing; other tenant
     assertEquals(fabric.figures, []);
     assert(fabric.notConfigured.includes("no credentials"), fabric.notConfigured);
     const ad = await (await app.api(`/app/etl/jobs/${byName.AD}/details`, { token })).json();
-    assertEquals(ad.figures.map((f: { key: string }) => f.key), ["users"]);
+    assertEquals(ad.figures.map((f: { key: string }) => f.key), [
+      "users",
+      "groups",
+      "memberships",
+      "linked",
+      "unlinked",
+    ]);
     const [foreign] = await app.db.query<{ id: number }>("SELECT id FROM etl_jobs WHERE tenant_id = $1 LIMIT 1", [
       other,
     ]);
