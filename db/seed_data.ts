@@ -242,7 +242,10 @@ export const JOBS: SeedJob[] = [
     provider: "fabric",
     active: false,
     schedule: 1440,
-    steps: [{ key: "fabric_data", name: "Fabric Data", order: 1 }],
+    steps: [
+      { key: "fabric_data", name: "Fabric Data", order: 1 },
+      { key: "fabric_commit", name: "Commit Versions", order: 2 },
+    ],
   },
   {
     name: "AD",

@@ -39,6 +39,8 @@ export interface FakeGraph {
   expireDeltaTokens(): void;
   /** Every access token issued so far is refused with 401. */
   expireAccessTokens(): void;
+  /** Whether an access token was issued by this fake and not expired (the fake OneLake asks). */
+  validToken(token: string): boolean;
   /** The next round of this resource gets an empty page after its first page. */
   emptyPageNextRound(resource: "users" | "groups"): void;
   close(): Promise<void>;
@@ -201,6 +203,7 @@ export function startFakeGraph(options: FakeGraphOptions = {}): FakeGraph {
     expireAccessTokens() {
       tokens.clear();
     },
+    validToken: (t) => tokens.has(t),
     emptyPageNextRound(resource) {
       emptyPage.add(resource);
     },
