@@ -13,6 +13,7 @@ CREATE TABLE fabric_tables (
   pending_version bigint,
   pending_full boolean NOT NULL DEFAULT false,
   warning text,
+  live_rows bigint NOT NULL DEFAULT 0,
   last_change_at timestamptz,
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, integration_id, source_table)

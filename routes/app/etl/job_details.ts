@@ -50,7 +50,14 @@ const PROVIDER_TABLES: Record<string, FigureSource[]> = {
     { key: "linked", label: "People linked to Jira/GitHub", sql: LINK_FIGURES.linked },
     { key: "unlinked", label: "Identities to review (unlinked)", sql: LINK_FIGURES.unlinked },
   ],
-  fabric: [],
+  fabric: [
+    { key: "tables", label: "Delta tables loaded", table: "fabric_tables" },
+    {
+      key: "rows",
+      label: "Rows",
+      sql: "SELECT coalesce(sum(live_rows), 0) FROM fabric_tables WHERE tenant_id = $1 AND integration_id = $2",
+    },
+  ],
 };
 
 interface IntegrationRow {
@@ -106,11 +113,23 @@ export function integrationScope(
     ];
   }
   if (provider === "ad") return [{ label: "Groups", value: list(s.groupIds) ?? "all groups" }, ...notes];
+  if (provider === "fabric") {
+    const tables = Array.isArray(s.tables) ? s.tables.map((t) => (t as { name?: string }).name).filter(Boolean) : [];
+    return [
+      { label: "Lakehouse", value: s.workspace && s.lakehouse ? `${s.workspace} / ${s.lakehouse}` : "not set" },
+      { label: "Tables", value: tables.length ? tables.join(", ") : "none configured" },
+      ...notes,
+    ];
+  }
   return notes;
 }
 
-/** Why the directory was last walked in full (first sync, or an expired delta link), per resource. */
-async function directoryNotes(db: Queryable, tenantId: number, integrationId: number, provider: string) {
+/**
+ * Entra ID: why the directory was last walked in full (first sync, or an expired delta link), per resource.
+ * Fabric: per table, the Delta version read, rows, last change and any warning (e.g. a full read after a vacuum).
+ */
+async function providerNotes(db: Queryable, tenantId: number, integrationId: number, provider: string) {
+  if (provider === "fabric") return await fabricNotes(db, tenantId, integrationId);
   if (provider !== "ad") return [];
   const rows = await db.query<{ resource: string; full_walk_reason: string | null; full_walk_at: Date | null }>(
     `SELECT resource, full_walk_reason, full_walk_at FROM directory_delta_state
@@ -186,6 +205,29 @@ async function rateBudgetsOf(db: Queryable, tenantId: number, integrationId: num
   }));
 }
 
+async function fabricNotes(db: Queryable, tenantId: number, integrationId: number) {
+  const rows = await db.query<{
+    source_table: string;
+    delta_version: string | number | null;
+    live_rows: string | number;
+    last_change_at: Date | null;
+    warning: string | null;
+  }>(
+    `SELECT source_table, delta_version, live_rows, last_change_at, warning FROM fabric_tables
+      WHERE tenant_id = $1 AND integration_id = $2 ORDER BY source_table`,
+    [tenantId, integrationId],
+  );
+  return rows.map((r) => ({
+    label: `Table ${r.source_table}`,
+    value: [
+      r.delta_version === null ? "not read yet" : `Delta version ${r.delta_version}`,
+      `${Number(r.live_rows)} rows`,
+      r.last_change_at ? `last change ${new Date(r.last_change_at).toISOString()}` : null,
+      r.warning ? `warning: ${r.warning}` : null,
+    ].filter(Boolean).join("; "),
+  }));
+}
+
 export function jobDetailsRoutes() {
   const r = apiRouter("/app/etl/jobs", "jobs");
   r.route({
@@ -217,7 +259,7 @@ export function jobDetailsRoutes() {
       ),
       listRuns(db, tenantId, job.id, HISTORY_RUNS),
       rateBudgetsOf(db, tenantId, integration.id),
-      directoryNotes(db, tenantId, integration.id, integration.provider),
+      providerNotes(db, tenantId, integration.id, integration.provider),
     ]);
     const body: JobDetailsData = {
       job,

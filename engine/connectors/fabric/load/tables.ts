@@ -133,18 +133,20 @@ export async function commitVersions(scope: Scope): Promise<{ rows: number }> {
   );
   let rows = 0;
   for (const p of pending) {
-    if (!p.pending_full) continue;
-    rows += (await scope.tx.query(
-      `UPDATE ${ident(p.sql_table)} SET _deleted = true
-        WHERE tenant_id = $1 AND NOT _deleted AND _delta_version < $2 RETURNING 1`,
-      [scope.tenantId, Number(p.pending_version)],
-    )).length;
+    if (p.pending_full) {
+      rows += (await scope.tx.query(
+        `UPDATE ${ident(p.sql_table)} SET _deleted = true
+          WHERE tenant_id = $1 AND NOT _deleted AND _delta_version < $2 RETURNING 1`,
+        [scope.tenantId, Number(p.pending_version)],
+      )).length;
+    }
+    await scope.tx.query(
+      `UPDATE fabric_tables SET delta_version = pending_version, pending_version = NULL, pending_full = false,
+              live_rows = (SELECT count(*) FROM ${ident(p.sql_table)} WHERE tenant_id = $1 AND NOT _deleted),
+              updated_at = now()
+        WHERE tenant_id = $1 AND integration_id = $2 AND sql_table = $3`,
+      [scope.tenantId, scope.integrationId, p.sql_table],
+    );
   }
-  await scope.tx.query(
-    `UPDATE fabric_tables SET delta_version = pending_version, pending_version = NULL, pending_full = false,
-            updated_at = now()
-      WHERE tenant_id = $1 AND integration_id = $2 AND pending_version IS NOT NULL`,
-    [scope.tenantId, scope.integrationId],
-  );
   return { rows };
 }
