@@ -4,10 +4,9 @@
 import { entraSettingsSchema, readEntraSettings } from "../../engine/connectors/entra/settings.ts";
 import { entraClientFor } from "../../engine/connectors/entra/connector.ts";
 import { microsoftCredentialsSchema } from "../../engine/connectors/microsoft/identity.ts";
-import { SourceError } from "../../engine/http/errors.ts";
 import type { FieldError } from "../http_errors.ts";
 import { type ConnectionInput, type ConnectionResult, type ProviderSpec, TEST_HTTP } from "./types.ts";
-import { explainFailure } from "./explain.ts";
+import { failedConnection } from "./explain.ts";
 
 export const entraProvider: ProviderSpec = {
   display: {
@@ -46,11 +45,7 @@ export const entraProvider: ProviderSpec = {
         details: { graphUrl: settings.graphUrl, usersVisible: probe.users > 0 },
       };
     } catch (e) {
-      if (e instanceof SourceError || /ConfigError$/.test((e as Error).name)) {
-        const { kind, message, detail } = explainFailure(e, "Microsoft Entra ID", input.baseUrl, TEST_HTTP.timeoutMs);
-        return { ok: false, kind, error: message, detail };
-      }
-      throw e;
+      return failedConnection(e, "Microsoft Entra ID", input.baseUrl, TEST_HTTP.timeoutMs);
     }
   },
 };

@@ -5,10 +5,9 @@
 import { fabricSettingsSchema, lakehouseFolder, readFabricSettings } from "../../engine/connectors/fabric/settings.ts";
 import { oneLakeClientFor } from "../../engine/connectors/fabric/connector.ts";
 import { microsoftCredentialsSchema } from "../../engine/connectors/microsoft/identity.ts";
-import { SourceError } from "../../engine/http/errors.ts";
 import type { FieldError } from "../http_errors.ts";
 import { type ConnectionInput, type ConnectionResult, type ProviderSpec, TEST_HTTP } from "./types.ts";
-import { explainFailure } from "./explain.ts";
+import { failedConnection } from "./explain.ts";
 
 export const fabricProvider: ProviderSpec = {
   display: {
@@ -56,11 +55,7 @@ export const fabricProvider: ProviderSpec = {
         details: { workspace: settings.workspace, lakehouse: settings.lakehouse, tables: found },
       };
     } catch (e) {
-      if (e instanceof SourceError || /ConfigError$/.test((e as Error).name)) {
-        const { kind, message, detail } = explainFailure(e, "Microsoft Fabric", input.baseUrl, TEST_HTTP.timeoutMs);
-        return { ok: false, kind, error: message, detail };
-      }
-      throw e;
+      return failedConnection(e, "Microsoft Fabric", input.baseUrl, TEST_HTTP.timeoutMs);
     }
   },
 };

@@ -2,9 +2,9 @@
 // committed page's link: no page is fetched twice, and the database ends with exactly the content of an
 // uninterrupted run (content digest over every loaded column) — no gap, no duplicate.
 import { assert, assertEquals } from "../support/assert.ts";
-import { createTestDb, primaryKind } from "../support/db.ts";
+import { primaryKind } from "../support/db.ts";
 import { contentDigest, describeDifference } from "../support/content_hash.ts";
-import { createTenant } from "../../db/seed.ts";
+import { cleanDigest, inFreshTenant } from "../support/fresh_tenant.ts";
 import { createEntraConnector, ENTRA_STEP } from "../../engine/connectors/entra/connector.ts";
 import { runSync } from "../jira/driver.ts";
 import { FAST_HTTP, pointAtFake, seedDirectory, withEntra } from "./support.ts";
@@ -15,18 +15,12 @@ for (const step of [ENTRA_STEP.users, ENTRA_STEP.groups]) {
   Deno.test(`entra crash[${kind}]: a crash after page 2 of ${step} resumes there, content as a clean run`, () =>
     withEntra(kind, { fake: { pageSize: 3, memberSlice: 2 } }, async ({ db, graph, sync }) => {
       seedDirectory(graph, 12);
-      const clean = await sync();
-      assert(!clean.stopped);
-      const expected = await contentDigest(db);
-
-      const other = await createTestDb(kind);
-      try {
-        const tenantId = await createTenant(other.db, "Acme");
-        const integrationId = await pointAtFake(other.db, tenantId, graph);
+      const expected = await cleanDigest(db, sync);
+      await inFreshTenant(kind, async (otherDb, tenantId) => {
         const base = {
-          db: other.db,
+          db: otherDb,
           tenantId,
-          integrationId,
+          integrationId: await pointAtFake(otherDb, tenantId, graph),
           credentials: graph.credentials,
           connector: createEntraConnector({ http: FAST_HTTP }),
         };
@@ -36,15 +30,12 @@ for (const step of [ENTRA_STEP.users, ENTRA_STEP.groups]) {
         const before = graph.requests.length;
         const resumed = await runSync({ ...base, resume: crashed });
         assert(!resumed.stopped);
-        const next = graph.requests.slice(before).find((r) =>
-          r.path.endsWith(`/${step === ENTRA_STEP.users ? "users" : "groups"}/delta`)
-        );
+        const resource = step === ENTRA_STEP.users ? "users" : "groups";
+        const next = graph.requests.slice(before).find((r) => r.path.endsWith(`/${resource}/delta`));
         assert(next?.query.$skiptoken, "the resumed run continues with the saved next link");
         assert(!fetchedAtCrash.includes(next!.query.$skiptoken), "no page is fetched twice");
-        const got = await contentDigest(other.db);
+        const got = await contentDigest(otherDb);
         assertEquals(got.hash, expected.hash, describeDifference(expected, got));
-      } finally {
-        await other.close();
-      }
+      });
     }));
 }

@@ -5,8 +5,8 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
 import { createEntraConnector } from "../../engine/connectors/entra/connector.ts";
-import { queueKinds, waitForRun } from "../engine/support/harness.ts";
-import { assertStagesSettled, withConnectorEngine } from "../engine/support/connector_engine.ts";
+import { queueKinds } from "../engine/support/harness.ts";
+import { runToFinished, withConnectorEngine } from "../engine/support/connector_engine.ts";
 import { count } from "../github/support.ts";
 import { addIdentities, FAST_HTTP, person, seedDirectory, userId, withEntra } from "./support.ts";
 
@@ -17,14 +17,11 @@ for (const queueKind of queueKinds()) {
     withEntra(kind, { fake: { pageSize: 4, memberSlice: 3 } }, async ({ db, graph, tenantId, integrationId }) => {
       seedDirectory(graph, 25);
       await addIdentities(db, tenantId, [{ provider: "jira", externalId: "j7", email: "person7@acme.example" }]);
-      await db.query("UPDATE etl_jobs SET active = true WHERE tenant_id = $1 AND job_type = 'ad'", [tenantId]);
       const connector = createEntraConnector({ http: FAST_HTTP });
       await withConnectorEngine(
         { db, queueKind, connector, tenantId, integrationId, credentials: graph.credentials },
-        async ({ engine, jobId }) => {
-          const first = await engine.startRun({ tenantId, jobId });
-          await waitForRun(db, first.runId, "FINISHED", 60_000);
-          await assertStagesSettled(db, first.runId);
+        async (e) => {
+          await runToFinished(e, db, tenantId);
           assertEquals(await count(db, "directory_people", "active"), 25);
           assertEquals(await count(db, "directory_group_members"), 13 + 25);
           assertEquals(await count(db, "directory_identity_links", "method = 'mail'"), 1);
@@ -33,21 +30,18 @@ for (const queueKind of queueKinds()) {
           graph.directory.updateUser(userId(9), { department: "Security" });
           graph.directory.removeUser(userId(7));
           graph.directory.putUser(person(26));
-          const second = await engine.startRun({ tenantId, jobId });
-          await waitForRun(db, second.runId, "FINISHED", 60_000);
-          await assertStagesSettled(db, second.runId);
+          const second = await runToFinished(e, db, tenantId);
           assertEquals(await count(db, "directory_people", "active"), 25);
           assertEquals(await count(db, "directory_people", "department = 'Security'"), 1);
           assertEquals(await count(db, "directory_identity_links"), 0, "the link to the removed person is dropped");
           const [run2] = await db.query<{ requests_made: number }>("SELECT requests_made FROM etl_runs WHERE id = $1", [
-            second.runId,
+            second,
           ]);
           assert(run2.requests_made <= 4, `a delta round reads only changes (${run2.requests_made} requests)`);
 
-          const third = await engine.startRun({ tenantId, jobId });
-          await waitForRun(db, third.runId, "FINISHED", 60_000);
+          const third = await runToFinished(e, db, tenantId);
           const [run3] = await db.query<{ rows_written: number }>("SELECT rows_written FROM etl_runs WHERE id = $1", [
-            third.runId,
+            third,
           ]);
           assertEquals(Number(run3.rows_written), 0, "an unchanged directory writes nothing");
         },

@@ -5,8 +5,8 @@
 import { assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
 import { createFabricConnector } from "../../engine/connectors/fabric/connector.ts";
-import { queueKinds, waitForRun } from "../engine/support/harness.ts";
-import { assertStagesSettled, withConnectorEngine } from "../engine/support/connector_engine.ts";
+import { queueKinds } from "../engine/support/harness.ts";
+import { runToFinished, withConnectorEngine } from "../engine/support/connector_engine.ts";
 import { providerFigures } from "../../routes/app/etl/job_details.ts";
 import { FAST_ONELAKE, FIELDS, loadedRows, orders, sortById, withFabric } from "./support.ts";
 
@@ -16,21 +16,16 @@ for (const queueKind of queueKinds()) {
   Deno.test(`fabric via engine[${kind}/${queueKind}]: full read, then new versions only`, () =>
     withFabric(kind, async ({ db, graph, table, tenantId, integrationId }) => {
       table.create(FIELDS, orders(1, 40));
-      await db.query("UPDATE etl_jobs SET active = true WHERE tenant_id = $1 AND job_type = 'fabric'", [tenantId]);
       const connector = createFabricConnector({ onelake: FAST_ONELAKE });
       await withConnectorEngine(
         { db, queueKind, connector, tenantId, integrationId, credentials: graph.credentials },
-        async ({ engine, jobId }) => {
-          const first = await engine.startRun({ tenantId, jobId });
-          await waitForRun(db, first.runId, "FINISHED", 60_000);
-          await assertStagesSettled(db, first.runId);
+        async (e) => {
+          await runToFinished(e, db, tenantId);
           assertEquals(await loadedRows(db, integrationId), sortById(table.rows()));
 
           table.append(orders(41, 45));
           table.deleteWhere((r) => Number(r.Id) <= 5);
-          const second = await engine.startRun({ tenantId, jobId });
-          await waitForRun(db, second.runId, "FINISHED", 60_000);
-          await assertStagesSettled(db, second.runId);
+          await runToFinished(e, db, tenantId);
           assertEquals(await loadedRows(db, integrationId), sortById(table.rows()));
           const figures = await providerFigures(db, tenantId, integrationId, "fabric");
           assertEquals(figures.map((f) => [f.key, f.value]), [["tables", 1], ["rows", 40]]);

@@ -6,6 +6,7 @@ import type { Connector, ExtractContext, ExtractedPage, LoadContext, LoadResult,
 import { JOBS } from "../../../db/seed_data.ts";
 import type { Scope } from "../common/db_util.ts";
 import { stripNul } from "../common/sanitize.ts";
+import { finalStepPage } from "../common/final_step.ts";
 import { MicrosoftTokenSource, readMicrosoftCredentials, type TokenHttpOptions } from "../microsoft/identity.ts";
 import { GraphClient, type GraphGroup, type GraphHttpOptions, type GraphUser } from "./client/graph.ts";
 import { DELTA_KINDS, type DeltaCheckpoint, type DeltaEnd, extractDelta } from "./extract/delta.ts";
@@ -42,11 +43,7 @@ export function createEntraConnector(options: EntraConnectorOptions = {}): Conne
     steps: ENTRA_STEPS,
 
     async *extract(step: string, ctx: ExtractContext): AsyncIterable<ExtractedPage> {
-      if (step === ENTRA_STEP.links) {
-        if ((ctx.checkpoint as { done?: boolean } | null)?.done) return;
-        yield { kind: FINISH_KIND, records: [{ finish: true }], checkpoint: { done: true } };
-        return;
-      }
+      if (step === ENTRA_STEP.links) return yield* finalStepPage(FINISH_KIND, ctx.checkpoint);
       const settings = readEntraSettings(ctx.integration.settings);
       const client = entraClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
         ...options.http,

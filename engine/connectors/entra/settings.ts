@@ -2,6 +2,7 @@
 // connector. The integration's base URL is the identity platform's authority (login.microsoftonline.com, or a
 // national cloud's); Graph's root is a setting because the two differ per cloud (graph.microsoft.us, …).
 import { z } from "zod";
+import { readSettingsWith } from "../common/settings.ts";
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -33,12 +34,7 @@ export class EntraConfigError extends Error {
 }
 
 export function readEntraSettings(raw: unknown): EntraSettings {
-  const parsed = entraSettingsSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const what = parsed.error.issues.map((i) => `settings.${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new EntraConfigError(`invalid Entra ID settings (${what})`);
-  }
-  return parsed.data;
+  return readSettingsWith(entraSettingsSchema, raw, "Entra ID", EntraConfigError);
 }
 
 export const GRAPH_USER_FIELDS = [

@@ -5,6 +5,7 @@
 import type { Connector, ExtractContext, ExtractedPage, LoadContext, LoadResult, StepDef } from "../../connector.ts";
 import { JOBS } from "../../../db/seed_data.ts";
 import type { Scope } from "../common/db_util.ts";
+import { finalStepPage } from "../common/final_step.ts";
 import { MicrosoftTokenSource, readMicrosoftCredentials, type TokenHttpOptions } from "../microsoft/identity.ts";
 import { OneLakeClient, type OneLakeOptions } from "./client/onelake.ts";
 import {
@@ -48,11 +49,7 @@ export function createFabricConnector(options: FabricConnectorOptions = {}): Con
     steps: FABRIC_STEPS,
 
     async *extract(step: string, ctx: ExtractContext): AsyncIterable<ExtractedPage> {
-      if (step === FABRIC_STEP.commit) {
-        if ((ctx.checkpoint as { done?: boolean } | null)?.done) return;
-        yield { kind: COMMIT_KIND, records: [{ commit: true }], checkpoint: { done: true } };
-        return;
-      }
+      if (step === FABRIC_STEP.commit) return yield* finalStepPage(COMMIT_KIND, ctx.checkpoint);
       if (step !== FABRIC_STEP.data) throw new Error(`unknown Fabric step ${step}`);
       const settings = readFabricSettings(ctx.integration.settings);
       const client = oneLakeClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {

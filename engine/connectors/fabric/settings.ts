@@ -2,6 +2,7 @@
 // columns rows are upserted on, and OneLake's DFS endpoint. The base URL is the identity platform's authority
 // (client credentials, shared with Entra ID); OneLake takes tokens for the Azure Storage audience.
 import { z } from "zod";
+import { readSettingsWith } from "../common/settings.ts";
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_ .-]{0,127}$/;
 const TABLE = /^[A-Za-z0-9_]{1,64}(\/[A-Za-z0-9_]{1,64})?$/;
@@ -45,12 +46,7 @@ export class FabricConfigError extends Error {
 }
 
 export function readFabricSettings(raw: unknown): FabricSettings {
-  const parsed = fabricSettingsSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const what = parsed.error.issues.map((i) => `settings.${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new FabricConfigError(`invalid Fabric settings (${what})`);
-  }
-  return parsed.data;
+  return readSettingsWith(fabricSettingsSchema, raw, "Fabric", FabricConfigError);
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

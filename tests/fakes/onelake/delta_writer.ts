@@ -38,6 +38,19 @@ export class DeltaTableWriter {
     });
   }
 
+  private metaDataAction() {
+    return {
+      metaData: {
+        id: crypto.randomUUID(),
+        format: { provider: "parquet", options: {} },
+        schemaString: this.schemaString(),
+        partitionColumns: [],
+        configuration: {},
+        createdTime: Date.now(),
+      },
+    };
+  }
+
   private writeFile(rows: Row[]): { path: string; size: number } {
     const columnData = this.fields.map((f) => ({
       name: f.name,
@@ -88,16 +101,7 @@ export class DeltaTableWriter {
     const file = this.writeFile(rows);
     return this.commit([
       { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-      {
-        metaData: {
-          id: crypto.randomUUID(),
-          format: { provider: "parquet", options: {} },
-          schemaString: this.schemaString(),
-          partitionColumns: [],
-          configuration: {},
-          createdTime: Date.now(),
-        },
-      },
+      this.metaDataAction(),
       this.addAction(file, rows.length),
     ], "CREATE TABLE AS SELECT");
   }
@@ -125,16 +129,7 @@ export class DeltaTableWriter {
     this.fields = fields;
     const file = this.writeFile(rows);
     return this.commit([
-      {
-        metaData: {
-          id: crypto.randomUUID(),
-          format: { provider: "parquet", options: {} },
-          schemaString: this.schemaString(),
-          partitionColumns: [],
-          configuration: {},
-          createdTime: Date.now(),
-        },
-      },
+      this.metaDataAction(),
       this.addAction(file, rows.length),
     ], "ADD COLUMNS");
   }
