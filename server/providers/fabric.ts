@@ -2,7 +2,12 @@
 // columns and the OneLake endpoint as settings, client-credentials credentials (shared with Entra ID), and a
 // connection test that mints a Storage token and lists the lakehouse's Tables folder, saying which configured
 // tables it found.
-import { fabricSettingsSchema, lakehouseFolder, readFabricSettings } from "../../engine/connectors/fabric/settings.ts";
+import {
+  configuredTables,
+  fabricSettingsSchema,
+  lakehouseFolder,
+  readFabricSettings,
+} from "../../engine/connectors/fabric/settings.ts";
 import { oneLakeClientFor } from "../../engine/connectors/fabric/connector.ts";
 import { microsoftCredentialsSchema } from "../../engine/connectors/microsoft/identity.ts";
 import type { FieldError } from "../http_errors.ts";
@@ -47,7 +52,7 @@ export const fabricProvider: ProviderSpec = {
       });
       const found = (await client.list(`${lakehouseFolder(settings.lakehouse)}/Tables`))
         .filter((e) => e.isDirectory).map((e) => e.name.split("/").pop()!);
-      const missing = settings.tables.map((t) => t.name.split("/")[0]).filter((t) => !found.includes(t));
+      const missing = configuredTables(settings).map((t) => t.name.split("/")[0]).filter((t) => !found.includes(t));
       return {
         ok: missing.length === 0,
         error: missing.length ? `not found under Tables/: ${missing.join(", ")}` : undefined,

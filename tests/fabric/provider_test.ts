@@ -17,7 +17,7 @@ Deno.test("fabric provider: connection test lists tables; refused credentials; a
     const settings = {
       workspace: lake.workspace,
       lakehouse: "Sales",
-      tables: [{ name: "orders", keyColumns: ["Id"] }, { name: "refunds", keyColumns: ["id"] }],
+      tables: ["orders:Id", "refunds:id"],
       onelakeUrl: lake.url,
     };
     const partial = await fabricProvider.testConnection!({
@@ -45,11 +45,11 @@ Deno.test("fabric provider: connection test lists tables; refused credentials; a
       ["settings.workspace", "settings.lakehouse", "settings.tables"],
     );
     try {
-      validProviderInput("fabric", { tables: [{ name: "orders", keyColumns: [] }] }, undefined);
+      validProviderInput("fabric", { tables: ["orders"] }, undefined);
       throw new Error("accepted");
     } catch (e) {
       assert(e instanceof ApiError);
-      assertEquals(e.fields?.map((f) => f.field), ["settings.tables.0.keyColumns"]);
+      assertEquals(e.fields?.map((f) => f.field), ["settings.tables.0"]);
     }
   } finally {
     await lake.close();

@@ -52,7 +52,7 @@ export async function withFabric(kind: AdapterKind, fn: (env: FabricEnv) => Prom
       const settings = {
         workspace: lake.workspace,
         lakehouse: "Sales",
-        tables: [{ name: "orders", keyColumns: ["Id"] }],
+        tables: ["orders:Id"],
         onelakeUrl: lake.url,
         rowsPerPage: 3,
       };

@@ -111,7 +111,7 @@ Deno.test(`fabric sync[${kind}]: throttling waits for Retry-After; a table that 
     assertEquals((await loadedRows(db, integrationId)).length, 3);
     await db.query("UPDATE integrations SET settings = $2::jsonb WHERE id = $1", [
       integrationId,
-      JSON.stringify({ ...settings, tables: [{ name: "missing", keyColumns: ["id"] }] }),
+      JSON.stringify({ ...settings, tables: ["missing:id"] }),
     ]);
     const failed = await sync({ catchErrors: true });
     assert(

@@ -16,7 +16,7 @@ import {
   type RowsRecord,
 } from "./extract/tables.ts";
 import { commitVersions, loadRows, recordPending } from "./load/tables.ts";
-import { FabricConfigError, readFabricSettings } from "./settings.ts";
+import { configuredTables, FabricConfigError, readFabricSettings } from "./settings.ts";
 
 export const FABRIC_STEPS: StepDef[] = JOBS.find((j) => j.provider === "fabric")!.steps;
 export const FABRIC_STEP = { data: "fabric_data", commit: "fabric_commit" } as const;
@@ -63,7 +63,12 @@ export function createFabricConnector(options: FabricConnectorOptions = {}): Con
         },
       });
       const scope = { db: ctx.db, tenantId: ctx.run.tenantId, integrationId: ctx.integration.id };
-      yield* extractTables(client, settings, scope, ctx.checkpoint as FabricCheckpoint | null);
+      yield* extractTables(
+        client,
+        { ...settings, tables: configuredTables(settings) },
+        scope,
+        ctx.checkpoint as FabricCheckpoint | null,
+      );
     },
 
     async load(_step: string, kind: string, records: unknown[], ctx: LoadContext): Promise<LoadResult> {

@@ -5,32 +5,36 @@ import { z } from "zod";
 import { readSettingsWith } from "../common/settings.ts";
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_ .-]{0,127}$/;
-const TABLE = /^[A-Za-z0-9_]{1,64}(\/[A-Za-z0-9_]{1,64})?$/;
-const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-export const fabricTableSchema = z.object({
-  name: z.string().trim().regex(TABLE, "not a lakehouse table name (letters, digits, _; schema/table allowed)")
-    .meta({ title: "Table", description: "Name under Tables/ (schema-enabled lakehouses: schema/table)" }),
-  keyColumns: z.array(z.string().trim().regex(COLUMN, "not a column name")).min(1, "name at least one key column")
-    .max(8).meta({ title: "Key columns", description: "Rows are upserted on these columns" }),
-}).strict();
+/** "table:key" or "schema/table:key1+key2": a table under Tables/ and the columns its rows are upserted on. */
+const TABLE_SPEC =
+  /^([A-Za-z0-9_]{1,64}(?:\/[A-Za-z0-9_]{1,64})?):([A-Za-z_][A-Za-z0-9_]{0,62}(?:\+[A-Za-z_][A-Za-z0-9_]{0,62}){0,7})$/;
+
+export interface FabricTable {
+  name: string;
+  keyColumns: string[];
+}
 
 export const fabricSettingsSchema = z.object({
   workspace: z.string().trim().regex(NAME, "not a workspace name or GUID").default("")
     .meta({ title: "Workspace", description: "Workspace name or GUID (GUIDs survive renames)" }),
   lakehouse: z.string().trim().regex(NAME, "not a lakehouse name or GUID").default("")
     .meta({ title: "Lakehouse", description: "Lakehouse name (without .Lakehouse) or GUID" }),
-  tables: z.array(fabricTableSchema).max(50).default([])
+  tables: z.array(
+    z.string().trim().regex(TABLE_SPEC, "not table:key (a table under Tables/, key columns joined by +)"),
+  ).max(50).default([])
     .superRefine((tables, ctx) => {
       const seen = new Set<string>();
       tables.forEach((t, i) => {
-        if (seen.has(t.name.toLowerCase())) {
-          ctx.addIssue({ code: "custom", path: [i, "name"], message: "listed twice" });
-        }
-        seen.add(t.name.toLowerCase());
+        const name = t.split(":")[0].toLowerCase();
+        if (seen.has(name)) ctx.addIssue({ code: "custom", path: [i], message: "table listed twice" });
+        seen.add(name);
       });
     })
-    .meta({ title: "Delta tables", description: "Tables to read, each with its key columns" }),
+    .meta({
+      title: "Delta tables",
+      description: "One per line: table:key columns joined by + (e.g. orders:OrderId, sales/lines:OrderId+Line)",
+    }),
   onelakeUrl: z.url({ protocol: /^https?$/, error: "not an http(s) URL" })
     .default("https://onelake.dfs.fabric.microsoft.com")
     .meta({ title: "OneLake DFS URL", advanced: true }),
@@ -39,7 +43,14 @@ export const fabricSettingsSchema = z.object({
 }).strict();
 
 export type FabricSettings = z.infer<typeof fabricSettingsSchema>;
-export type FabricTable = z.infer<typeof fabricTableSchema>;
+
+/** The configured tables with their key columns. */
+export function configuredTables(settings: FabricSettings): FabricTable[] {
+  return settings.tables.map((spec) => {
+    const [, name, keys] = TABLE_SPEC.exec(spec)!;
+    return { name, keyColumns: keys.split("+") };
+  });
+}
 
 export class FabricConfigError extends Error {
   override readonly name = "FabricConfigError";

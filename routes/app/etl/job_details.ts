@@ -114,7 +114,7 @@ export function integrationScope(
   }
   if (provider === "ad") return [{ label: "Groups", value: list(s.groupIds) ?? "all groups" }, ...notes];
   if (provider === "fabric") {
-    const tables = Array.isArray(s.tables) ? s.tables.map((t) => (t as { name?: string }).name).filter(Boolean) : [];
+    const tables = Array.isArray(s.tables) ? s.tables.map((t) => String(t).split(":")[0]) : [];
     return [
       { label: "Lakehouse", value: s.workspace && s.lakehouse ? `${s.workspace} / ${s.lakehouse}` : "not set" },
       { label: "Tables", value: tables.length ? tables.join(", ") : "none configured" },
