@@ -33,7 +33,7 @@ export const fabricSettingsSchema = z.object({
     })
     .meta({
       title: "Delta tables",
-      description: "One per line: table:key columns joined by + (e.g. orders:OrderId, sales/lines:OrderId+Line)",
+      description: "table:key columns joined by +, separated by commas (e.g. orders:OrderId, sales/lines:OrderId+Line)",
     }),
   onelakeUrl: z.url({ protocol: /^https?$/, error: "not an http(s) URL" })
     .default("https://onelake.dfs.fabric.microsoft.com")

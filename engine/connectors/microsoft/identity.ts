@@ -11,16 +11,19 @@ import { SourceAuthError, SourceRequestError } from "../../http/errors.ts";
 
 export const DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
 
-export const microsoftCredentialsSchema = z.object({
-  kind: z.literal("client_credentials"),
-  tenantId: z.string().trim().min(1, "the directory (tenant) id is empty").max(200)
-    .regex(/^[A-Za-z0-9.-]+$/, "not a tenant id (GUID) or domain")
-    .meta({ title: "Directory (tenant) id", description: "GUID or primary domain of the Entra tenant" }),
-  clientId: z.string().trim().min(1, "the client id is empty").max(200)
-    .meta({ title: "Application (client) id" }),
-  clientSecret: z.string().min(1, "the client secret is empty").max(1000)
-    .meta({ title: "Client secret", description: "The app registration's secret value", secret: true }),
-}).strict();
+// A union of one variant (certificates would be the second): the generated form shows the kind as a choice.
+export const microsoftCredentialsSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("client_credentials"),
+    tenantId: z.string().trim().min(1, "the directory (tenant) id is empty").max(200)
+      .regex(/^[A-Za-z0-9.-]+$/, "not a tenant id (GUID) or domain")
+      .meta({ title: "Directory (tenant) id", description: "GUID or primary domain of the Entra tenant" }),
+    clientId: z.string().trim().min(1, "the client id is empty").max(200)
+      .meta({ title: "Application (client) id" }),
+    clientSecret: z.string().min(1, "the client secret is empty").max(1000)
+      .meta({ title: "Client secret", description: "The app registration's secret value", secret: true }),
+  }).strict(),
+]);
 
 export type MicrosoftCredentials = z.infer<typeof microsoftCredentialsSchema>;
 
