@@ -90,6 +90,7 @@ export class GitHubClient {
     if (credentials.kind === "github_app") {
       this.app = new GitHubAppAuth(
         {
+          apiUrl: this.urls.rest,
           appId: credentials.appId,
           privateKey: credentials.privateKey,
           installationId: options.installationId,
