@@ -148,12 +148,15 @@ export class GitHubClient {
 
   /**
    * Runs a query. `plannedPoints` is the cost the caller computed; the query is not sent when the last reported
-   * budget cannot pay for it. Returns data and the errors that still came with data (e.g. NOT_FOUND of one alias).
+   * budget cannot pay for it. Returns data and the errors that still came with data (e.g. NOT_FOUND of one alias,
+   * or an error of an `optional` field).
    */
   async graphql<T>(
     query: string,
     variables: Record<string, unknown>,
     plannedPoints = 1,
+    /** Top-level fields whose errors leave that field null instead of failing the query (optional extras). */
+    optional: readonly string[] = [],
   ): Promise<{ data: T; errors: GraphQLErrorItem[] }> {
     for (let attempt = 0;; attempt++) {
       await this.ensureBudget(plannedPoints);
@@ -184,7 +187,7 @@ export class GitHubClient {
           reason: `GitHub GraphQL ${limited.type ?? "rate limit"}: ${limited.message}`.slice(0, 200),
         });
       }
-      const fatal = errors.filter((e) => e.type !== "NOT_FOUND");
+      const fatal = errors.filter((e) => e.type !== "NOT_FOUND" && !optional.includes(String(e.path?.[0])));
       if (fatal.length || body.data === undefined || body.data === null) {
         const text = (fatal.length ? fatal : errors).map((e) => `${e.type ?? "ERROR"}: ${e.message}`).join("; ");
         const details = {
