@@ -68,8 +68,9 @@ export const RATE_LIMIT = "rateLimit { cost limit remaining resetAt }";
 export const ACTOR = "__typename login ... on User { databaseId name email } ... on Bot { databaseId } " +
   "... on Mannequin { databaseId }";
 
+// author/committer `date` would repeat authoredDate/committedDate in every raw page
 const COMMIT = "commit { oid message authoredDate committedDate additions deletions changedFilesIfAvailable " +
-  "author { name email date user { __typename login databaseId name email } } committer { name email date } }";
+  "author { name email user { __typename login databaseId name email } } committer { name email } }";
 const REVIEW = `id state body submittedAt createdAt author { ${ACTOR} } commit { oid }`;
 const COMMENT = `id body createdAt updatedAt author { ${ACTOR} }`;
 const REVIEW_COMMENT = `id body path line originalLine createdAt updatedAt author { ${ACTOR} } ` +
