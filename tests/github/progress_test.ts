@@ -1,7 +1,8 @@
 // Counted completion of the PR step: the first probe asks search how many PRs the window holds, so every page
 // states the records the step will yield (that count, plus the continuation records delivered and pending); the
 // tallies travel in the checkpoint, so a resumed chunk keeps counting, and the last page's figure is exactly what
-// the step yielded. An incremental window counts only the PRs updated inside it.
+// the step yielded. An incremental window counts only the PRs updated inside it. Repository listing pages count
+// from the Link header's last page.
 import { assert, assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
 import { STEP } from "../../engine/connectors/github/connector.ts";
@@ -67,4 +68,16 @@ Deno.test(`github progress[${kind}]: an incremental window counts only the PRs u
       `first estimate ${first.expectedRecords}`,
     );
     assertEquals(pages.at(-1)!.expectedRecords, pages.reduce((n, p) => n + p.records, 0));
+  }));
+
+Deno.test(`github progress[${kind}]: repository listing pages state the step's records from the Link header`, () =>
+  withGitHub(kind, {
+    fake: { recorded: false, maxPerPage: 2, synthetic: { repos: 5, prsPerRepo: 1 } },
+    settings: SETTINGS,
+  }, async ({ sync }) => {
+    const run = await sync({ steps: [STEP.repositories] });
+    assert(!run.stopped, String(run.error));
+    const pages = run.pageLog;
+    assertEquals(pages.map((p) => p.records), [2, 2, 1, 1], "three listing pages and the scope record");
+    assertEquals(pages.map((p) => p.expectedRecords), [7, 7, 6, 6], "full pages still to come, then exact");
   }));
