@@ -45,6 +45,8 @@ Deno.test(`github progress[${kind}]: every PR page states the step's records; a 
     assert(pages[0].expectedRecords! >= 120, "the first page already counts every PR of the window");
     assertEquals(pages.at(-1)!.expectedRecords, done, "the last page's figure is what the step yielded");
     assert(done > 120, `continuation records were counted too (${done} records for 120 PRs)`);
+    const links = await sync({ windowTo, steps: [STEP.links] });
+    assertEquals(links.pageLog.map((p) => [p.records, p.expectedRecords]), [[120, 120]], "links: every PR of the run");
   }));
 
 Deno.test(`github progress[${kind}]: an incremental window counts only the PRs updated inside it`, () =>
