@@ -24,6 +24,9 @@ import { VERSION } from "../server/version.ts";
 import { QdrantPage } from "./pages/qdrant.tsx";
 import { vectorOverview } from "./app/etl/qdrant.ts";
 import { NotFound } from "./pages/not_found.tsx";
+import { unmappedFlowItems } from "../db/vocabulary/unmapped.ts";
+import { statusesData, StatusesPage } from "./pages/vocab/statuses.tsx";
+import { VOCABULARY_TITLES, vocabularyPageData, VocabularyPageView } from "./pages/vocab/vocabulary_pages.tsx";
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
@@ -33,10 +36,13 @@ async function shellPage(
   c: Context<AppEnv>,
   auth: AuthUser,
   page: { title: string; active: NavKey; status?: 200 | 404 },
-  content: (shell: ReturnType<typeof shellProps>, user: PageUser) => VNode,
+  content: (shell: ReturnType<typeof shellProps> & { badges: Record<string, number> }, user: PageUser) => VNode,
 ) {
   const user = await loadPageUser(c, auth);
-  const shell = shellProps(user, page.title, page.active);
+  const shell = {
+    ...shellProps(user, page.title, page.active),
+    badges: { statuses: await unmappedFlowItems(c.get("deps").db, auth.tenantId) },
+  };
   const themeToggle = (
     <ThemeToggle theme={shell.theme}>
       <Moon size={20} class="dark:hidden" aria-hidden="true" />
@@ -63,7 +69,12 @@ export function pageRoutes() {
     const auth = c.get("auth");
     const { db, services } = c.get("deps");
     const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
-    return shellPage(c, auth, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
+    return shellPage(
+      c,
+      auth,
+      { title: "Jobs", active: "home" },
+      (shell) => <HomePage data={data} role={auth.role} unmapped={shell.badges.statuses} />,
+    );
   });
   app.get("/home", (c) => c.redirect("/", 301));
 
@@ -117,6 +128,31 @@ export function pageRoutes() {
       () => <CustomFieldsPage {...data} role={auth.role} />,
     );
   });
+
+  app.get("/statuses", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const data = await statusesData(c.get("deps").db, auth.tenantId, new URL(c.req.url).searchParams);
+    return shellPage(
+      c,
+      auth,
+      { title: "Statuses", active: "statuses" },
+      () => <StatusesPage {...data} admin={auth.role === "admin"} />,
+    );
+  });
+
+  for (const kind of ["hierarchies", "workflows", "wits"] as const) {
+    app.get(`/${kind}`, requirePageAuth(), async (c) => {
+      const auth = c.get("auth");
+      const search = new URL(c.req.url).searchParams;
+      const data = await vocabularyPageData(c.get("deps").db, auth.tenantId, kind, search);
+      return shellPage(
+        c,
+        auth,
+        { title: VOCABULARY_TITLES[kind], active: kind },
+        () => <VocabularyPageView {...data} kind={kind} admin={auth.role === "admin"} />,
+      );
+    });
+  }
 
   app.get("/qdrant", requirePageAuth(), async (c) => {
     const auth = c.get("auth");
