@@ -35,7 +35,10 @@ export const entraProvider: ProviderSpec = {
   async testConnection(input: ConnectionInput): Promise<ConnectionResult> {
     try {
       const settings = readEntraSettings(input.settings);
-      const client = entraClientFor(input.baseUrl, settings, input.credentials, TEST_HTTP);
+      const client = entraClientFor(input.baseUrl, settings, input.credentials, {
+        ...TEST_HTTP,
+        addressGuard: input.addressGuard,
+      });
       const probe = await client.probe();
       const creds = input.credentials as { tenantId: string; clientId: string };
       return {

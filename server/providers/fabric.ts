@@ -48,7 +48,13 @@ export const fabricProvider: ProviderSpec = {
     try {
       const settings = readFabricSettings(input.settings);
       const client = oneLakeClientFor(input.baseUrl, settings, input.credentials, {
-        onelake: { maxAttempts: TEST_HTTP.maxAttempts, maxWaitMs: TEST_HTTP.maxWaitMs, timeoutMs: TEST_HTTP.timeoutMs },
+        token: { ...TEST_HTTP, addressGuard: input.addressGuard },
+        onelake: {
+          maxAttempts: TEST_HTTP.maxAttempts,
+          maxWaitMs: TEST_HTTP.maxWaitMs,
+          timeoutMs: TEST_HTTP.timeoutMs,
+          addressGuard: input.addressGuard,
+        },
       });
       const found = (await client.list(`${lakehouseFolder(settings.lakehouse)}/Tables`))
         .filter((e) => e.isDirectory).map((e) => e.name.split("/").pop()!);

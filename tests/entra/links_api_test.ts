@@ -10,6 +10,7 @@ import { entraProvider } from "../../server/providers/entra.ts";
 import { startFakeGraph } from "../fakes/msgraph/mod.ts";
 import { runSync } from "../jira/driver.ts";
 import { addIdentities, FAST_HTTP, pointAtFake, seedDirectory, userId } from "./support.ts";
+import { defaultAddressGuard, OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 
 const kind = primaryKind();
 
@@ -100,16 +101,33 @@ Deno.test("entra provider: the connection test mints a token and reads a user; r
   try {
     seedDirectory(graph, 2);
     const settings = { graphUrl: graph.url };
-    const ok = await entraProvider.testConnection!({ baseUrl: graph.url, settings, credentials: graph.credentials });
+    const ok = await entraProvider.testConnection!({
+      baseUrl: graph.url,
+      addressGuard: OPEN_ADDRESSES, // the fakes listen on loopback
+      settings,
+      credentials: graph.credentials,
+    });
     assert(ok.ok, ok.error);
     assertEquals(ok.details?.usersVisible, true);
     const bad = await entraProvider.testConnection!({
       baseUrl: graph.url,
+      addressGuard: OPEN_ADDRESSES,
       settings,
       credentials: { ...graph.credentials, clientSecret: "not-the-secret" },
     });
     assertEquals([bad.ok, bad.kind], [false, "auth"]);
     assert(!JSON.stringify(bad).includes("not-the-secret"), JSON.stringify(bad));
+    // a new install's default refuses internal addresses: the token endpoint on loopback is never called
+    const served = graph.requests.length;
+    const refused = await entraProvider.testConnection!({
+      baseUrl: graph.url,
+      addressGuard: defaultAddressGuard(),
+      settings,
+      credentials: graph.credentials,
+    });
+    assertEquals(refused.ok, false);
+    assert(/loopback|private|internal/i.test(refused.error ?? ""), refused.error);
+    assertEquals(graph.requests.length, served);
     assertEquals(
       entraProvider.activationProblems({ baseUrl: null, settings: {}, hasCredentials: false }).map((p) => p.field),
       ["baseUrl", "credentials"],

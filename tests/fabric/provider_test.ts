@@ -8,6 +8,7 @@ import { startFakeGraph } from "../fakes/msgraph/mod.ts";
 import { DeltaTableWriter, startFakeOneLake } from "../fakes/onelake/mod.ts";
 import { FIELDS, orders, TABLE_DIR } from "./support.ts";
 import { ApiError } from "../../server/http_errors.ts";
+import { defaultAddressGuard, OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 
 Deno.test("fabric provider: connection test lists tables; refused credentials; activation and settings rules", async () => {
   const graph = startFakeGraph();
@@ -22,6 +23,7 @@ Deno.test("fabric provider: connection test lists tables; refused credentials; a
     };
     const partial = await fabricProvider.testConnection!({
       baseUrl: graph.url,
+      addressGuard: OPEN_ADDRESSES,
       settings,
       credentials: graph.credentials,
     });
@@ -29,17 +31,28 @@ Deno.test("fabric provider: connection test lists tables; refused credentials; a
     assertEquals(partial.details?.tables, ["orders"]);
     const ok = await fabricProvider.testConnection!({
       baseUrl: graph.url,
+      addressGuard: OPEN_ADDRESSES,
       settings: { ...settings, tables: settings.tables.slice(0, 1) },
       credentials: graph.credentials,
     });
     assert(ok.ok, ok.error);
     const bad = await fabricProvider.testConnection!({
       baseUrl: graph.url,
+      addressGuard: OPEN_ADDRESSES,
       settings,
       credentials: { ...graph.credentials, clientSecret: "not-the-secret" },
     });
     assertEquals([bad.ok, bad.kind], [false, "auth"]);
     assert(!JSON.stringify(bad).includes("not-the-secret"));
+    // a new install's default refuses internal addresses, OneLake's included
+    const refused = await fabricProvider.testConnection!({
+      baseUrl: graph.url,
+      addressGuard: defaultAddressGuard(),
+      settings,
+      credentials: graph.credentials,
+    });
+    assertEquals(refused.ok, false);
+    assert(/loopback|private|internal/i.test(refused.error ?? ""), refused.error);
     assertEquals(
       fabricProvider.activationProblems({ baseUrl: graph.url, settings: {}, hasCredentials: true }).map((p) => p.field),
       ["settings.workspace", "settings.lakehouse", "settings.tables"],

@@ -47,6 +47,7 @@ export function createEntraConnector(options: EntraConnectorOptions = {}): Conne
       const settings = readEntraSettings(ctx.integration.settings);
       const client = entraClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
         ...options.http,
+        addressGuard: ctx.addressGuard,
         onRequest: (event) => {
           ctx.onRequest();
           options.http?.onRequest?.(event);

@@ -54,8 +54,10 @@ export function createFabricConnector(options: FabricConnectorOptions = {}): Con
       const settings = readFabricSettings(ctx.integration.settings);
       const client = oneLakeClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
         ...options,
+        token: { ...options.token, addressGuard: ctx.addressGuard },
         onelake: {
           ...options.onelake,
+          addressGuard: ctx.addressGuard,
           onRequest: () => {
             ctx.onRequest();
             options.onelake?.onRequest?.();

@@ -3,9 +3,16 @@
 // file is never held whole). Tokens are for the Azure Storage audience. 429/503 wait for Retry-After (bounded,
 // then RateLimitedError parks the run); a 401 mints a new token once; 404 is FileGoneError (a vacuumed file).
 import { type Clock, systemClock } from "../../../http/clock.ts";
-import { RateLimitedError, SourceAuthError, SourceRequestError, SourceUnavailableError } from "../../../http/errors.ts";
+import {
+  RateLimitedError,
+  SourceAuthError,
+  SourceBlockedError,
+  SourceRequestError,
+  SourceUnavailableError,
+} from "../../../http/errors.ts";
 import { bodyExcerpt, redactUrl } from "../../../http/redact.ts";
 import type { MicrosoftTokenSource } from "../../microsoft/identity.ts";
+import { AddressRefusedError, defaultAddressGuard, type SourceAddressGuard } from "../../../http/address_guard.ts";
 
 export const STORAGE_SCOPE = "https://storage.azure.com/.default";
 const API_VERSION = "2023-11-03";
@@ -18,6 +25,8 @@ export interface OneLakeOptions {
   backoffBaseMs?: number;
   timeoutMs?: number;
   onRequest?: () => void;
+  /** Which addresses OneLake may be reached at (address_guard.ts); default public only, as for every source. */
+  addressGuard?: SourceAddressGuard;
 }
 
 export interface PathEntry {
@@ -106,13 +115,20 @@ export class OneLakeClient {
       });
       let response: Response;
       let bytes: Uint8Array;
+      const guard = this.options.addressGuard ?? defaultAddressGuard();
       try {
+        // the same connect-time address check as every source request (the gate connects only to checked addresses)
+        if (!guard.open) await guard.check(url.hostname);
         response = await fetch(url, {
           headers: { ...headers, authorization: `Bearer ${token}`, "x-ms-version": API_VERSION },
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+          redirect: "manual", // a redirect would carry the storage token to wherever it points
+          client: await guard.httpClient(),
         });
         bytes = new Uint8Array(await response.arrayBuffer());
       } catch (e) {
+        const refused = e instanceof AddressRefusedError ? e : guard.takeRefusal(url.hostname);
+        if (refused) throw new SourceBlockedError(refused.message, details());
         if (attempt >= maxAttempts) throw new SourceUnavailableError(`network error (${(e as Error).name})`, details());
         await this.clock.sleep(this.backoff(attempt));
         continue;
