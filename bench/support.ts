@@ -3,6 +3,7 @@
 // Db.copyFrom into scratch tables of the same shape: defaults, indexes and — for the main figure — foreign keys).
 import { type Db, pgArrayLiteral, type Queryable } from "../db/port.ts";
 import type { Connector, ExtractedPage, RunInfo } from "../engine/connector.ts";
+import { OPEN_ADDRESSES } from "../engine/http/address_guard.ts";
 
 /** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
 export async function productionV8Flags(): Promise<string> {
@@ -152,9 +153,12 @@ export async function syncPages(o: PageSyncOptions) {
       checkpoint: null,
       signal: new AbortController().signal,
       onRequest: () => {},
+      addressGuard: OPEN_ADDRESSES, // the fake sources listen on loopback
     });
     let n = 0;
+    let kind: string | undefined;
     for await (const page of pages) {
+      kind ??= page.kind;
       o.onPage?.(step.key, ++n);
       const t0 = performance.now();
       await o.db.transaction(async (tx) => {
@@ -169,6 +173,13 @@ export async function syncPages(o: PageSyncOptions) {
         add(loadMsByKind, page.kind, performance.now() - l0);
       });
       add(msByKind, page.kind, performance.now() - t0);
+    }
+    // the step's derived values (e.g. Jira flow metrics) are part of its transform+load: counted with its pages
+    if (o.connector.afterStep && kind) {
+      const t0 = performance.now();
+      await o.db.transaction((tx) => o.connector.afterStep!(step.key, { run, integration: info, tx }));
+      add(loadMsByKind, kind, performance.now() - t0);
+      add(msByKind, kind, performance.now() - t0);
     }
   }
   return { msByKind, loadMsByKind, wallSeconds: (performance.now() - started) / 1000 };

@@ -30,6 +30,7 @@ import { VOCABULARY_TITLES, vocabularyPageData, VocabularyPageView } from "./pag
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
+import { rawDataSize } from "../engine/raw_retention.ts";
 
 /** A signed-in page inside the shell. */
 async function shellPage(
@@ -92,7 +93,11 @@ export function pageRoutes() {
     const { db, services } = c.get("deps");
     const monitor = queueMonitorFor(services);
     const view = monitor ? await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) }) : null;
-    return shellPage(c, auth, { title: "Queues", active: "queues" }, () => <QueuesPage view={view} />);
+    const raw = {
+      ...await rawDataSize(db, auth.tenantId),
+      retentionDays: c.get("deps").config.SLUICE_RAW_RETENTION_DAYS,
+    };
+    return shellPage(c, auth, { title: "Queues", active: "queues" }, () => <QueuesPage view={view} raw={raw} />);
   });
 
   app.get("/integrations", requirePageAuth(), async (c) => {

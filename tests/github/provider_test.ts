@@ -10,6 +10,7 @@ import { validateWith } from "../../server/providers/index.ts";
 import { githubCredentialsSchema, githubSettingsSchema } from "../../engine/connectors/github/settings.ts";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github/mod.ts";
 import { count, RECORDED_ORG, withGitHub } from "./support.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 
 const kind = primaryKind();
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -33,6 +34,7 @@ Deno.test("github provider: a token's user, scopes and budgets; a revoked token 
   withFake({}, async (github) => {
     const settings = { organization: RECORDED_ORG };
     const ok = await githubProvider.testConnection!({
+      addressGuard: OPEN_ADDRESSES, // the fake listens on loopback
       baseUrl: `${github.url}/api/v3`,
       settings,
       credentials: { kind: "bearer", token: github.token },
@@ -44,6 +46,7 @@ Deno.test("github provider: a token's user, scopes and budgets; a revoked token 
     assertEquals([rate.core.limit, rate.graphql.limit], [5000, 5000]);
     assert(rate.core.remaining <= 5000);
     const bad = await githubProvider.testConnection!({
+      addressGuard: OPEN_ADDRESSES, // the fake listens on loopback
       baseUrl: `${github.url}/api/v3`,
       settings,
       credentials: { kind: "bearer", token: "ghp_wrong_token_value" },
@@ -55,6 +58,7 @@ Deno.test("github provider: a token's user, scopes and budgets; a revoked token 
 Deno.test("github provider: an Enterprise Server without rate limiting reports an unlimited budget", () =>
   withFake({ enterprise: true }, async (github) => {
     const ok = await githubProvider.testConnection!({
+      addressGuard: OPEN_ADDRESSES, // the fake listens on loopback
       baseUrl: github.url, // a bare Enterprise Server host: REST /api/v3, GraphQL /api/graphql
       settings: { organization: RECORDED_ORG },
       credentials: { kind: "bearer", token: github.token },
@@ -67,6 +71,7 @@ Deno.test("github provider: an Enterprise Server without rate limiting reports a
 Deno.test("github provider: a GitHub App names its installation and permissions", () =>
   withFake({ app: APP }, async (github) => {
     const ok = await githubProvider.testConnection!({
+      addressGuard: OPEN_ADDRESSES, // the fake listens on loopback
       baseUrl: `${github.url}/api/v3`,
       settings: { organization: RECORDED_ORG },
       credentials: appCredentials,

@@ -5,6 +5,7 @@
 import type { Db } from "../../db/port.ts";
 import type { Connector, RunInfo } from "../../engine/connector.ts";
 import { jiraConnector } from "../../engine/connectors/jira/connector.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 
 export interface SyncOptions {
   db: Db;
@@ -102,6 +103,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         checkpoint: result.checkpoints.get(step) ?? null,
         signal: controller.signal,
         onRequest: () => result.requests++,
+        addressGuard: OPEN_ADDRESSES, // the fake Jira listens on loopback
       });
       for await (const page of pages) {
         const loaded = await db.transaction(async (tx) => {
@@ -136,6 +138,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           result.stopped = true;
           return;
         }
+      }
+      // what the engine does in the transaction that advances past the step
+      if (connector.afterStep) {
+        const derived = await db.transaction((tx) => connector.afterStep!(step, { run, integration: info, tx }));
+        result.rows += derived.rows;
       }
       result.completed.add(step);
     }

@@ -92,6 +92,7 @@ export function createGitHubConnector(options: GitHubConnectorOptions = {}): Con
         const settings = readGitHubSettings(ctx.integration.settings);
         made = githubClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
           ...options.http,
+          addressGuard: ctx.addressGuard,
           onRequest: (event) => {
             ctx.onRequest();
             options.http?.onRequest?.(event);

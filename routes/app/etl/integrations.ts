@@ -27,6 +27,7 @@ import { decryptSecret, encryptSecret } from "../../../server/secrets.ts";
 import { providerSpec, validProviderInput as providerInput } from "../../../server/providers/index.ts";
 import { JOBS, RETRY_MINUTES } from "../../../db/seed_data.ts";
 import { syncCustomFields, syncCustomFieldsSpec } from "./custom_fields.ts";
+import { backfillBody, backfillSpec, startFieldBackfill } from "./custom_field_backfill.ts";
 import {
   active,
   connectionResult,
@@ -38,6 +39,7 @@ import {
   testSchema,
   updateSchema,
 } from "./integration_schemas.ts";
+import { sourceAddressGuard } from "../../../server/config.ts";
 
 function invalid(fields: FieldError[]): never {
   throw new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
@@ -316,7 +318,12 @@ export function integrationRoutes() {
     }
     if (!target) invalid([{ field: "baseUrl", message: "the integration has no base URL; supply one to test" }]);
     const started = performance.now();
-    const result = await spec.testConnection({ baseUrl: target, settings: input.settings, credentials });
+    const result = await spec.testConnection({
+      baseUrl: target,
+      settings: input.settings,
+      credentials,
+      addressGuard: sourceAddressGuard(c.get("deps").config),
+    });
     const latencyMs = Math.round(performance.now() - started);
     // the outcome of the saved configuration is kept for the Integrations page (a test of unsaved values is not)
     const saved = body.baseUrl === undefined && body.settings === undefined && body.credentials === undefined;
@@ -334,6 +341,15 @@ export function integrationRoutes() {
     roles: ["admin"],
     params: idParams,
   }, (c, { params }) => syncCustomFields(c, params.id));
+
+  r.route({
+    method: "post",
+    path: "/:id/custom-fields/backfill",
+    ...backfillSpec,
+    roles: ["admin"],
+    params: idParams,
+    body: backfillBody,
+  }, (c, { params, body }) => startFieldBackfill(c, params.id, body.fields));
 
   // Re-runs transform + load (and embed) for the integration from its stored raw pages, without calling the source
   // (after a mapping change). Runs as the integration's job, through the engine's queues.
