@@ -7,7 +7,16 @@ import type { AppEnv, AuthUser } from "../server/context.ts";
 import { authenticate, requirePageAuth } from "../server/auth/middleware.ts";
 import { listJobCards } from "../db/jobs.ts";
 import { type NavKey, Shell } from "../components/shell/Shell.tsx";
-import { htmlPage, loadPageUser, type PageUser, shellProps } from "./pages/render.ts";
+import {
+  htmlPage,
+  loadPageUser,
+  type PageUser,
+  type RenderedPage,
+  renderPageParts,
+  sendPage,
+  shellProps,
+} from "./pages/render.ts";
+import { tenantViews } from "../server/cache/tenant_views.ts";
 import { LoginPage } from "./pages/login.tsx";
 import { homeData, HomePage } from "./pages/home.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
@@ -28,14 +37,15 @@ import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
 
+type ShellPage = { title: string; active: NavKey; status?: 200 | 404 };
+type ShellContent = (shell: ReturnType<typeof shellProps>, user: PageUser) => VNode;
+
 /** A signed-in page inside the shell. */
-async function shellPage(
-  c: Context<AppEnv>,
-  auth: AuthUser,
-  page: { title: string; active: NavKey; status?: 200 | 404 },
-  content: (shell: ReturnType<typeof shellProps>, user: PageUser) => VNode,
-) {
-  const user = await loadPageUser(c, auth);
+async function shellPage(c: Context<AppEnv>, auth: AuthUser, page: ShellPage, content: ShellContent) {
+  return sendPage(c, shellDocument(await loadPageUser(c, auth), page, content));
+}
+
+function shellDocument(user: PageUser, page: ShellPage, content: ShellContent): RenderedPage {
   const shell = shellProps(user, page.title, page.active);
   const themeToggle = (
     <ThemeToggle theme={shell.theme}>
@@ -43,7 +53,7 @@ async function shellPage(
       <Sun size={20} class="hidden dark:block" aria-hidden="true" />
     </ThemeToggle>
   );
-  return htmlPage(c, <Shell {...shell} headerActions={themeToggle}>{content(shell, user)}</Shell>, {
+  return renderPageParts(<Shell {...shell} headerActions={themeToggle}>{content(shell, user)}</Shell>, {
     title: page.title,
     theme: user.theme,
     status: page.status,
@@ -59,11 +69,18 @@ export function pageRoutes() {
       theme: "system",
     }));
 
+  // Home is rendered once per tenant and viewer until the tenant's jobs change (server/cache/tenant_views.ts): the
+  // key holds everything else the page shows (the shell's user, role, theme and tenant)
   app.get("/", requirePageAuth(), async (c) => {
     const auth = c.get("auth");
     const { db, services } = c.get("deps");
-    const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
-    return shellPage(c, auth, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
+    const user = await loadPageUser(c, auth);
+    const variant = JSON.stringify(["home", auth.userId, auth.email, auth.role, user.theme, user.tenant]);
+    const page = await tenantViews(db).get(auth.tenantId, variant, async () => {
+      const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
+      return shellDocument(user, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
+    });
+    return sendPage(c, page);
   });
   app.get("/home", (c) => c.redirect("/", 301));
 

@@ -13,6 +13,9 @@ import { setMountedPages } from "../components/shell/nav.ts";
 import { contractCheck, type ContractViolation } from "./api/contract.ts";
 import { metricsFor } from "./metrics/metrics.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
+import { dropTenantViews } from "./cache/tenant_views.ts";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export interface AppOptions {
   /** Check every API response against its declared contract and report violations (test apps). */
@@ -54,6 +57,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.use("/app/etl/*", async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");
+    // a change made through the API shows in the tenant's job views at once, not only when its notification arrives
+    const auth = c.get("auth");
+    if (auth && !SAFE_METHODS.has(c.req.method)) dropTenantViews(deps.db, auth.tenantId);
   });
   app.use("/static/*", serveBuiltAssets());
   app.route("/", healthRoutes());
