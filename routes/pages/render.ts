@@ -72,13 +72,14 @@ export interface RenderedPage {
 
 /**
  * Renders a page once for any number of responses (server/cache/tenant_views.ts keeps the home page): the nonce is
- * a random placeholder no page content can contain, and `sendPage` puts a fresh nonce in its place each time.
+ * a random placeholder no page content can contain, and `sendPage` puts a fresh nonce in its place each time. (The
+ * parts stay strings: the runtime encodes a string body natively, while a Uint8Array body costs two JS copies.)
  */
 export function renderPageParts(
   body: VNode,
   options: { title: string; theme: Theme; status?: 200 | 404 },
 ): RenderedPage {
-  const placeholder = crypto.randomUUID().replaceAll("-", "");
+  const placeholder = newNonce();
   const html = renderPage(body, {
     nonce: placeholder,
     title: `${options.title} · Sluice`,
@@ -89,9 +90,13 @@ export function renderPageParts(
   return { parts: html.split(placeholder), status: options.status ?? 200 };
 }
 
+function newNonce(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
 /** Answers with a rendered page under its own nonce (a new one per response, as CSP requires). */
 export function sendPage(c: Context<AppEnv>, page: RenderedPage) {
-  const nonce = crypto.randomUUID().replaceAll("-", "");
+  const nonce = newNonce();
   c.header("Content-Security-Policy", pageCsp(nonce));
   return c.html(page.parts.join(nonce), page.status);
 }
