@@ -76,13 +76,15 @@ export function allDone(counters: StageCounter[]): boolean {
 
 export function emitProgress(ctx: EngineContext, ref: RunRef, c: StageCounter): void {
   const t = ctx.now().getTime();
-  const { recordsPerSecond, etaSeconds } = ctx.rates.observe(
+  const rate = ctx.rates.observe(
     `${ref.runId}:${c.step}:${c.stage}`,
     t,
     c.records,
     c.done,
     c.expected,
   );
+  if (!rate) return; // a newer value of this counter was published already
+  const { recordsPerSecond, etaSeconds } = rate;
   ctx.events.emit({
     type: "stage.progress",
     tenantId: ref.tenantId,

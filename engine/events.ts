@@ -142,11 +142,22 @@ export class EventBus {
  * a sliding window of samples, so the rate follows the current pace rather than the run's average.
  */
 export class RateTracker {
-  #samples = new Map<string, Array<{ t: number; records: number; done: number }>>();
+  #samples = new Map<string, Array<{ t: number; records: number; done: number; expected: number }>>();
   #observed = 0;
   constructor(private windowMs = 15_000) {}
 
-  observe(key: string, t: number, records: number, done: number, expected: number) {
+  /**
+   * Rate and ETA of one stage counter, or null when the observation is older than one already seen: counters only
+   * grow, but two consumers' updates can finish their database round trips in one order and resume in the other, and
+   * a stale update published last would leave the page showing a regressed counter.
+   */
+  observe(
+    key: string,
+    t: number,
+    records: number,
+    done: number,
+    expected: number,
+  ): { recordsPerSecond: number; etaSeconds: number | null } | null {
     // Runs finished by another instance are never forgotten here; drop series that went quiet long ago.
     if (++this.#observed % 500 === 0) {
       for (const [k, list] of this.#samples) {
@@ -155,7 +166,9 @@ export class RateTracker {
     }
     let list = this.#samples.get(key);
     if (!list) this.#samples.set(key, list = []);
-    list.push({ t, records, done });
+    const last = list.at(-1);
+    if (last && (done < last.done || records < last.records || expected < last.expected)) return null;
+    list.push({ t, records, done, expected });
     while (list.length > 2 && t - list[0].t > this.windowMs) list.shift();
     const first = list[0];
     const seconds = (t - first.t) / 1000;

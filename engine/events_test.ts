@@ -1,4 +1,4 @@
-import { assertEquals } from "../tests/support/assert.ts";
+import { assert, assertEquals } from "../tests/support/assert.ts";
 import { type EngineEvent, EventBus, RateTracker } from "./events.ts";
 import { setLogSink } from "../lib/log.ts";
 
@@ -30,7 +30,18 @@ Deno.test("rate tracker: records/s over the window and ETA from the batch pace",
   assertEquals(r.observe("1:s:transform", 0, 0, 0, 10), { recordsPerSecond: 0, etaSeconds: null });
   assertEquals(r.observe("1:s:transform", 2000, 200, 2, 10), { recordsPerSecond: 100, etaSeconds: 8 });
   assertEquals(r.observe("1:s:transform", 4000, 400, 4, 10), { recordsPerSecond: 100, etaSeconds: 6 });
-  assertEquals(r.observe("1:s:transform", 5000, 500, 10, 10).etaSeconds, 0);
+  assertEquals(r.observe("1:s:transform", 5000, 500, 10, 10)?.etaSeconds, 0);
   r.forget(1);
   assertEquals(r.observe("1:s:transform", 6000, 0, 0, 1), { recordsPerSecond: 0, etaSeconds: null });
+});
+
+Deno.test("rate tracker: an update older than one already seen is refused (counters only grow)", () => {
+  const r = new RateTracker(10_000);
+  assert(r.observe("2:s:transform", 0, 100, 1, 6) !== null);
+  assert(r.observe("2:s:transform", 10, 600, 6, 6) !== null);
+  // a concurrent consumer's earlier update resumed late: publishing it would show 5/6 after 6/6
+  assertEquals(r.observe("2:s:transform", 20, 500, 5, 6), null);
+  assertEquals(r.observe("2:s:extract", 20, 600, 6, 7), { recordsPerSecond: 0, etaSeconds: null });
+  assertEquals(r.observe("2:s:extract", 30, 600, 6, 6), null, "expected never shrinks either");
+  assert(r.observe("2:s:transform", 40, 600, 6, 6) !== null, "an equal value is not stale");
 });

@@ -1,10 +1,11 @@
 // Integration logos: the bundled files in static/logos, and uploads kept per tenant in integration_logos — an SVG
 // only after sanitizing (svg_sanitize.ts), a PNG only when it really is one (signature and header checked, size
-// bounded). Each logo knows whether it turns white in dark mode (computed once from the SVG's colours; PNGs stay as
-// they are). Pages and the API resolve what a card or a list row shows with `resolveLogos`.
+// bounded). Each logo knows whether it turns white in dark mode (computed once at upload from the SVG's colours or the
+// PNG's pixels). Pages and the API resolve what a card or a list row shows with `resolveLogos`.
 import type { Queryable } from "../../db/port.ts";
 import { integrationLogo, shouldInvertInDark } from "../../routes/pages/logo_luminance.ts";
 import { sanitizeSvg, SvgRejected } from "./svg_sanitize.ts";
+import { pngShouldInvertInDark } from "./png_luminance.ts";
 
 export const MAX_PNG_BYTES = 256 * 1024;
 const MAX_PNG_SIDE = 2048;
@@ -66,7 +67,10 @@ export async function storeLogo(
       if (e instanceof SvgRejected) throw new LogoRejected(e.message);
       throw e;
     }
-  } else checkPng(bytes);
+  } else {
+    checkPng(bytes);
+    invertInDark = await pngShouldInvertInDark(bytes);
+  }
   const [row] = await db.query<{ id: number; invert_in_dark: boolean }>(
     `INSERT INTO integration_logos (tenant_id, content_type, bytes, sha256, invert_in_dark, filename)
      VALUES ($1, $2, $3, $4, $5, $6)

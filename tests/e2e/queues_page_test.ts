@@ -88,6 +88,8 @@ Deno.test({
       await t.step("the operator sees every stage and the dead letter with its error and attempts", async () => {
         await signIn(page, app, admin.email);
         assertEquals(await page.locator('[data-nav="queues"]').count(), 1, "admins have the Queues link");
+        // the home page's own socket is live_test's concern (on a loaded machine it may have reconnected by now)
+        sockets.length = 0;
         await page.click('[data-nav="queues"]');
         await page.waitForURL(`${app.url}/queues`);
         await ready(page);
@@ -155,8 +157,8 @@ Deno.test({
           `POST /app/etl/queues/transform/dead-letters/${poison.id}/requeue`,
           "POST /app/etl/queues/workers",
         ], "actions only: every figure came over the socket");
-        // the home page (after sign-in) had its own socket; the Queues page opened exactly one
-        assertEquals(sockets, ["/app/etl/ws", "/app/etl/ws?topics=queues"]);
+        // the Queues page opened exactly one socket, for its topic
+        assertEquals(sockets, ["/app/etl/ws?topics=queues"]);
         assertEquals(pageErrors, []);
         await page.close();
       });

@@ -34,12 +34,29 @@ for (const kind of queueKinds()) {
         QUEUE_PREFIX: q.prefix,
         TICK_MS: "100",
       };
-      const a = spawnChild({ ...env, DURATION_MS: "1500" });
+      // Each process runs until the test has seen what it waits for (no fixed durations: a loaded machine starts a
+      // child slowly), then stops when its stop file appears.
+      const dir = await Deno.makeTempDir();
+      const stopA = `${dir}/a`, stopB = `${dir}/b`;
+      const until = async (what: string, ok: () => boolean) => {
+        for (const deadline = Date.now() + 60_000; !ok();) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const a = spawnChild({ ...env, STOP_FILE: stopA });
       await a.ready;
-      while (ticks(a.lines).length === 0) await new Promise((r) => setTimeout(r, 20));
-      const b = spawnChild({ ...env, DURATION_MS: "3500" });
-      const [statusA, statusB] = await Promise.all([a.process.status, b.process.status]);
+      await until("the first process ticked 5 times", () => ticks(a.lines).length >= 5);
+      const b = spawnChild({ ...env, STOP_FILE: stopB });
+      await b.ready;
+      await until("the second process ticked 3 times", () => ticks(b.lines).length >= 3);
+      await Deno.writeTextFile(stopA, "");
+      const statusA = await a.process.status;
+      await until("the second process led 3 times", () => ticks(b.lines).filter((t) => t.leader).length >= 3);
+      await Deno.writeTextFile(stopB, "");
+      const statusB = await b.process.status;
       await Promise.all([a.done, b.done]);
+      await Deno.remove(dir, { recursive: true });
       assert(statusA.success && statusB.success, "both children exited cleanly");
 
       const ta = ticks(a.lines);

@@ -1,6 +1,6 @@
 // A Sluice engine in its own process, for crash and leader tests (spawned with `deno run`, killed with SIGKILL).
 //   CHILD_MODE=worker: stage workers + an orchestrator tick every TICK_MS, until killed.
-//   CHILD_MODE=leader: orchestrator ticks only, for DURATION_MS, then a clean exit (releasing the leader lock).
+//   CHILD_MODE=leader: orchestrator ticks only, until STOP_FILE exists, then a clean exit (releasing the leader lock).
 // Prints one JSON line per event of interest on stdout: {"ready":…}, {"tick":…}.
 import { connectPostgres } from "../../../db/postgres.ts";
 import { openDbQueue } from "../../../engine/queue/db_queue.ts";
@@ -48,8 +48,19 @@ if (mode === "worker") {
   }
 } else {
   say({ ready: engine.owner });
-  const until = Date.now() + Number(env("DURATION_MS", "2000"));
-  while (Date.now() < until) {
+  // Runs until the test creates STOP_FILE (so a slow machine cannot end the process before the test has seen what
+  // it waits for), or DURATION_MS as a safety net.
+  const until = Date.now() + Number(env("DURATION_MS", "60000"));
+  const stopFile = env("STOP_FILE", "");
+  const stopped = () =>
+    stopFile !== "" && (() => {
+      try {
+        return Deno.statSync(stopFile).isFile;
+      } catch {
+        return false;
+      }
+    })();
+  while (Date.now() < until && !stopped()) {
     say({ tick: await engine.orchestrator.tick() });
     await new Promise((r) => setTimeout(r, tickMs));
   }
