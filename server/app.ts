@@ -43,11 +43,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     "X-Frame-Options": "DENY",
   };
   const hsts = { ...security, "Strict-Transport-Security": "max-age=31536000; includeSubDomains" };
-  const httpsPublic = deps.config.PUBLIC_URL?.startsWith("https:") ?? false;
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();
-    setFinalHeaders(c, httpsPublic || c.req.url.startsWith("https:") ? hsts : security);
+    const https = c.req.url.startsWith("https:") || deps.config.PUBLIC_URL?.startsWith("https:");
+    setFinalHeaders(c, https ? hsts : security);
   });
   // bounded request bodies, as a backstop: each route has its own (smaller) limit, checked while its body is read
   const tooLarge = (limit: string) => () => {
