@@ -11,6 +11,7 @@
 // one load — except across a change, so a request arriving after a write never joins a read that began before it.
 import type { Db, Queryable } from "../../db/port.ts";
 import { log } from "../../lib/log.ts";
+import { perDatabase } from "../../db/per_database.ts";
 
 export const JOB_VIEWS_CHANNEL = "sluice_job_views";
 /** Upper bound on how long an entry is trusted without a notification. */
@@ -85,16 +86,14 @@ export class TenantViews {
   }
 }
 
-const caches = new WeakMap<Queryable, TenantViews>();
+const caches = perDatabase((db) => new TenantViews(db));
 
 /** The view cache of a database (created, and subscribed to changes, on first use). */
 export function tenantViews(db: Db): TenantViews {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, cache = new TenantViews(db));
-  return cache;
+  return caches.of(db);
 }
 
 /** Drops a tenant's views right after this process changed its data (no-op for an uncached db). */
 export function dropTenantViews(db: Queryable, tenantId: number) {
-  caches.get(db)?.drop(tenantId);
+  caches.existing(db)?.drop(tenantId);
 }
