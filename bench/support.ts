@@ -154,7 +154,9 @@ export async function syncPages(o: PageSyncOptions) {
       onRequest: () => {},
     });
     let n = 0;
+    let kind: string | undefined;
     for await (const page of pages) {
+      kind ??= page.kind;
       o.onPage?.(step.key, ++n);
       const t0 = performance.now();
       await o.db.transaction(async (tx) => {
@@ -169,6 +171,13 @@ export async function syncPages(o: PageSyncOptions) {
         add(loadMsByKind, page.kind, performance.now() - l0);
       });
       add(msByKind, page.kind, performance.now() - t0);
+    }
+    // the step's derived values (e.g. Jira flow metrics) are part of its transform+load: counted with its pages
+    if (o.connector.afterStep && kind) {
+      const t0 = performance.now();
+      await o.db.transaction((tx) => o.connector.afterStep!(step.key, { run, integration: info, tx }));
+      add(loadMsByKind, kind, performance.now() - t0);
+      add(msByKind, kind, performance.now() - t0);
     }
   }
   return { msByKind, loadMsByKind, wallSeconds: (performance.now() - started) / 1000 };

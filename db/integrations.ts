@@ -1,6 +1,7 @@
 // SQL for the integrations aggregate. Read paths never select the encrypted credentials; they only report
 // whether credentials are set.
 import type { Queryable } from "./port.ts";
+import { DEFAULT_VOCABULARY, VOCABULARY_PROVIDERS, writeVocabulary } from "./vocabulary/vocabulary.ts";
 
 /** The last connection test of the saved configuration. */
 export interface ConnectionTestRecord {
@@ -155,7 +156,8 @@ export async function integrationNameTaken(db: Queryable, tenantId: number, name
 }
 
 /**
- * Creates an integration and, for providers with a connector, its job (inactive, steps as seeded) in the same
+ * Creates an integration (with the default vocabulary where the provider has work items) and, for providers with
+ * a connector, its job (inactive, steps as seeded) in the same
  * transaction, so every integration can be scheduled and the job card exists from the start.
  */
 export async function createIntegration(
@@ -197,6 +199,8 @@ export async function createIntegration(
       ],
     );
   }
+  // its own copy of the default vocabulary, so the first sync maps types and statuses like the seeded integration
+  if (VOCABULARY_PROVIDERS.has(input.provider)) await writeVocabulary(db, tenantId, row.id, DEFAULT_VOCABULARY);
   return row.id;
 }
 

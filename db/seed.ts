@@ -1,7 +1,8 @@
 // Seeds a tenant with the default vocabulary, integrations (inactive, no credentials) and jobs. Idempotent:
 // every insert is keyed on a natural key with ON CONFLICT DO NOTHING, so running it twice changes nothing.
 import { insertMany, type Queryable } from "./port.ts";
-import { HIERARCHY, INTEGRATIONS, JOBS, RETRY_MINUTES, STATUS_MAPPINGS, WIT_MAPPINGS, WORKFLOW } from "./seed_data.ts";
+import { INTEGRATIONS, JOBS, RETRY_MINUTES } from "./seed_data.ts";
+import { DEFAULT_VOCABULARY, writeVocabulary } from "./vocabulary/vocabulary.ts";
 
 export async function createTenant(db: Queryable, name: string): Promise<number> {
   const [row] = await db.query<{ id: number }>(
@@ -35,73 +36,7 @@ export async function seedTenant(db: Queryable, tenantId: number, now = new Date
   const byProvider = new Map(integrations.map((i) => [i.provider, i.id]));
   const jira = byProvider.get("jira")!;
 
-  await insertMany(
-    db,
-    "wits_hierarchies",
-    HIERARCHY.map(([level, name, description]) => ({
-      tenant_id: tenantId,
-      integration_id: jira,
-      level_number: level,
-      level_name: name,
-      description,
-    })),
-    { onConflict: "ON CONFLICT DO NOTHING" },
-  );
-  const levels = new Map(
-    (await db.query<{ id: number; level_number: number }>(
-      "SELECT id, level_number FROM wits_hierarchies WHERE tenant_id = $1 AND integration_id = $2",
-      [tenantId, jira],
-    )).map((r) => [r.level_number, r.id]),
-  );
-  await insertMany(
-    db,
-    "wits_mappings",
-    WIT_MAPPINGS.flatMap(([to, level, froms]) =>
-      froms.map((from) => ({
-        tenant_id: tenantId,
-        integration_id: jira,
-        wit_from: from,
-        wit_to: to,
-        wits_hierarchy_id: levels.get(level),
-      }))
-    ),
-    { onConflict: "ON CONFLICT DO NOTHING" },
-  );
-
-  await insertMany(
-    db,
-    "workflows",
-    WORKFLOW.map(([number, name, category, commitment]) => ({
-      tenant_id: tenantId,
-      integration_id: jira,
-      step_number: number,
-      step_name: name,
-      step_category: category,
-      is_commitment_point: commitment,
-    })),
-    { onConflict: "ON CONFLICT DO NOTHING" },
-  );
-  const steps = new Map(
-    (await db.query<{ id: number; step_name: string; step_category: string }>(
-      "SELECT id, step_name, step_category FROM workflows WHERE tenant_id = $1 AND integration_id = $2",
-      [tenantId, jira],
-    )).map((r) => [r.step_name, r]),
-  );
-  await insertMany(
-    db,
-    "statuses_mappings",
-    Object.entries(STATUS_MAPPINGS).flatMap(([step, froms]) =>
-      froms.map((from) => ({
-        tenant_id: tenantId,
-        integration_id: jira,
-        status_from: from,
-        status_to: step,
-        status_category: steps.get(step)!.step_category,
-        workflow_id: steps.get(step)!.id,
-      }))
-    ),
-    { onConflict: "ON CONFLICT DO NOTHING" },
-  );
+  await writeVocabulary(db, tenantId, jira, DEFAULT_VOCABULARY);
 
   const firstRun = new Date(now.getTime() + 60 * 60_000);
   await insertMany(

@@ -69,10 +69,11 @@ async function createRun(
   out: { send(stage: "extract", messages: object[]): Promise<boolean> },
   job: JobRow,
   trigger: RunTrigger,
+  params: Record<string, unknown> | null = null,
 ): Promise<StartedRun> {
   const steps = ctx.connectors.stepKeys(job.job_type);
   const now = ctx.now();
-  const windowFrom = trigger === "retransform" || !job.watermark
+  const windowFrom = trigger === "retransform" || trigger === "backfill" || !job.watermark
     ? null
     : new Date(new Date(job.watermark).getTime() - overlapMinutes(job.settings) * 60_000);
   // A run left live by an earlier crash must not keep writing once a new one owns the job.
@@ -83,10 +84,10 @@ async function createRun(
   );
   const [run] = await tx.query<{ id: number; token: string }>(
     `INSERT INTO etl_runs (tenant_id, job_id, token, trigger, status, started_at, window_from, window_to, owner,
-       heartbeat_at, step_keys, current_step)
-     VALUES ($1, $2, $3::uuid, $4, 'RUNNING', $5, $6, $5, $7, $5, $8::text[], $9)
+       heartbeat_at, step_keys, current_step, params)
+     VALUES ($1, $2, $3::uuid, $4, 'RUNNING', $5, $6, $5, $7, $5, $8::text[], $9, $10::jsonb)
      RETURNING id, token::text AS token`,
-    [job.tenant_id, job.id, crypto.randomUUID(), trigger, now, windowFrom, ctx.owner, steps, steps[0]],
+    [job.tenant_id, job.id, crypto.randomUUID(), trigger, now, windowFrom, ctx.owner, steps, steps[0], params],
   );
   await createStageRows(tx, run.id, job.tenant_id, steps, now);
   await tx.query(
@@ -162,6 +163,26 @@ export async function startRetransform(
   ctx: EngineContext,
   req: { tenantId: number; integrationId: number },
 ): Promise<StartedRun> {
+  return await startSpecialRun(ctx, req, "retransform", null);
+}
+
+/**
+ * Asks the source for a few fields only (e.g. custom fields mapped after the items were loaded) and loads just
+ * those: a run with trigger `backfill` whose params name the fields. It reads no window and moves no watermark.
+ */
+export async function startBackfill(
+  ctx: EngineContext,
+  req: { tenantId: number; integrationId: number; fields: string[] },
+): Promise<StartedRun> {
+  return await startSpecialRun(ctx, req, "backfill", { fields: req.fields });
+}
+
+async function startSpecialRun(
+  ctx: EngineContext,
+  req: { tenantId: number; integrationId: number },
+  trigger: "retransform" | "backfill",
+  params: Record<string, unknown> | null,
+): Promise<StartedRun> {
   const started = await transact(ctx, async (tx, out) => {
     const [found] = await tx.query<{ id: number }>(
       `SELECT j.id FROM etl_jobs j JOIN integrations i ON i.id = j.integration_id
@@ -173,9 +194,9 @@ export async function startRetransform(
     }
     const job = await lockJob(tx, req.tenantId, found.id);
     if (job.status === "RUNNING" || job.status === "RATE_LIMITED") {
-      throw new EngineError("job_running", `job ${job.name} is running; re-transform after it ends`);
+      throw new EngineError("job_running", `job ${job.name} is running; start the ${trigger} after it ends`);
     }
-    return await createRun(ctx, tx, out, job, "retransform");
+    return await createRun(ctx, tx, out, job, trigger, params);
   });
   emitStarted(ctx, req.tenantId, started);
   return started;

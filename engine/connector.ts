@@ -9,7 +9,7 @@ export interface StepDef {
   order: number;
 }
 
-export type RunTrigger = "manual" | "schedule" | "recovery" | "retransform" | "resume";
+export type RunTrigger = "manual" | "schedule" | "recovery" | "retransform" | "resume" | "backfill";
 
 export interface RunInfo {
   runId: number;
@@ -22,6 +22,8 @@ export interface RunInfo {
   windowFrom: Date | null;
   /** the run's start time (exclusive upper bound; becomes the next watermark on success). */
   windowTo: Date;
+  /** What a special run was started with (a back-fill: `{fields: [...]}`); null for ordinary runs. */
+  params?: Record<string, unknown> | null;
 }
 
 export interface IntegrationInfo {
@@ -105,6 +107,13 @@ export interface Connector {
   extract(step: string, ctx: ExtractContext): AsyncIterable<ExtractedPage>;
   /** Transform + load one page. Must be idempotent: a redelivered page changes no row. */
   load(step: string, kind: string, records: unknown[], ctx: LoadContext): Promise<LoadResult>;
+  /**
+   * Called once every page of a step is loaded, inside the transaction that moves the run past the step (to the
+   * next step, or to FINISHED after the last one): values derived from what the step stored as a whole (e.g. flow
+   * metrics from the complete history) are computed here, so no batch order, redelivery or replay can change them
+   * and a run that fails part-way never publishes them half-done. Must be idempotent; `tx` is the only connection.
+   */
+  afterStep?(step: string, ctx: LoadContext): Promise<LoadResult>;
   /** Text for rows this connector loaded, for the embed stage. */
   embedText(table: string, ids: number[], db: Queryable, tenantId: number): Promise<EmbedDoc[]>;
 }

@@ -6,7 +6,14 @@ import type { Connector } from "./connector.ts";
 import { ConnectorRegistry } from "./connectors/registry.ts";
 import { type EngineContext, type EngineOptions, Publisher, resolveOptions } from "./context.ts";
 import { EventBus, RateTracker } from "./events.ts";
-import { forcePending, type StartedRun, startRetransform, startRun, type StartRunRequest } from "./commands.ts";
+import {
+  forcePending,
+  startBackfill,
+  type StartedRun,
+  startRetransform,
+  startRun,
+  type StartRunRequest,
+} from "./commands.ts";
 import { Orchestrator } from "./orchestrator.ts";
 import { extractHandler } from "./stages/extract.ts";
 import { transformHandler } from "./stages/transform.ts";
@@ -26,6 +33,7 @@ export interface Engine {
   startRun(req: StartRunRequest): Promise<StartedRun>;
   /** Re-transforms an integration's stored raw rows (no API calls); refused with job_running while it runs. */
   startRetransform(req: { tenantId: number; integrationId: number }): Promise<StartedRun>;
+  startBackfill(req: { tenantId: number; integrationId: number; fields: string[] }): Promise<StartedRun>;
   /** Admin: job back to READY, its current run fenced (its queued messages are dropped as they arrive). */
   forcePending(req: { tenantId: number; jobId: number }): Promise<{ jobId: number; fencedRunId: number | null }>;
   startWorkers(): Promise<void>;
@@ -124,6 +132,7 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     startRun: (req) => startRun(ctx, req),
     startRetransform: (req) => startRetransform(ctx, req),
+    startBackfill: (req) => startBackfill(ctx, req),
     forcePending: (req) => forcePending(ctx, req),
     startWorkers,
     stopWorkers,

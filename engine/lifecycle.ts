@@ -9,6 +9,7 @@ import { extractMessage } from "./messages.ts";
 import { republish, transact } from "./outbox.ts";
 import { isLive, loadRun, runRef, type RunRow, stepStates } from "./runs.ts";
 import { log } from "../lib/log.ts";
+import { prepareAfterStep } from "./after_step.ts";
 
 async function lockJobOfRun(tx: Queryable, runId: number) {
   const [job] = await tx.query<{ id: number; current_run_id: number | null }>(
@@ -35,6 +36,7 @@ export async function settle(ctx: EngineContext, runId: number): Promise<void> {
 async function advance(ctx: EngineContext, run: RunRow, next: string): Promise<void> {
   const from = run.current_step!;
   const now = ctx.now();
+  const afterStep = await prepareAfterStep(ctx, run);
   const seq = await transact(ctx, async (tx, out) => {
     await lockJobOfRun(tx, run.id);
     const [row] = await tx.query<{ extract_seq: number }>(
@@ -47,6 +49,7 @@ async function advance(ctx: EngineContext, run: RunRow, next: string): Promise<v
       [run.id, from, next, now],
     );
     if (!row) return undefined;
+    await afterStep?.(tx, from);
     await tx.query(
       "UPDATE etl_jobs SET step_states = $3::jsonb, updated_at = $4 WHERE id = $1 AND current_run_id = $2",
       [run.job_id, run.id, stepStates(run.step_keys, next, "running"), now],
@@ -69,20 +72,24 @@ async function advance(ctx: EngineContext, run: RunRow, next: string): Promise<v
 
 async function finish(ctx: EngineContext, runId: number): Promise<void> {
   const now = ctx.now();
+  const before = await loadRun(ctx.db, runId);
+  const afterStep = before ? await prepareAfterStep(ctx, before) : null;
   const done = await ctx.db.transaction(async (tx) => {
     const job = await lockJobOfRun(tx, runId);
     const run = await loadRun(tx, runId, true);
     if (!job || !run || !isLive(run, false) || !run.extraction_finished) return undefined;
+    if (!allDone(await readCounters(tx, runId))) return undefined;
+    await afterStep?.(tx, run.current_step!);
+    // the hook may have added to the last step's records
     const counters = await readCounters(tx, runId);
-    if (!allDone(counters)) return undefined;
     const rows = counters.filter((c) => c.stage === "transform").reduce((n, c) => n + c.records, 0);
     await tx.query(
       `UPDATE etl_runs SET status = 'FINISHED', finished_at = $2, rows_written = $3, heartbeat_at = $2 WHERE id = $1`,
       [runId, now, rows],
     );
     const states = stepStates(run.step_keys, null, "finished");
-    // A re-transform read no source, so it moves neither the watermark nor the schedule.
-    const [updated] = run.trigger === "retransform"
+    // A re-transform read no source and a back-fill read only a few fields: neither moves the watermark or schedule.
+    const [updated] = run.trigger === "retransform" || run.trigger === "backfill"
       ? await tx.query<{ next_run_at: Date | null }>(
         `UPDATE etl_jobs SET status = 'FINISHED', last_run_finished_at = $2, error = NULL, resume_at = NULL,
            checkpoint_data = NULL, step_states = $3::jsonb, updated_at = $2 WHERE id = $1 RETURNING next_run_at`,

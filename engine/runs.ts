@@ -30,11 +30,12 @@ export interface RunRow {
   current_run_id: number | null;
   integration_id: number;
   job_type: string;
+  params: Record<string, unknown> | null;
 }
 
 const RUN_SELECT = `SELECT r.id, r.token::text AS token, r.tenant_id, r.job_id, r.trigger, r.status, r.started_at,
   r.window_from, r.window_to, r.step_keys, r.current_step, r.step_extracted, r.extraction_finished, r.extract_seq,
-  r.checkpoint_rev, r.checkpoint, r.requests_made, j.current_run_id, j.integration_id, j.job_type
+  r.checkpoint_rev, r.checkpoint, r.requests_made, r.params, j.current_run_id, j.integration_id, j.job_type
   FROM etl_runs r JOIN etl_jobs j ON j.id = r.job_id`;
 
 export async function loadRun(q: Queryable, runId: number, lock = false): Promise<RunRow | undefined> {
@@ -87,6 +88,7 @@ export function runInfo(run: RunRow): RunInfo {
     trigger: run.trigger,
     windowFrom: run.window_from ? new Date(run.window_from) : null,
     windowTo: new Date(run.window_to),
+    params: run.params ?? null,
   };
 }
 

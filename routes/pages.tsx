@@ -33,20 +33,37 @@ import { VERSION } from "../server/version.ts";
 import { QdrantPage } from "./pages/qdrant.tsx";
 import { vectorOverview } from "./app/etl/qdrant.ts";
 import { NotFound } from "./pages/not_found.tsx";
+import { unmappedFlowItems } from "../db/vocabulary/unmapped.ts";
+import { statusesData, StatusesPage } from "./pages/vocab/statuses.tsx";
+import { VOCABULARY_TITLES, vocabularyPageData, VocabularyPageView } from "./pages/vocab/vocabulary_pages.tsx";
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
 
 type ShellPage = { title: string; active: NavKey; status?: 200 | 404 };
-type ShellContent = (shell: ReturnType<typeof shellProps>, user: PageUser) => VNode;
+type ShellContent = (
+  shell: ReturnType<typeof shellProps> & { badges: Record<string, number> },
+  user: PageUser,
+) => VNode;
 
 /** A signed-in page inside the shell. */
 async function shellPage(c: Context<AppEnv>, auth: AuthUser, page: ShellPage, content: ShellContent) {
-  return sendPage(c, shellDocument(await loadPageUser(c, auth), page, content));
+  const user = await loadPageUser(c, auth);
+  return sendPage(c, shellDocument(user, await shellBadges(c, auth), page, content));
 }
 
-function shellDocument(user: PageUser, page: ShellPage, content: ShellContent): RenderedPage {
-  const shell = shellProps(user, page.title, page.active);
+/** Counts the shell shows beside its links (unmapped statuses). */
+async function shellBadges(c: Context<AppEnv>, auth: AuthUser): Promise<Record<string, number>> {
+  return { statuses: await unmappedFlowItems(c.get("deps").db, auth.tenantId) };
+}
+
+function shellDocument(
+  user: PageUser,
+  badges: Record<string, number>,
+  page: ShellPage,
+  content: ShellContent,
+): RenderedPage {
+  const shell = { ...shellProps(user, page.title, page.active), badges };
   const themeToggle = (
     <ThemeToggle theme={shell.theme}>
       <Moon size={20} class="dark:hidden" aria-hidden="true" />
@@ -70,15 +87,21 @@ export function pageRoutes() {
     }));
 
   // Home is rendered once per tenant and viewer until the tenant's jobs change (server/cache/tenant_views.ts): the
-  // key holds everything else the page shows (the shell's user, role, theme and tenant)
+  // key holds everything else the page shows (the shell's user, role, theme, tenant and badge counts)
   app.get("/", requirePageAuth(), async (c) => {
     const auth = c.get("auth");
     const { db, services } = c.get("deps");
     const user = await loadPageUser(c, auth);
-    const variant = JSON.stringify(["home", auth.userId, auth.email, auth.role, user.theme, user.tenant]);
+    const badges = await shellBadges(c, auth);
+    const variant = JSON.stringify(["home", auth.userId, auth.email, auth.role, user.theme, user.tenant, badges]);
     const page = await tenantViews(db).get(auth.tenantId, variant, async () => {
       const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
-      return shellDocument(user, { title: "Jobs", active: "home" }, () => <HomePage data={data} role={auth.role} />);
+      return shellDocument(
+        user,
+        badges,
+        { title: "Jobs", active: "home" },
+        (shell) => <HomePage data={data} role={auth.role} unmapped={shell.badges.statuses} />,
+      );
     });
     return sendPage(c, page);
   });
@@ -134,6 +157,31 @@ export function pageRoutes() {
       () => <CustomFieldsPage {...data} role={auth.role} />,
     );
   });
+
+  app.get("/statuses", requirePageAuth(), async (c) => {
+    const auth = c.get("auth");
+    const data = await statusesData(c.get("deps").db, auth.tenantId, new URL(c.req.url).searchParams);
+    return shellPage(
+      c,
+      auth,
+      { title: "Statuses", active: "statuses" },
+      () => <StatusesPage {...data} admin={auth.role === "admin"} />,
+    );
+  });
+
+  for (const kind of ["hierarchies", "workflows", "wits"] as const) {
+    app.get(`/${kind}`, requirePageAuth(), async (c) => {
+      const auth = c.get("auth");
+      const search = new URL(c.req.url).searchParams;
+      const data = await vocabularyPageData(c.get("deps").db, auth.tenantId, kind, search);
+      return shellPage(
+        c,
+        auth,
+        { title: VOCABULARY_TITLES[kind], active: kind },
+        () => <VocabularyPageView {...data} kind={kind} admin={auth.role === "admin"} />,
+      );
+    });
+  }
 
   app.get("/qdrant", requirePageAuth(), async (c) => {
     const auth = c.get("auth");

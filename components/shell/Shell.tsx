@@ -15,6 +15,8 @@ export interface ShellProps {
   title: string;
   active: NavKey;
   theme: Signal<Theme>;
+  /** Counts shown on sidebar entries, by nav key (e.g. work items with unmapped statuses on "statuses"). */
+  badges?: Record<string, number>;
   /** Interactive header parts (islands), supplied by the page so components import no island. */
   headerActions?: ComponentChildren;
   children: ComponentChildren;
@@ -25,7 +27,7 @@ export function Shell(props: ShellProps) {
     <div class="min-h-screen">
       <Header user={props.user} tenant={props.tenant} title={props.title} actions={props.headerActions} />
       <div class="app-body flex">
-        <Sidebar user={props.user} active={props.active} />
+        <Sidebar user={props.user} active={props.active} badges={props.badges} />
         <main class="min-w-0 flex-1 px-4 py-6 md:px-8">{props.children}</main>
       </div>
       <ToastContainer />

@@ -1,6 +1,7 @@
 // Home: one card per job, rendered complete on the server from the database. Every card gets its own signal, kept in
 // one map (`jobs`); the JobsLive island, rendered once with that same map, keeps the page's single WebSocket open and
 // pushes live progress into the cards' signals (components/jobs/live.ts).
+import { formatNumber } from "../../components/format.ts";
 import { signal } from "@preact/signals";
 import { Info, Play, SlidersHorizontal } from "lucide-preact";
 import JobCard from "../../islands/JobCard.tsx";
@@ -27,7 +28,7 @@ export async function homeData(cards: DbJobCard[]): Promise<HomeData> {
   return { jobs, order: cards.map((c) => c.id), logos };
 }
 
-export function HomePage(props: { data: HomeData; role: Role }) {
+export function HomePage(props: { data: HomeData; role: Role; unmapped?: number }) {
   const { jobs, order, logos } = props.data;
   return (
     <div class="mx-auto max-w-6xl">
@@ -38,6 +39,15 @@ export function HomePage(props: { data: HomeData; role: Role }) {
         </div>
         {order.length > 0 && <JobsLive jobs={jobs} />}
       </div>
+      {props.unmapped
+        ? (
+          <p class="card mb-5 px-5 py-3 text-sm" id="unmapped-notice" role="status">
+            <span class="badge tone-failed mr-2">{formatNumber(props.unmapped)}</span>
+            work items have flow metrics that pass a status with no workflow step (that time counts nowhere).{" "}
+            <a href="/statuses?mapped=false" class="underline underline-offset-2">Map the statuses</a>
+          </p>
+        )
+        : null}
       {order.length === 0
         ? <p class="card p-6 text-sm text-muted">No jobs are configured for this tenant.</p>
         : (

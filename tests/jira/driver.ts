@@ -137,6 +137,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
           return;
         }
       }
+      // what the engine does in the transaction that advances past the step
+      if (connector.afterStep) {
+        const derived = await db.transaction((tx) => connector.afterStep!(step, { run, integration: info, tx }));
+        result.rows += derived.rows;
+      }
       result.completed.add(step);
     }
   }

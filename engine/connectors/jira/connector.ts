@@ -26,6 +26,15 @@ import type { JiraIssue, JiraProject } from "./client/types.ts";
 import { EMBEDDABLE_TABLES, jiraEmbedText } from "./load/embed_text.ts";
 import { stripNul } from "../common/sanitize.ts";
 import { CENSUS_KIND, type CensusRecord, extractCensus, loadCensus } from "./extract/census.ts";
+import { recomputeDerived } from "./load/recompute_derived.ts";
+import {
+  BACKFILL_KIND,
+  type BackfillCheckpoint,
+  backfillFields,
+  type BackfillRecord,
+  extractBackfill,
+} from "./extract/backfill.ts";
+import { loadBackfill } from "./load/load_backfill.ts";
 
 export const JIRA_STEPS: StepDef[] = JOBS.find((j) => j.provider === "jira")!.steps;
 
@@ -38,7 +47,7 @@ export const STEP = {
 } as const;
 
 /** Every raw page kind this connector produces (raw_extraction_data.kind). */
-export const JIRA_KINDS = [...Object.values(KINDS), ISSUES_KIND, CENSUS_KIND];
+export const JIRA_KINDS = [...Object.values(KINDS), ISSUES_KIND, CENSUS_KIND, BACKFILL_KIND];
 
 export interface JiraConnectorOptions {
   /** HTTP client overrides (tests: no pacing, quick retries). */
@@ -63,6 +72,12 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
       },
     });
     const checkpoint = (ctx.checkpoint ?? null) as Record<string, unknown> | null;
+    // a back-fill asks for its fields in the issues step and for nothing else
+    if (ctx.run.trigger === "backfill") {
+      if (step !== STEP.issues) return;
+      const fields = backfillFields(ctx.run.params);
+      return yield* extractBackfill(client, settings, fields, checkpoint as BackfillCheckpoint | null, ctx.signal);
+    }
     switch (step) {
       case STEP.projects:
         return yield* extractProjects(client, settings, checkpoint);
@@ -126,6 +141,9 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
           const changed = await loadCensus(scope, records as CensusRecord[]);
           return { rows: changed.length, embed: embed([["work_items", changed]]) };
         }
+        case BACKFILL_KIND: {
+          return await loadBackfill(scope, records as BackfillRecord[]);
+        }
         case KINDS.devStatus:
           return { rows: (await loadDevStatus(scope, records as DevStatusRecord[])).rows };
         case KINDS.boardSprints: {
@@ -139,6 +157,12 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
         default:
           throw new Error(`the Jira connector cannot load records of kind ${kind}`);
       }
+    },
+
+    async afterStep(step: string, ctx: LoadContext): Promise<LoadResult> {
+      if (step !== STEP.issues) return { rows: 0 };
+      const scope: Scope = { tx: ctx.tx, tenantId: ctx.run.tenantId, integrationId: ctx.integration.id };
+      return { rows: (await recomputeDerived(scope)).rows };
     },
 
     embedText: jiraEmbedText,

@@ -90,6 +90,10 @@ export async function retransformIntegration(db: Db, options: RetransformOptions
       }
       after = Number(raws[raws.length - 1].id);
     }
+    if (connector.afterStep) {
+      const derived = await db.transaction((tx) => connector.afterStep!(step.key, { run, integration: info, tx }));
+      result.rows += derived.rows;
+    }
   }
   return result;
 }

@@ -17,6 +17,7 @@ import { discoverCustomFields, loadCatalogue } from "../../../engine/connectors/
 import { GENERIC_SLOTS, SLOT_COLUMNS, SPECIAL_SLOTS } from "../../../engine/connectors/jira/load/field_mapping.ts";
 import { SourceError } from "../../../engine/http/errors.ts";
 import { TEST_HTTP } from "../../../server/providers/types.ts";
+import { changeEffect, type FieldRef } from "../../../components/fields/effect.ts";
 
 const SLOTS = [...SPECIAL_SLOTS, ...GENERIC_SLOTS];
 
@@ -125,6 +126,13 @@ const mappingView = z.object({
   integrationId: z.number().int(),
   mappings: z.object(Object.fromEntries(SLOTS.map((s) => [s, mappedField]))),
 });
+const savedMapping = mappingView.extend({
+  effect: z.enum(["none", "retransform", "backfill"]).meta({
+    description: "what the loaded items need to show the change: nothing, a re-transform (the fields are in the " +
+      "stored pages) or a back-fill (a field mapped for the first time was never requested)",
+  }),
+  backfillFields: z.array(z.string()).meta({ description: "Jira field ids to back-fill (effect = backfill)" }),
+});
 
 export function customFieldRoutes() {
   const r = apiRouter("/app/etl/custom-fields", "custom fields");
@@ -167,7 +175,7 @@ export function customFieldRoutes() {
     roles: ["admin"],
     query: integrationQuery,
     body: mappingSchema,
-    responses: { 200: { description: "the saved mapping", schema: mappingView }, 400: notJira, 404: notFound },
+    responses: { 200: { description: "the saved mapping", schema: savedMapping }, 400: notJira, 404: notFound },
   }, async (c, { query, body: { mappings } }) => {
     const id = query.integrationId;
     await jiraIntegration(c, id);
@@ -189,6 +197,7 @@ export function customFieldRoutes() {
     if (fields.length) {
       throw new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
     }
+    const before = await readMappings(db, tenantId, id);
     // PUT replaces the whole row: a slot left out is cleared
     const columns = SLOTS.map((s) => SLOT_COLUMNS[s]);
     const values = SLOTS.map((s) => mappings[s] ?? null);
@@ -200,7 +209,14 @@ export function customFieldRoutes() {
       }, updated_at = now()`,
       [tenantId, id, ...values],
     );
-    return c.json({ integrationId: id, mappings: await readMappings(c.get("deps").db, c.get("auth").tenantId, id) });
+    const after = await readMappings(db, tenantId, id);
+    const slots = SLOTS.map((slot) => ({ slot, label: slot, special: false, field: null }));
+    const { effect, backfillFields } = changeEffect(
+      slots,
+      before as Record<string, FieldRef | null>,
+      after as Record<string, FieldRef | null>,
+    );
+    return c.json({ integrationId: id, mappings: after, effect, backfillFields });
   });
   return r.app;
 }

@@ -16,6 +16,12 @@ import { fieldCatalogueRoutes } from "./field_catalogue.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { qdrantRoutes } from "./qdrant.ts";
 import { searchRoutes } from "./search.ts";
+import { hierarchyRoutes } from "./vocab/hierarchies.ts";
+import { witRoutes } from "./vocab/wits.ts";
+import { workflowRoutes } from "./vocab/workflows.ts";
+import { statusRoutes } from "./vocab/statuses.ts";
+import { vocabularyCopyRoutes } from "./vocab/copy.ts";
+import { vocabularyChangeRoutes } from "./vocab/apply.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -35,5 +41,11 @@ export function etlApiRoutes() {
   api.route("/openapi.json", openApiRoutes());
   api.route("/qdrant", qdrantRoutes());
   api.route("/search", searchRoutes());
+  api.route("/hierarchies", hierarchyRoutes());
+  api.route("/wits", witRoutes());
+  api.route("/workflows", workflowRoutes());
+  api.route("/statuses", statusRoutes());
+  api.route("/integrations", vocabularyCopyRoutes());
+  api.route("/vocabulary", vocabularyChangeRoutes());
   return api;
 }

@@ -27,6 +27,7 @@ import { decryptSecret, encryptSecret } from "../../../server/secrets.ts";
 import { providerSpec, validProviderInput as providerInput } from "../../../server/providers/index.ts";
 import { JOBS, RETRY_MINUTES } from "../../../db/seed_data.ts";
 import { syncCustomFields, syncCustomFieldsSpec } from "./custom_fields.ts";
+import { backfillBody, backfillSpec, startFieldBackfill } from "./custom_field_backfill.ts";
 import {
   active,
   connectionResult,
@@ -334,6 +335,15 @@ export function integrationRoutes() {
     roles: ["admin"],
     params: idParams,
   }, (c, { params }) => syncCustomFields(c, params.id));
+
+  r.route({
+    method: "post",
+    path: "/:id/custom-fields/backfill",
+    ...backfillSpec,
+    roles: ["admin"],
+    params: idParams,
+    body: backfillBody,
+  }, (c, { params, body }) => startFieldBackfill(c, params.id, body.fields));
 
   // Re-runs transform + load (and embed) for the integration from its stored raw pages, without calling the source
   // (after a mapping change). Runs as the integration's job, through the engine's queues.

@@ -1,12 +1,15 @@
 // A Sluice engine in its own process, for crash and leader tests (spawned with `deno run`, killed with SIGKILL).
 //   CHILD_MODE=worker: stage workers + an orchestrator tick every TICK_MS, until killed.
 //   CHILD_MODE=leader: orchestrator ticks only, until STOP_FILE exists, then a clean exit (releasing the leader lock).
+// JIRA_CREDENTIALS (JSON) adds the Jira connector (quick retries, no pacing) with those credentials handed over as-is.
 // Prints one JSON line per event of interest on stdout: {"ready":…}, {"tick":…}.
 import { connectPostgres } from "../../../db/postgres.ts";
 import { openDbQueue } from "../../../engine/queue/db_queue.ts";
 import { openRabbitQueue } from "../../../engine/queue/rabbit_queue.ts";
 import { createEngine } from "../../../engine/engine.ts";
 import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
+import { createJiraConnector } from "../../../engine/connectors/jira/connector.ts";
+import { FAST_HTTP } from "../../jira/support.ts";
 import { setLogLevel } from "../../../lib/log.ts";
 
 setLogLevel("error");
@@ -27,10 +30,14 @@ const queue = env("QUEUE_KIND", "db") === "db"
     pollIntervalMs: 100,
   })
   : await openRabbitQueue({ url: env("AMQP_URL"), prefix, maxAttempts, connectionName: `sluice-child-${prefix}` });
+const jiraCredentials = Deno.env.get("JIRA_CREDENTIALS");
 const engine = createEngine({
   db,
   queue,
-  connectors: [createSyntheticConnector()],
+  connectors: jiraCredentials
+    ? [createSyntheticConnector(), createJiraConnector({ http: FAST_HTTP })]
+    : [createSyntheticConnector()],
+  openCredentials: jiraCredentials ? () => Promise.resolve(JSON.parse(jiraCredentials)) : undefined,
   chunkPages: 2,
   staleAfterMs: Number(env("STALE_MS", "1500")),
   concurrency: { extract: 1, transform: 2, embed: 2 },

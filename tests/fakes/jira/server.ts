@@ -7,6 +7,7 @@
 //   jira.inject({ kind: "rate_limit", retryAfterSeconds: 2, path: "/search/jql" });
 //   assertEquals(jira.count("/search/jql"), 3);
 //   await jira.close();
+import { bulkIssueRoutes } from "./routes_bulk_issues.ts";
 import {
   abortableDelay,
   type Fault,
@@ -77,7 +78,7 @@ export interface FakeJira {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...issueRoutes, ...metaRoutes, ...agileRoutes];
+const ROUTES: Route[] = [...issueRoutes, ...bulkIssueRoutes, ...metaRoutes, ...agileRoutes];
 
 function queryRecord(url: URL): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

@@ -14,7 +14,9 @@
 //   directly in a committed or in-flight status is committed/started at creation;
 // - cycle time      = first start → last completion, lead time = first commitment → last completion, both only
 //   while the item's latest status is Done (a reopened item has no finished cycle);
-// - rework          = more than one start; direct completion = completed without ever being in flight.
+// - rework          = more than one start; direct completion = completed without ever being in flight;
+// - through unmapped = the item sat in (or moved through) a status with no workflow step: its time and moves there
+//   count in no bucket, so its metrics are flagged rather than silently short.
 
 export type StepCategory = "To Do" | "In Progress" | "Waiting" | "Done" | "Discarded";
 
@@ -66,6 +68,7 @@ export interface FlowMetrics {
   total_lead_time_seconds: number | null;
   rework_indicator: boolean;
   direct_completion: boolean;
+  flow_through_unmapped: boolean;
 }
 
 export const METRIC_COLUMNS: readonly (keyof FlowMetrics)[] = [
@@ -83,6 +86,7 @@ export const METRIC_COLUMNS: readonly (keyof FlowMetrics)[] = [
   "total_lead_time_seconds",
   "rework_indicator",
   "direct_completion",
+  "flow_through_unmapped",
 ];
 
 const inFlight = (c: StepCategory | null | undefined) => c === "In Progress" || c === "Waiting";
@@ -125,6 +129,9 @@ export function computeFlow(input: FlowInput): { metrics: FlowMetrics; timings: 
   let waitingSeconds = 0;
 
   const initial = ordered.length ? ordered[0].fromStatusId : input.currentStatusId;
+  const unmapped = (id: number | null) => id !== null && category(id) === null;
+  const throughUnmapped = unmapped(initial) ||
+    ordered.some((t) => unmapped(t.fromStatusId) || unmapped(t.toStatusId));
   if (input.createdAt !== null) {
     if (committed(initial)) firstCommit = input.createdAt;
     if (inFlight(category(initial))) {
@@ -175,6 +182,7 @@ export function computeFlow(input: FlowInput): { metrics: FlowMetrics; timings: 
       total_lead_time_seconds: span(firstCommit),
       rework_indicator: starts > 1,
       direct_completion: completions > 0 && starts === 0,
+      flow_through_unmapped: throughUnmapped,
     },
   };
 }

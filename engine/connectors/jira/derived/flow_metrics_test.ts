@@ -63,6 +63,7 @@ Deno.test("flow metrics: reopened issue counts two starts and two completions, c
     total_lead_time_seconds: (160 - 10) * 60, // commitment 10 → last completion 160
     rework_indicator: true,
     direct_completion: false,
+    flow_through_unmapped: false,
   });
   // time in the FROM status, measured from the previous status change (creation for the first)
   assertEquals(timings.map((t) => t.seconds), [600, 1200, 3600, 600, 3600]);
@@ -113,10 +114,13 @@ Deno.test("flow metrics: discarded and unmapped statuses neither start, complete
   const discarded = flow(0, [[5, BACKLOG, UNMAPPED], [15, UNMAPPED, DISCARDED]]);
   assertEquals([discarded.metrics.total_work_starts, discarded.metrics.total_completions], [0, 0]);
   assertEquals(discarded.metrics.work_first_committed_at, null);
+  assertEquals(discarded.metrics.flow_through_unmapped, true, "it sat 10 minutes in a status no step covers");
+  assertEquals(flow(0, [], UNMAPPED).metrics.flow_through_unmapped, true, "created and still in it");
   const createdInProgress = flow(0, [[30, PROGRESS, DONE]]);
   assertEquals(createdInProgress.metrics.work_first_started_at, iso(0));
   assertEquals(createdInProgress.metrics.total_cycle_time_seconds, 30 * 60);
   assertEquals(createdInProgress.metrics.total_work_time_seconds, 30 * 60);
+  assertEquals(createdInProgress.metrics.flow_through_unmapped, false);
 });
 
 Deno.test("flow metrics: no history means no counts, and an unknown creation time gives no first timing", () => {

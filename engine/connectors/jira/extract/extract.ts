@@ -89,12 +89,15 @@ export async function* extractDevStatus(
   const perPage = settings.pageSizes.devStatusPerPage ?? 50;
   let afterId = Number(checkpoint?.afterId ?? 0);
   while (true) {
-    const items = await db.query<{ id: number; external_id: string; key: string }>(
-      `SELECT id, external_id, key FROM work_items
-        WHERE tenant_id = $1 AND integration_id = $2 AND active AND development AND id > $3
-          AND ($4::timestamptz IS NULL OR source_updated_at >= $4) AND source_updated_at < $5
-        ORDER BY id LIMIT $6`,
-      [run.tenantId, run.integrationId, afterId, windowStart(run), run.windowTo, perPage],
+    // only items whose development summary changed since the panel was last read for them (or never read)
+    const items = await db.query<{ id: number; external_id: string; key: string; summary: string | null }>(
+      `SELECT wi.id, wi.external_id, wi.key, d.summary FROM work_items wi
+         LEFT JOIN jira_dev_summaries d ON d.work_item_id = wi.id
+        WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND wi.active AND wi.development AND wi.id > $3
+          AND wi.source_updated_at < $4
+          AND (d.work_item_id IS NULL OR d.summary IS DISTINCT FROM d.fetched_summary)
+        ORDER BY wi.id LIMIT $5`,
+      [run.tenantId, run.integrationId, afterId, run.windowTo, perPage],
     );
     if (items.length === 0) return;
     const records: DevStatusRecord[] = [];
@@ -102,12 +105,24 @@ export async function* extractDevStatus(
       for (const applicationType of settings.devStatusApplicationTypes) {
         try {
           const detail = await client.devStatus(item.external_id, { applicationType });
-          records.push({ issueId: item.external_id, issueKey: item.key, applicationType, detail });
+          records.push({
+            issueId: item.external_id,
+            issueKey: item.key,
+            applicationType,
+            detail,
+            summary: item.summary,
+          });
         } catch (e) {
           // a single issue's panel failing (deleted issue, unknown app type) is recorded, the rest continues;
           // auth, rate-limit and outage errors stop the step so the engine can park or fail the run
           if (!(e instanceof SourceRequestError)) throw e;
-          records.push({ issueId: item.external_id, issueKey: item.key, applicationType, error: e.message });
+          records.push({
+            issueId: item.external_id,
+            issueKey: item.key,
+            applicationType,
+            error: e.message,
+            summary: item.summary,
+          });
           log.warn("jira dev-status unavailable for an issue", { issue: item.key, applicationType, error: e.message });
         }
       }
@@ -123,6 +138,28 @@ interface SprintPair {
   board_id: string;
   external_id: string;
   state: string | null;
+}
+
+/**
+ * (board, sprint, state) of every sprint the run's window of issues is or was in. Sprints this run's board
+ * listings named (raw pages of this run) take board and state from the listing; the rest from the sprint rows.
+ */
+async function sprintPairs(db: Queryable, run: RunInfo): Promise<SprintPair[]> {
+  return await db.query<SprintPair>(
+    `WITH listed AS (
+       SELECT DISTINCT ON (e->>'id') e->>'id' AS id, e->>'boardId' AS board_id, e->>'state' AS state
+         FROM raw_extraction_data r CROSS JOIN LATERAL jsonb_array_elements(r.payload) e
+        WHERE r.tenant_id = $1 AND r.integration_id = $2 AND r.run_id = $5 AND r.kind = '${KINDS.boardSprints}'
+        ORDER BY e->>'id', r.id DESC)
+     SELECT DISTINCT coalesce(l.board_id, s.board_id) AS board_id, s.external_id,
+            CASE WHEN l.id IS NULL THEN s.state ELSE l.state END AS state
+       FROM work_items_sprints ws
+       JOIN sprints s ON s.id = ws.sprint_id JOIN work_items wi ON wi.id = ws.work_item_id
+       LEFT JOIN listed l ON l.id = s.external_id
+      WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND coalesce(l.board_id, s.board_id) IS NOT NULL
+        AND ($3::timestamptz IS NULL OR wi.source_updated_at >= $3) AND wi.source_updated_at < $4`,
+    [run.tenantId, run.integrationId, windowStart(run), run.windowTo, run.runId],
+  );
 }
 
 const REPORTS_PER_PAGE = 10;
@@ -142,17 +179,11 @@ export async function* extractSprints(
   checkpoint: Checkpoint,
 ): AsyncGenerator<ExtractedPage> {
   if (checkpoint?.done) return;
-  const pairs = await db.query<SprintPair>(
-    `SELECT DISTINCT s.board_id, s.external_id, s.state FROM work_items_sprints ws
-       JOIN sprints s ON s.id = ws.sprint_id JOIN work_items wi ON wi.id = ws.work_item_id
-      WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND s.board_id IS NOT NULL
-        AND ($3::timestamptz IS NULL OR wi.source_updated_at >= $3) AND wi.source_updated_at < $4`,
-    [run.tenantId, run.integrationId, windowStart(run), run.windowTo],
-  );
   const byNumber = (a: string, b: string) => (Number(a) - Number(b)) || a.localeCompare(b);
-  const boards = [...new Set(pairs.map((p) => p.board_id))].sort(byNumber);
-  const states = new Map(pairs.map((p) => [p.external_id, p.state]));
-
+  // the board list is fixed when the step starts: a resumed chunk must walk the same boards by index
+  const boards = Array.isArray(checkpoint?.boards)
+    ? (checkpoint.boards as string[])
+    : [...new Set((await sprintPairs(db, run)).map((p) => p.board_id))].sort(byNumber);
   // phase 1: every sprint of every touched board (names, dates, states, new sprints)
   let boardIndex = checkpoint?.phase === "reports" ? boards.length : Number(checkpoint?.board ?? 0);
   for (; boardIndex < boards.length; boardIndex++) {
@@ -163,10 +194,9 @@ export async function* extractSprints(
     try {
       for await (const page of client.boardSprints(board, resume)) {
         const records = parseSprintField(page.sprints.map((s) => ({ ...s, boardId: s.originBoardId ?? board })));
-        for (const s of records) states.set(s.id, s.state);
         const next = page.checkpoint
-          ? { phase: "boards", board: boardIndex, startAt: page.checkpoint.startAt }
-          : { phase: "boards", board: boardIndex + 1 };
+          ? { phase: "boards", boards, board: boardIndex, startAt: page.checkpoint.startAt }
+          : { phase: "boards", boards, board: boardIndex + 1 };
         if (records.length) yield { kind: KINDS.boardSprints, records, checkpoint: next, externalId: board };
       }
     } catch (e) {
@@ -176,8 +206,11 @@ export async function* extractSprints(
     }
   }
 
-  // phase 2: sprint reports of the (board, sprint) pairs this run's issues touched; future sprints have none
-  const reportable = pairs.filter((p) => states.get(p.external_id) !== "future")
+  // phase 2: sprint reports of the (board, sprint) pairs this run's issues touched; future sprints have none. The
+  // pairs are read once phase 1's pages are all stored, with what those pages say (board, state) taking precedence
+  // over the sprint rows, whose transform may still be in flight: the same pairs however the step was chunked.
+  const pairs = await sprintPairs(db, run);
+  const reportable = pairs.filter((p) => p.state !== "future")
     .sort((a, b) => byNumber(a.board_id, b.board_id) || byNumber(a.external_id, b.external_id));
   // resume strictly after the last reported pair (by order, so a pair list that grew since still resumes right)
   const after = checkpoint?.phase === "reports" ? String(checkpoint.after).split(":") : null;

@@ -4,6 +4,7 @@
 import { insertMany } from "../../../../db/port.ts";
 import type { JiraDevStatusDetail } from "../client/types.ts";
 import { conflictClause, dedupeBy, idsByExternalId, type Scope } from "../../common/db_util.ts";
+import { markDevFetched } from "./dev_summary.ts";
 
 export interface DevStatusRecord {
   issueId: string;
@@ -12,6 +13,8 @@ export interface DevStatusRecord {
   detail?: JiraDevStatusDetail;
   /** Why the panel could not be read (the record is kept so the failure is visible, links are left untouched). */
   error?: string;
+  /** The issue's development summary when the panel was read (absent in pages stored before it was recorded). */
+  summary?: string | null;
 }
 
 export interface PrLink {
@@ -77,6 +80,13 @@ export function pullRequestsOf(detail: JiraDevStatusDetail | undefined): PrLink[
 const UPDATE = ["repo_full_name", "pr_url", "branch", "commit_sha", "status", "active"];
 
 export async function loadDevStatus(scope: Scope, records: DevStatusRecord[]) {
+  // an issue counts as read when every application type answered; a failed panel is asked again next time
+  const failed = new Set(records.filter((r) => r.error).map((r) => r.issueId));
+  await markDevFetched(
+    scope,
+    dedupeBy(records.filter((r) => !failed.has(r.issueId) && r.summary !== undefined), (r) => r.issueId)
+      .map((r) => ({ issueId: r.issueId, summary: r.summary ?? null })),
+  );
   const ok = records.filter((r) => !r.error && r.detail);
   if (ok.length === 0) return { rows: 0 };
   const items = await idsByExternalId(scope, "work_items", ok.map((r) => r.issueId));

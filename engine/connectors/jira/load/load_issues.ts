@@ -1,12 +1,14 @@
 // Transform + load of one page of Jira issues: references, people, work items with flow metrics, status changelogs
 // and sprint membership, in a fixed number of set-based statements per page (no per-row queries): everything the
 // page reads comes from one context statement (page_context.ts), and only then is written what is new or changed.
-// Flow metrics and time-in-status are recomputed from the COMPLETE transition history: what the database already
-// holds merged with what this page brings, so an incremental page with one new transition never shrinks the history
-// (defect §11.1-5).
+// Values derived from history (flow metrics, time in status, sprint membership dates) are NOT written here: a page
+// only adds to the stored history (status transitions, sprint and story-point changes, the newest sprint field) and
+// marks its items pending; recompute_derived.ts computes them from the complete stored history once the step's
+// pages are all loaded (issue #10 §1: no batch order, redelivery or replay can change them; defect §11.1-5).
 import type { JiraIssue, JiraIssueType, JiraProject } from "../client/types.ts";
 import {
   analyzeTables,
+  idsByExternalId,
   type Scope,
   scoped,
   upsertChanged,
@@ -14,15 +16,7 @@ import {
   withoutNulls,
   writeStale,
 } from "../../common/db_util.ts";
-import { computeFlow, METRIC_COLUMNS } from "../derived/flow_metrics.ts";
-import {
-  latestIssues,
-  type PreparedIssue,
-  prepareIssue,
-  referencedPeople,
-  referencedStatuses,
-  workItemColumns,
-} from "./issue_row.ts";
+import { latestIssues, prepareIssue, referencedPeople, referencedStatuses, workItemColumns } from "./issue_row.ts";
 import {
   ensureReferences,
   IDENTITIES,
@@ -35,11 +29,9 @@ import {
   witRow,
   WITS,
 } from "./references.ts";
-import { loadPageContext, loadStatusSteps, type StoredTransition } from "./page_context.ts";
-import { parseSprintField, sprintMemberships, type SprintRef } from "../derived/sprint_history.ts";
-import { upsertMemberships, upsertSprints } from "./load_sprints.ts";
-import { jiraTime } from "./history_time.ts";
-import { storyPoints } from "./values.ts";
+import { loadPageContext, type StoredTransition } from "./page_context.ts";
+import { storeHistoryInputs } from "./history_inputs.ts";
+import { storeDevSummaries } from "./dev_summary.ts";
 
 const KEY = ["tenant_id", "integration_id", "external_id"];
 const WORK_ITEM_OWN = [
@@ -67,17 +59,16 @@ const WORK_ITEM_OWN = [
 ];
 export const WORK_ITEMS: UpsertSpec = {
   table: "work_items",
-  columns: ["tenant_id", "integration_id", "external_id", ...WORK_ITEM_OWN, ...METRIC_COLUMNS],
+  columns: ["tenant_id", "integration_id", "external_id", ...WORK_ITEM_OWN],
   key: KEY,
-  update: [...WORK_ITEM_OWN, ...METRIC_COLUMNS],
+  update: WORK_ITEM_OWN,
 };
+// transition_start_date and time_in_status_seconds are derived (recompute_derived.ts)
 const CHANGELOG_OWN = [
   "work_item_id",
   "from_status_id",
   "to_status_id",
-  "transition_start_date",
   "transition_change_date",
-  "time_in_status_seconds",
   "changed_by_id",
   "active",
 ];
@@ -102,7 +93,7 @@ const extIds = (rows: Record<string, unknown>[]) => [...new Set(rows.map((r) => 
 
 function sameTransition(a: StoredTransition, b: StoredTransition): boolean {
   return a.at === b.at && a.fromStatusId === b.fromStatusId && a.toStatusId === b.toStatusId &&
-    a.startAt === b.startAt && a.seconds === b.seconds && a.changedById === b.changedById;
+    a.changedById === b.changedById;
 }
 
 export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Promise<IssueLoadResult> {
@@ -130,8 +121,6 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
     ensureReferences(scope, STATUSES, statusRows, context.statuses),
     writeStale(scope, IDENTITIES, people, context.people),
   ]);
-  // statuses created just now are classified too
-  const steps = statuses.created.length ? await loadStatusSteps(scope) : context.steps;
   const { mapping, items: existing } = context;
 
   const refs = {
@@ -144,44 +133,32 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
     },
   };
 
-  // merge stored and incoming transitions, then recompute timings and metrics over the whole history
-  const histories = new Map<string, StoredTransition[]>();
-  const rows = issues.map(({ issue, changes }) => {
-    const merged = new Map(existing.get(String(issue.id))?.transitions ?? []);
+  const rows = issues.map(({ issue }) => withoutNulls(scoped(scope, workItemColumns(issue, refs, mapping))));
+  const written = await upsertChanged(scope.tx, WORK_ITEMS, rows);
+  const itemIds = new Map([...existing].map(([ext, item]) => [ext, item.id]));
+  for (const r of written) itemIds.set(r.external_id, Number(r.id));
+  // an item another transaction inserted after this page's context was read, with the same values, comes back
+  // from neither: without this look-up its history would be skipped (a crash-replay drift of issue #10 §1)
+  const unseen = issues.map((p) => String(p.issue.id)).filter((ext) => !itemIds.has(ext));
+  if (unseen.length) {
+    for (const [ext, id] of await idsByExternalId(scope, "work_items", unseen)) {
+      itemIds.set(ext, id);
+    }
+  }
+
+  const changelogRows = [];
+  for (const { issue, changes } of issues) {
+    const workItemId = itemIds.get(String(issue.id));
+    if (workItemId === undefined) continue;
+    const stored = existing.get(String(issue.id))?.transitions;
     for (const c of changes) {
-      merged.set(c.historyId, {
+      const t: StoredTransition = {
         externalId: c.historyId,
         at: c.at,
         fromStatusId: refs.status(c.from ?? undefined),
         toStatusId: refs.status(c.to ?? undefined),
-        startAt: null,
-        seconds: null,
         changedById: refs.person(c.author),
-      });
-    }
-    const columns = workItemColumns(issue, refs, mapping);
-    const flow = computeFlow({
-      createdAt: columns.source_created_at === null ? null : Date.parse(columns.source_created_at as string),
-      currentStatusId: columns.status_id as number | null,
-      transitions: [...merged.values()],
-      stepOf: steps.stepOf,
-      commitmentStep: steps.commitmentStep,
-    });
-    const ordered = flow.timings.map((t) => ({ ...merged.get(t.externalId)!, startAt: t.startAt, seconds: t.seconds }));
-    histories.set(String(issue.id), ordered);
-    return withoutNulls(Object.assign(scoped(scope, columns), flow.metrics));
-  });
-
-  const written = await upsertChanged(scope.tx, WORK_ITEMS, rows);
-  const itemIds = new Map([...existing].map(([ext, item]) => [ext, item.id]));
-  for (const r of written) itemIds.set(r.external_id, Number(r.id));
-
-  const changelogRows = [];
-  for (const { issue } of issues) {
-    const workItemId = itemIds.get(String(issue.id));
-    if (workItemId === undefined) continue;
-    const stored = existing.get(String(issue.id))?.transitions;
-    for (const t of histories.get(String(issue.id)) ?? []) {
+      };
       const before = stored?.get(t.externalId);
       if (before && sameTransition(before, t)) continue;
       // null members are left out: jsonb_populate_recordset reads them as NULL (see withoutNulls)
@@ -195,17 +172,14 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
       };
       if (t.fromStatusId !== null) row.from_status_id = t.fromStatusId;
       if (t.toStatusId !== null) row.to_status_id = t.toStatusId;
-      if (t.startAt !== null) row.transition_start_date = new Date(t.startAt).toISOString();
-      if (t.seconds !== null) row.time_in_status_seconds = t.seconds;
       if (t.changedById !== null) row.changed_by_id = t.changedById;
       changelogRows.push(row);
     }
   }
   const [changelogs, sprints] = await Promise.all([
     upsertChanged(scope.tx, CHANGELOGS, changelogRows),
-    mapping.sprints
-      ? loadIssueSprints(scope, issues, itemIds, mapping.sprints, mapping.storyPoints)
-      : { rows: 0, written: [] as number[] },
+    storeHistoryInputs(scope, issues, itemIds, mapping.sprints),
+    mapping.development ? storeDevSummaries(scope, issues, itemIds, mapping.development) : 0,
   ]);
   // after this page's rows are in: the next pages' key look-ups need statistics
   await analyzeTables(scope.tx, context.unanalyzed);
@@ -215,38 +189,6 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
       statuses.created.length,
     workItems: written.map((r) => Number(r.id)),
     projects: projects.created,
-    sprints: sprints.written,
+    sprints: sprints.sprints,
   };
-}
-
-async function loadIssueSprints(
-  scope: Scope,
-  issues: PreparedIssue[],
-  itemIds: Map<string, number>,
-  sprintFieldId: string,
-  storyPointsFieldId: string | null,
-) {
-  const full: SprintRef[] = [];
-  const historyOnly: SprintRef[] = [];
-  const perIssue = [];
-  for (const { issue, fields: f, histories } of issues) {
-    const workItemId = itemIds.get(String(issue.id));
-    if (workItemId === undefined) continue;
-    const current = parseSprintField(f[sprintFieldId]);
-    const derived = sprintMemberships({
-      current,
-      histories,
-      sprintFieldId,
-      storyPointsFieldId,
-      currentPoints: storyPointsFieldId ? storyPoints(f[storyPointsFieldId]) : null,
-      createdAt: Number.isFinite(jiraTime(f.created)) ? jiraTime(f.created) : null,
-    });
-    full.push(...current);
-    historyOnly.push(...derived.historyOnly);
-    perIssue.push(...derived.memberships.map((m) => ({ workItemId, m })));
-  }
-  if (perIssue.length === 0) return { rows: 0, written: [] as number[] };
-  const sprints = await upsertSprints(scope, full, historyOnly);
-  const memberships = await upsertMemberships(scope, perIssue, sprints.ids);
-  return { rows: sprints.written.length + memberships, written: sprints.written };
 }

@@ -1,5 +1,5 @@
 // What the load of one issue page reads before it writes, fetched in ONE statement: the custom-field mapping, the
-// workflow step of every status, the ids of the referenced projects, types and statuses, the stored state of the
+// ids of the referenced projects, types and statuses, the stored state of the
 // people it names, the work items it already holds with every stored status transition, and the tables still
 // waiting for planner statistics. postgres.js sends each parameterized statement as Parse/Describe, waits, then
 // Bind/Execute — two round trips that are never pipelined — so a dozen small look-ups per page used to cost more
@@ -10,9 +10,8 @@ import { FIELD_SLOTS_SQL, type FieldMapping, fieldMappingOf } from "./field_mapp
 import type { StatusStep, StepCategory, Transition } from "../derived/flow_metrics.ts";
 import { IDENTITIES } from "./references.ts";
 
+/** A stored status transition as the page load compares it (timings are derived later: recompute_derived.ts). */
 export interface StoredTransition extends Transition {
-  startAt: number | null;
-  seconds: number | null;
   changedById: number | null;
 }
 
@@ -39,7 +38,6 @@ export interface PageContextRequest {
 
 export interface PageContext {
   mapping: FieldMapping;
-  steps: StatusSteps;
   projects: Map<string, number>;
   wits: Map<string, number>;
   statuses: Map<string, number>;
@@ -67,15 +65,13 @@ const ITEMS_SQL = `SELECT coalesce(jsonb_agg(jsonb_build_array(wi.id, wi.externa
        FROM work_items wi
        LEFT JOIN LATERAL (
          SELECT jsonb_agg(jsonb_build_array(c.external_id, c.from_status_id, c.to_status_id, c.transition_change_date,
-                  c.transition_start_date, c.time_in_status_seconds, c.changed_by_id)) AS transitions
+                  c.changed_by_id)) AS transitions
            FROM changelogs c WHERE c.work_item_id = wi.id) h ON true
       WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND wi.external_id = ANY($3::text[])`;
 
 const CONTEXT_SQL = `SELECT
     (SELECT coalesce(jsonb_agg(jsonb_build_array(f.slot, f.external_id)), '[]'::jsonb) FROM (${FIELD_SLOTS_SQL}) f)
       AS mapping,
-    (${STEPS_SQL}) AS steps,
-    (${COMMITMENT_SQL}) AS commitment,
     (${idsSql("projects", "$4")}) AS projects,
     (${idsSql("wits", "$5")}) AS wits,
     (${idsSql("statuses", "$6")}) AS statuses,
@@ -86,7 +82,7 @@ const CONTEXT_SQL = `SELECT
 
 type Json = unknown;
 type StepRow = [number, StepCategory | null, number | null];
-type TransitionRow = [string, number | null, number | null, string, string | null, number | null, number | null];
+type TransitionRow = [string, number | null, number | null, string, number | null];
 
 const time = (v: string | null) => (v === null ? null : new Date(v).getTime());
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -100,14 +96,12 @@ function itemsOf(rows: Array<[number, string, TransitionRow[] | null]>): Map<str
   const out = new Map<string, ExistingItem>();
   for (const [id, externalId, transitions] of rows) {
     const item: ExistingItem = { id: Number(id), transitions: new Map() };
-    for (const [ext, from, to, changedAt, startAt, seconds, changedBy] of transitions ?? []) {
+    for (const [ext, from, to, changedAt, changedBy] of transitions ?? []) {
       item.transitions.set(ext, {
         externalId: ext,
         at: time(changedAt)!,
         fromStatusId: num(from),
         toStatusId: num(to),
-        startAt: time(startAt),
-        seconds: num(seconds),
         changedById: num(changedBy),
       });
     }
@@ -135,7 +129,6 @@ export async function loadPageContext(scope: Scope, request: PageContextRequest)
   }
   return {
     mapping: fieldMappingOf(row.mapping as Array<[string, string]>),
-    steps: statusStepsOf(row.steps as StepRow[], row.commitment),
     projects: idMap(row.projects),
     wits: idMap(row.wits),
     statuses: idMap(row.statuses),

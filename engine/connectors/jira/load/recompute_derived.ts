@@ -1,0 +1,163 @@
+// The Jira after-step hook: values derived from history — flow metrics, each transition's start and time in status,
+// sprint membership dates and estimates — recomputed for every pending item from the COMPLETE stored history
+// (changelogs for status transitions, jira_field_histories for sprint and story-point changes, jira_derivations for
+// the sprint field of the newest snapshot). Page loads only add history and mark items pending, so this is a pure
+// function of what is stored: batch order, redelivery and replay after a crash cannot change the result (issue #10
+// §1), and nothing derived from a half-loaded history is ever written (the engine runs this in the transaction that
+// advances the step). Items are visited in external-id order so that the few insert-once rows (sprints known only
+// from history) are named the same way whatever order the pages came in.
+import type { Queryable } from "../../../../db/port.ts";
+import type { Scope } from "../../common/db_util.ts";
+import { computeFlow, METRIC_COLUMNS, type Transition } from "../derived/flow_metrics.ts";
+import { sprintMemberships, type SprintRef } from "../derived/sprint_history.ts";
+import type { JiraChangeItem, JiraHistory } from "../client/types.ts";
+import { loadStatusSteps, type StatusSteps } from "./page_context.ts";
+import { type FieldMapping, loadFieldMapping } from "./field_mapping.ts";
+import { upsertMemberships, upsertSprints } from "./load_sprints.ts";
+
+/** Items recomputed per statement group: bounds memory on a 100k-issue first sync. */
+export const RECOMPUTE_CHUNK = 2000;
+
+type TransitionRow = [string, number | null, number | null, string];
+type HistoryRow = [string, string, JiraChangeItem[]];
+
+interface PendingItem {
+  id: number;
+  external_id: string;
+  created: Date | string | null;
+  status_id: number | null;
+  story_points: number | null;
+  current_sprints: SprintRef[];
+  transitions: TransitionRow[];
+  histories: HistoryRow[];
+}
+
+const PENDING_SQL = `SELECT wi.id::int8 AS id, wi.external_id, wi.source_created_at AS created, wi.status_id,
+    wi.story_points, d.current_sprints,
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(c.external_id, c.from_status_id, c.to_status_id,
+              c.transition_change_date)), '[]'::jsonb) FROM changelogs c WHERE c.work_item_id = wi.id) AS transitions,
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(h.external_id, h.changed_at, h.items)), '[]'::jsonb)
+       FROM jira_field_histories h WHERE h.work_item_id = wi.id) AS histories
+  FROM jira_derivations d JOIN work_items wi ON wi.id = d.work_item_id
+  WHERE d.tenant_id = $1 AND d.integration_id = $2 AND d.pending AND wi.external_id > $3
+  ORDER BY wi.external_id LIMIT $4`;
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const time = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
+
+export interface RecomputeResult {
+  items: number;
+  rows: number;
+}
+
+/** Recomputes every pending item of the integration; returns how many items and rows it changed. */
+export async function recomputeDerived(scope: Scope): Promise<RecomputeResult> {
+  const steps = await loadStatusSteps(scope);
+  const mapping = await loadFieldMapping(scope.tx, scope.tenantId, scope.integrationId);
+  const total: RecomputeResult = { items: 0, rows: 0 };
+  let after = "";
+  while (true) {
+    const items = await scope.tx.query<PendingItem>(PENDING_SQL, [
+      scope.tenantId,
+      scope.integrationId,
+      after,
+      RECOMPUTE_CHUNK,
+    ]);
+    if (items.length === 0) return total;
+    total.rows += await recomputeChunk(scope, items, steps, mapping);
+    total.items += items.length;
+    await scope.tx.query("UPDATE jira_derivations SET pending = false WHERE work_item_id = ANY($1::int8[])", [
+      items.map((i) => i.id),
+    ]);
+    after = items[items.length - 1].external_id;
+  }
+}
+
+async function recomputeChunk(scope: Scope, items: PendingItem[], steps: StatusSteps, mapping: FieldMapping) {
+  const metricRows: Record<string, unknown>[] = [];
+  const timingRows: Record<string, unknown>[] = [];
+  for (const item of items) {
+    const transitions: Transition[] = item.transitions.map(([externalId, from, to, at]) => ({
+      externalId,
+      at: new Date(at).getTime(),
+      fromStatusId: num(from),
+      toStatusId: num(to),
+    }));
+    const flow = computeFlow({
+      createdAt: time(item.created),
+      currentStatusId: num(item.status_id),
+      transitions,
+      stepOf: steps.stepOf,
+      commitmentStep: steps.commitmentStep,
+    });
+    metricRows.push({ id: item.id, ...flow.metrics });
+    for (const t of flow.timings) {
+      timingRows.push({
+        work_item_id: item.id,
+        external_id: t.externalId,
+        transition_start_date: t.startAt === null ? null : new Date(t.startAt).toISOString(),
+        time_in_status_seconds: t.seconds,
+      });
+    }
+  }
+  let rows = await updateChanged(scope.tx, "work_items", ["id"], [...METRIC_COLUMNS], metricRows);
+  rows += await updateChanged(scope.tx, "changelogs", ["work_item_id", "external_id"], [
+    "transition_start_date",
+    "time_in_status_seconds",
+  ], timingRows);
+  if (mapping.sprints) rows += await recomputeMemberships(scope, items, mapping.sprints, mapping.storyPoints);
+  return rows;
+}
+
+async function recomputeMemberships(
+  scope: Scope,
+  items: PendingItem[],
+  sprintFieldId: string,
+  storyPointsFieldId: string | null,
+) {
+  const named: SprintRef[] = [];
+  const perIssue = [];
+  for (const item of items) {
+    const histories: JiraHistory[] = item.histories.map(([id, at, historyItems]) => ({
+      id,
+      created: new Date(at).toISOString(),
+      items: historyItems,
+    }));
+    const derived = sprintMemberships({
+      current: item.current_sprints,
+      histories,
+      sprintFieldId,
+      storyPointsFieldId,
+      currentPoints: num(item.story_points),
+      createdAt: time(item.created),
+    });
+    // current sprints were written with their details by the page load; here they are only looked up
+    named.push(...item.current_sprints, ...derived.historyOnly);
+    perIssue.push(...derived.memberships.map((m) => ({ workItemId: item.id, m })));
+  }
+  if (perIssue.length === 0) return 0;
+  const sprints = await upsertSprints(scope, [], named);
+  return sprints.written.length + await upsertMemberships(scope, perIssue, sprints.ids);
+}
+
+/** UPDATE of `columns` for rows matched on `key`, only where a value differs; returns the rows changed. */
+async function updateChanged(
+  tx: Queryable,
+  table: string,
+  key: string[],
+  columns: string[],
+  rows: Record<string, unknown>[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const set = columns.map((c) => `${c} = r.${c}`).join(", ");
+  const on = key.map((k) => `t.${k} = r.${k}`).join(" AND ");
+  const changed = `(${columns.map((c) => `t.${c}`).join(", ")}) IS DISTINCT FROM (${
+    columns.map((c) => `r.${c}`).join(", ")
+  })`;
+  const written = await tx.query(
+    `UPDATE ${table} t SET ${set}, updated_at = now()
+       FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) r WHERE ${on} AND ${changed} RETURNING t.id`,
+    [JSON.stringify(rows)],
+  );
+  return written.length;
+}

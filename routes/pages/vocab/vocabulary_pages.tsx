@@ -1,0 +1,155 @@
+// /hierarchies, /workflows and /wits: one integration's levels, workflow steps (with the commitment point) and
+// normalized work item types, each with its counts. The integration comes from ?integrationId= (links above the
+// table; the first integration with a vocabulary otherwise). Hierarchies reorder and delete in an island; the
+// workflow and the types are shown as stored (their changes go through the /app/etl API).
+import type { ComponentChildren } from "preact";
+import type { Queryable } from "../../../db/port.ts";
+import { formatNumber } from "../../../components/format.ts";
+import type { IntegrationOption } from "../../../components/vocab/types.ts";
+import { integrationLevels } from "../../app/etl/vocab/hierarchies.ts";
+import { stepsOf } from "../../app/etl/vocab/workflows.ts";
+import { integrationTypes } from "../../app/etl/vocab/wits.ts";
+import { vocabularyIntegrations } from "./statuses.tsx";
+import HierarchiesPanel from "../../../islands/HierarchiesPanel.tsx";
+
+export type VocabularyPage = "hierarchies" | "workflows" | "wits";
+
+async function pageData(db: Queryable, tenantId: number, kind: VocabularyPage, integrationId: number) {
+  if (kind === "hierarchies") return { kind, levels: await integrationLevels(db, tenantId, integrationId) };
+  if (kind === "workflows") return { kind, steps: await stepsOf(db, tenantId, integrationId) };
+  return { kind, types: await integrationTypes(db, tenantId, integrationId) };
+}
+
+export async function vocabularyPageData(
+  db: Queryable,
+  tenantId: number,
+  kind: VocabularyPage,
+  search: URLSearchParams,
+) {
+  const integrations = await vocabularyIntegrations(db, tenantId);
+  const asked = Number(search.get("integrationId"));
+  const current = integrations.find((i) => i.id === asked) ?? integrations[0];
+  return { integrations, current, data: current ? await pageData(db, tenantId, kind, current.id) : null };
+}
+
+export const VOCABULARY_TITLES: Record<VocabularyPage, string> = {
+  hierarchies: "Hierarchies",
+  workflows: "Workflows",
+  wits: "Work item types",
+};
+
+function IntegrationLinks(props: { kind: VocabularyPage; integrations: IntegrationOption[]; current: number }) {
+  if (props.integrations.length < 2) return null;
+  return (
+    <nav aria-label="Integration" class="flex flex-wrap gap-2 text-sm">
+      {props.integrations.map((i) => (
+        <a
+          key={i.id}
+          href={`/${props.kind}?integrationId=${i.id}`}
+          class={`btn ${i.id === props.current ? "btn-primary" : ""}`}
+          aria-current={i.id === props.current ? "page" : undefined}
+        >
+          {i.name}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+function Table(props: { label: string; id: string; head: string[]; right?: number[]; children: ComponentChildren }) {
+  return (
+    <div class="card overflow-x-auto">
+      <table class="w-full text-sm" aria-label={props.label} id={props.id}>
+        <thead class="text-xs text-muted">
+          <tr class="border-b border-line">
+            {props.head.map((h, i) => (
+              <th
+                key={h}
+                scope="col"
+                class={`px-3 py-2 font-medium ${props.right?.includes(i) ? "text-right" : "text-left"}`}
+              >
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+const cell = "px-3 py-2 align-top";
+const num = `${cell} text-right tabular-nums`;
+
+export function VocabularyPageView(
+  props: Awaited<ReturnType<typeof vocabularyPageData>> & { kind: VocabularyPage; admin: boolean },
+) {
+  const { current, data } = props;
+  return (
+    <div class="mx-auto max-w-6xl space-y-4">
+      <div class="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 class="text-xl font-semibold">{VOCABULARY_TITLES[props.kind]}</h2>
+        {current && <p class="text-sm text-muted">{current.name}</p>}
+      </div>
+      {current && <IntegrationLinks kind={props.kind} integrations={props.integrations} current={current.id} />}
+      {!current || !data
+        ? (
+          <p class="card px-5 py-4 text-sm text-muted" id="no-vocabulary">
+            No integration has a work item vocabulary yet. Create a Jira integration under{" "}
+            <a href="/integrations" class="underline underline-offset-2">Integrations</a>: it starts with the default
+            one.
+          </p>
+        )
+        : data.kind === "hierarchies"
+        ? <HierarchiesPanel integrationId={current.id} levels={data.levels} admin={props.admin} />
+        : data.kind === "workflows"
+        ? (
+          <Table
+            label="Workflow steps"
+            id="steps"
+            head={["#", "Step", "Category", "Status names", "Work items"]}
+            right={[3, 4]}
+          >
+            {data.steps.map((s) => (
+              <tr key={s.id} class="border-b border-line last:border-0">
+                <td class={`${cell} tabular-nums`}>{s.number ?? "—"}</td>
+                <td class={`${cell} font-medium`}>
+                  {s.name}
+                  {s.commitmentPoint && (
+                    <span class="badge tone-running ml-2" id="commitment-point">Commitment point</span>
+                  )}
+                </td>
+                <td class={cell}>{s.category}</td>
+                <td class={num}>{formatNumber(s.statuses)}</td>
+                <td class={num}>{formatNumber(s.workItems)}</td>
+              </tr>
+            ))}
+          </Table>
+        )
+        : (
+          <Table
+            label="Work item types"
+            id="types"
+            head={["Type", "Level", "Source types", "Work items"]}
+            right={[3]}
+          >
+            {data.types.map((t) => (
+              <tr key={t.id} class="border-b border-line last:border-0">
+                <td class={`${cell} font-medium`}>{t.name}</td>
+                <td class={cell}>{t.level.number} · {t.level.name}</td>
+                <td class={`${cell} text-muted`}>{t.sources.join(", ") || "—"}</td>
+                <td class={num}>{formatNumber(t.workItems)}</td>
+              </tr>
+            ))}
+          </Table>
+        )}
+      {data?.kind === "workflows" && (
+        <p class="text-xs text-muted">
+          Lead time starts at the commitment point; statuses map to steps on the{" "}
+          <a href="/statuses" class="underline underline-offset-2">Statuses</a> page.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+// The Hierarchies, Workflows and Work item types pages in Chromium: a level reordered by keyboard (Alt+Arrow Down),
+// the Story level — used by six work item types — deleted through the dependency dialog, which lists them and asks
+// where they move (reassigned to Epic, then deleted); the workflow shows its one commitment point; the types list
+// their source names and counts. Viewers see no actions. No serious axe violation; screenshots light/dark, 390 px.
+import type { Page } from "playwright-core";
+import { assert, assertEquals } from "../support/assert.ts";
+import { hasChromium, launchBrowser, screenshotSizes } from "../support/browser.ts";
+import { assertAccessibleThemes } from "../support/axe.ts";
+import { startTestApp } from "../support/app.ts";
+import { pageReady, signIn } from "../support/sign_in.ts";
+import { primaryKind } from "../support/db.ts";
+import { setupIslands } from "../../server/islands/mod.ts";
+import { addSourceRows, jiraIntegrationOf } from "../vocab/support.ts";
+
+const kind = primaryKind();
+
+const levelNames = (page: Page) =>
+  page.$$eval("#levels tbody tr td:nth-child(2)", (cells) => cells.map((c) => c.textContent));
+
+Deno.test({
+  name: `vocabulary pages[${kind}]: keyboard reorder, delete a level in use with reassignment, workflow, types`,
+  ignore: !hasChromium(),
+  fn: async () => {
+    await setupIslands();
+    const app = await startTestApp(kind);
+    const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+    try {
+      const tenantId = await app.tenant("Acme");
+      const admin = await app.user(tenantId, "admin");
+      const viewer = await app.user(tenantId, "viewer");
+      const integrationId = await jiraIntegrationOf(app.db, tenantId);
+      await addSourceRows(app.db, { tenantId, integrationId }, {
+        statuses: [["Backlog", "To Do"], ["In Progress", "In Progress"]],
+        types: ["Story", "Bug", "Epic"],
+        items: [["Story", "Backlog", 3], ["Bug", "In Progress", 2], ["Epic", "Backlog", 1]],
+      });
+
+      const page = await browser.newPage();
+      await signIn(page, app, admin.email);
+      await page.click('nav a[href="/hierarchies"]');
+      await page.waitForURL(`${app.url}/hierarchies`);
+      await pageReady(page);
+      assertEquals(await levelNames(page), [
+        "Capital Investment",
+        "Product Objective",
+        "Milestone",
+        "Epic",
+        "Story",
+        "Sub-task",
+      ]);
+      await screenshotSizes(page, "hierarchies");
+      await assertAccessibleThemes(page, "hierarchies page");
+
+      // keyboard: Milestone down one place (it takes level 1, Epic moves up to 2)
+      await page.focus("tr[data-level] >> nth=2");
+      await page.keyboard.press("Alt+ArrowDown");
+      await page.waitForFunction(() =>
+        document.querySelector("#levels tbody tr:nth-child(4) td:nth-child(2)")?.textContent === "Milestone"
+      );
+      const [{ number }] = await app.db.query<{ number: number }>(
+        "SELECT level_number AS number FROM wits_hierarchies WHERE integration_id = $1 AND level_name = 'Milestone'",
+        [integrationId],
+      );
+      assertEquals(number, 1, "stored: Milestone now has Epic's old number");
+      assertEquals(await page.evaluate(() => document.activeElement?.textContent?.includes("Milestone")), true);
+
+      // Story is used by six types: the dialog lists them, asks where they go, and the level is deleted after
+      await page.click('button[aria-label="Delete Story"]');
+      await page.waitForSelector("dialog[open] #remove-level");
+      const dialog = await page.textContent("#remove-level");
+      for (const name of ["Story", "Bug", "Task", "Tech Enhancement"]) assert(dialog?.includes(name), `${name} listed`);
+      await screenshotSizes(page, "hierarchies-delete");
+      await page.click("#remove-level [data-confirm]");
+      await page.waitForSelector("#remove-level .field-error, #remove-level [role=alert]");
+      const epic = await app.db.query<{ id: number }>(
+        "SELECT id FROM wits_hierarchies WHERE integration_id = $1 AND level_name = 'Epic'",
+        [integrationId],
+      );
+      await page.selectOption("#reassign-target", String(epic[0].id));
+      await page.click("#remove-level [data-confirm]");
+      await page.waitForFunction(() => !document.querySelector("dialog[open] #remove-level"));
+      await page.waitForFunction(() =>
+        ![...document.querySelectorAll("#levels tbody td:nth-child(2)")].some((c) => c.textContent === "Story")
+      );
+      const [{ types }] = await app.db.query<{ types: number }>(
+        "SELECT count(*)::int AS types FROM wit_types WHERE wits_hierarchy_id = $1",
+        [epic[0].id],
+      );
+      assertEquals(types, 7, "Epic holds its own type and the six moved ones");
+      const epicRow = await page.textContent(`tr[data-level="${epic[0].id}"]`);
+      assert(epicRow?.includes("6"), `Epic's work items: Story 3 + Bug 2 + Epic 1 (${epicRow})`);
+
+      await page.click('nav a[href="/workflows"]');
+      await page.waitForURL(`${app.url}/workflows`);
+      await pageReady(page);
+      assertEquals(await page.$$eval("#commitment-point", (b) => b.length), 1);
+      assert((await page.textContent("#steps tr:has(#commitment-point)"))?.includes("To Do"));
+      await screenshotSizes(page, "workflows");
+      await assertAccessibleThemes(page, "workflows page");
+
+      await page.click('nav a[href="/wits"]');
+      await page.waitForURL(`${app.url}/wits`);
+      await pageReady(page);
+      assert((await page.textContent("#types"))?.includes("Story, User Story"));
+      await screenshotSizes(page, "wits");
+      await assertAccessibleThemes(page, "work item types page");
+      await page.close();
+
+      const viewerPage = await browser.newPage();
+      await signIn(viewerPage, app, viewer.email);
+      await viewerPage.goto(`${app.url}/hierarchies`);
+      await pageReady(viewerPage);
+      assertEquals(await viewerPage.$$eval("#levels button", (b) => b.length), 0, "viewers see no actions");
+      await viewerPage.close();
+    } finally {
+      await browser.close();
+      await app.close();
+    }
+  },
+});
