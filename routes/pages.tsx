@@ -52,9 +52,16 @@ async function shellPage(c: Context<AppEnv>, auth: AuthUser, page: ShellPage, co
   return sendPage(c, shellDocument(user, await shellBadges(c, auth), page, content));
 }
 
-/** Counts the shell shows beside its links (unmapped statuses). */
-async function shellBadges(c: Context<AppEnv>, auth: AuthUser): Promise<Record<string, number>> {
-  return { statuses: await unmappedFlowItems(c.get("deps").db, auth.tenantId) };
+/**
+ * Counts the shell shows beside its links (unmapped statuses), kept with the tenant's job views: the flag counted
+ * changes only when a run loads or re-transforms work items (its run and stage rows announce the change) or a
+ * mapping changes through the API (which drops the tenant's views).
+ */
+function shellBadges(c: Context<AppEnv>, auth: AuthUser): Promise<Record<string, number>> {
+  const { db } = c.get("deps");
+  return tenantViews(db).get(auth.tenantId, "shell-badges", async () => ({
+    statuses: await unmappedFlowItems(db, auth.tenantId),
+  }));
 }
 
 function shellDocument(
