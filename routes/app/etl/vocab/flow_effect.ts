@@ -4,11 +4,11 @@
 //
 // The SQL is a transcription of computeFlowMs (engine/connectors/jira/derived/flow_metrics.ts), which stays the
 // definition the load uses; flow_effect_test.ts holds the two equal on generated histories. Exactness where it
-// matters: times are compared as whole epoch ms (the same rounding the load's inputs get), the time sums are float8
-// additions in history order (an ordered sum, as JS adds), and ties at the same millisecond order by numeric
-// history id, as orderTransitions does.
+// matters: times are compared as whole epoch ms (the same rounding the load's inputs get), the time sums are whole
+// ms summed exactly and divided once (as JS does), and ties at the same millisecond order by numeric history id,
+// as orderTransitions does.
 import type { Queryable } from "../../../../db/port.ts";
-import { METRIC_COLUMNS } from "../../../../engine/connectors/jira/derived/flow_metrics.ts";
+import { METRIC_COLUMNS, type StepCategory } from "../../../../engine/connectors/jira/derived/flow_metrics.ts";
 
 export interface FlowEffect {
   count: number;
@@ -32,13 +32,20 @@ export interface FlowScope {
 const TIME_COLUMNS = new Set<string>(METRIC_COLUMNS.filter((c) => c.endsWith("_at")));
 // float8 arithmetic rounded to whole ms, as the preview always did (extract() is numeric and several times slower)
 const epoch = (column: string) => `(date_part('epoch', ${column}) * 1000)::bigint`;
-const inFlight = (category: string) => `coalesce(${category} IN ('In Progress', 'Waiting'), false)`;
+const CATEGORIES: StepCategory[] = ["To Do", "In Progress", "Waiting", "Done", "Discarded"];
+const code = (category: StepCategory) => CATEGORIES.indexOf(category) + 1;
+const inFlight = (category: string) => `coalesce(${category} IN (${code("In Progress")}, ${code("Waiting")}), false)`;
+const START = `${inFlight("tcat")} AND NOT ${inFlight("fcat")}`;
+const DONE = `tcat = ${code("Done")} AND fcat IS DISTINCT FROM ${code("Done")}`;
 const stored = (column: string) => TIME_COLUMNS.has(column) ? epoch(`i.${column}`) : `i.${column}`;
 
 // $1 tenant, $2 integration, $3 changed status ids, $4 every item, $5 commitment step number
 const FLOW_SQL = `
 WITH st AS (
-  SELECT s.id, w.step_category AS cat, w.step_number AS num
+  -- categories as small codes (1… in CATEGORIES order; another category 0; unmapped NULL): compared 400,000 times
+  SELECT s.id, CASE WHEN w.step_category IS NOT NULL
+           THEN coalesce(array_position(ARRAY['${CATEGORIES.join("', '")}'], w.step_category::text), 0) END AS cat,
+         w.step_number AS num
     FROM statuses s LEFT JOIN statuses_mappings m ON m.id = s.status_mapping_id AND m.active
     LEFT JOIN workflows w ON w.id = m.workflow_id AND w.active
    WHERE s.tenant_id = $1 AND s.integration_id = $2),
@@ -51,11 +58,11 @@ items AS MATERIALIZED (
        SELECT 1 FROM changelogs c WHERE c.work_item_id = wi.id AND c.tenant_id = $1 AND c.integration_id = $2
           AND (c.from_status_id = ANY($3::int[]) OR c.to_status_id = ANY($3::int[]))))),
 t AS (
-  SELECT c.work_item_id AS item, x.at, c.from_status_id AS fid, c.to_status_id AS tid,
-         fs.cat AS fcat, ts.cat AS tcat, ts.num AS tnum,
+  SELECT c.work_item_id AS item, x.at, c.from_status_id AS fid, fs.cat AS fcat, ts.cat AS tcat, ts.num AS tnum,
+         (c.from_status_id IS NOT NULL AND fs.cat IS NULL) OR (c.to_status_id IS NOT NULL AND ts.cat IS NULL) AS unm,
          row_number() OVER w AS rn, lead(x.at) OVER w IS NULL AS last,
-         -- time in the FROM status, never negative (clock skew); no start time counts as 0, as in JS
-         greatest(0, (x.at - coalesce(lag(x.at) OVER w, i.created))::float8 / 1000) AS sec
+         -- ms in the FROM status, never negative (clock skew); no start time counts as 0, as in JS
+         greatest(0, x.at - coalesce(lag(x.at) OVER w, i.created)) AS ms
     FROM items i JOIN changelogs c ON c.work_item_id = i.id AND c.tenant_id = $1 AND c.integration_id = $2
     CROSS JOIN LATERAL (SELECT ${epoch("c.transition_change_date")} AS at,
       CASE WHEN c.external_id ~ '^[0-9]{1,15}$' THEN c.external_id::bigint END AS num_id) x
@@ -63,18 +70,18 @@ t AS (
   WINDOW w AS (PARTITION BY c.work_item_id ORDER BY x.at, x.num_id, c.external_id COLLATE "C")),
 a AS (
   SELECT item, count(*) AS n, (array_agg(fid) FILTER (WHERE rn = 1))[1] AS initial,
-         count(*) FILTER (WHERE ${inFlight("tcat")} AND NOT ${inFlight("fcat")}) AS starts,
-         min(at) FILTER (WHERE ${inFlight("tcat")} AND NOT ${inFlight("fcat")}) AS first_start,
-         max(at) FILTER (WHERE ${inFlight("tcat")} AND NOT ${inFlight("fcat")}) AS last_start,
+         count(*) FILTER (WHERE ${START}) AS starts,
+         min(at) FILTER (WHERE ${START}) AS first_start,
+         max(at) FILTER (WHERE ${START}) AS last_start,
          min(at) FILTER (WHERE tnum >= $5) AS first_commit,
-         count(*) FILTER (WHERE tcat = 'Done' AND fcat IS DISTINCT FROM 'Done') AS done,
-         min(at) FILTER (WHERE tcat = 'Done' AND fcat IS DISTINCT FROM 'Done') AS first_done,
-         max(at) FILTER (WHERE tcat = 'Done' AND fcat IS DISTINCT FROM 'Done') AS last_done,
-         count(*) FILTER (WHERE tcat = 'To Do' AND (${inFlight("fcat")} OR fcat = 'Done')) AS returns,
-         coalesce(sum(sec ORDER BY rn) FILTER (WHERE fcat = 'In Progress'), 0) AS work,
-         coalesce(sum(sec ORDER BY rn) FILTER (WHERE fcat = 'Waiting'), 0) AS waiting,
-         coalesce(bool_or(tcat = 'Done') FILTER (WHERE last), false) AS finished,
-         bool_or((fid IS NOT NULL AND fcat IS NULL) OR (tid IS NOT NULL AND tcat IS NULL)) AS unmapped
+         count(*) FILTER (WHERE ${DONE}) AS done,
+         min(at) FILTER (WHERE ${DONE}) AS first_done,
+         max(at) FILTER (WHERE ${DONE}) AS last_done,
+         count(*) FILTER (WHERE tcat = ${code("To Do")} AND (${inFlight("fcat")} OR fcat = ${code("Done")})) AS returns,
+         coalesce(sum(ms) FILTER (WHERE fcat = ${code("In Progress")}), 0)::float8 / 1000 AS work,
+         coalesce(sum(ms) FILTER (WHERE fcat = ${code("Waiting")}), 0)::float8 / 1000 AS waiting,
+         coalesce(bool_or(tcat = ${code("Done")}) FILTER (WHERE last), false) AS finished,
+         bool_or(unm) AS unmapped
     FROM t GROUP BY item),
 m AS (
   SELECT i.id, y.first_committed AS work_first_committed_at_after, y.first_started AS work_first_started_at_after,
