@@ -84,7 +84,8 @@ a AS (
          bool_or(unm) AS unmapped
     FROM t GROUP BY item),
 m AS (
-  SELECT i.id, y.first_committed AS work_first_committed_at_after, y.first_started AS work_first_started_at_after,
+  SELECT i.key, ${METRIC_COLUMNS.map((c) => `${stored(c)} AS ${c}`).join(", ")},
+         y.first_committed AS work_first_committed_at_after, y.first_started AS work_first_started_at_after,
          coalesce(a.last_start, CASE WHEN y.cstart THEN i.created END) AS work_last_started_at_after,
          a.first_done AS work_first_completed_at_after, a.last_done AS work_last_completed_at_after,
          y.starts AS total_work_starts_after, coalesce(a.done, 0) AS total_completions_after,
@@ -108,10 +109,8 @@ m AS (
       CASE WHEN w.cstart THEN i.created ELSE a.first_start END AS first_started,
       CASE WHEN w.ccommit THEN i.created ELSE a.first_commit END AS first_committed) y),
 d AS (
-  SELECT i.key, ${METRIC_COLUMNS.map((c) => `${stored(c)} AS ${c}`).join(", ")},
-         ${METRIC_COLUMNS.map((c) => `m.${c}_after`).join(", ")},
-         ${METRIC_COLUMNS.map((c) => `(${stored(c)} IS DISTINCT FROM m.${c}_after)::int`).join(" + ")} AS changed
-    FROM items i JOIN m ON m.id = i.id)
+  SELECT m.*, ${METRIC_COLUMNS.map((c) => `(m.${c} IS DISTINCT FROM m.${c}_after)::int`).join(" + ")} AS changed
+    FROM m)
 SELECT count(*) FILTER (WHERE changed > 0)::int AS items, coalesce(sum(changed), 0)::int AS metrics,
        count(*) FILTER (WHERE flow_through_unmapped_after)::int AS unmapped,
        (SELECT json_agg(json_build_object('key', e.key,
