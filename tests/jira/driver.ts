@@ -40,6 +40,8 @@ export interface SyncResult extends SyncState {
   kinds: string[];
   error?: unknown;
   recordsByKind: Map<string, number>;
+  /** Per page: its step, record count and the step's expected records it announced (if any). */
+  progress: Array<{ step: string; records: number; expectedRecords?: number }>;
 }
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
@@ -78,6 +80,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     embed: new Map(),
     kinds: [],
     recordsByKind: new Map(),
+    progress: [],
   };
   const controller = new AbortController();
   const steps = [...connector.steps].sort((a, b) => a.order - b.order).map((s) => s.key)
@@ -126,6 +129,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         result.rows += loaded.rows;
         result.kinds.push(page.kind);
         result.recordsByKind.set(page.kind, (result.recordsByKind.get(page.kind) ?? 0) + page.records.length);
+        result.progress.push({ step, records: page.records.length, expectedRecords: page.expectedRecords });
         for (const e of loaded.embed ?? []) {
           const set = result.embed.get(e.table) ?? new Set<number>();
           for (const id of e.ids) set.add(id);
