@@ -4,7 +4,7 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { recordedData } from "../fakes/jira/mod.ts";
-import { runSync, type SyncResult } from "./driver.ts";
+import { runSync, type SyncOptions, type SyncResult } from "./driver.ts";
 import { FAST_HTTP, kinds, withJira } from "./support.ts";
 
 const connector = createJiraConnector({ http: FAST_HTTP });
@@ -40,31 +40,17 @@ for (const kind of kinds()) {
     withJira(
       kind,
       { fake: { searchChangelogCap: 5 }, settings: { pageSizes: { search: 10 } } },
-      async ({ db, jira, tenantId, integrationId, credentials }) => {
+      async (env) => {
+        const { jira } = env;
+        const sync = (extra: Partial<SyncOptions>) => runSync({ ...env, connector, windowTo, ...extra });
         const windowTo = new Date();
         const total = recordedData().issues.length;
-        const stopped = await runSync({
-          db,
-          connector,
-          tenantId,
-          integrationId,
-          credentials,
-          windowTo,
-          stopAfter: { step: ISSUES, pages: 2 },
-        });
+        const stopped = await sync({ stopAfter: { step: ISSUES, pages: 2 } });
         assertEquals(jira.count("/search/approximate-count"), 1);
         const first = bar([stopped]);
         // the count, plus the first page's 10 truncated issues that will be yielded again, plus the census
         assertEquals(first[0], [10, total + 10 + 1]);
-        const resumed = await runSync({
-          db,
-          connector,
-          tenantId,
-          integrationId,
-          credentials,
-          windowTo,
-          resume: stopped,
-        });
+        const resumed = await sync({ resume: stopped });
         assertEquals(jira.count("/search/approximate-count"), 1, "a resumed run reuses the run's count");
         const points = bar([stopped, resumed]);
         assertBar(points);

@@ -10,6 +10,7 @@ import type { Queryable } from "../../../db/port.ts";
 import { getJobCard, listRuns } from "../../../db/jobs.ts";
 import { installedJobTypes } from "../../../server/engine_services.ts";
 import type { Figure, JobDetailsData, RateBudget } from "../../../components/jobs/types.ts";
+import { missingSprintReports, missingSprintReportsOf } from "./sprint_report_gaps.ts";
 
 const HISTORY_RUNS = 20;
 
@@ -121,6 +122,7 @@ const jobDetails = z.object({
     lastCost: z.number().nullable(),
     observedAt: timestamp,
   })).optional().meta({ description: "the budget the source last reported per resource (GitHub: core, graphql)" }),
+  missingSprintReports: missingSprintReports.optional(),
 });
 
 /** The budget the source last reported per resource (GitHub: core, graphql), for the details' rate figures. */
@@ -199,6 +201,9 @@ export function jobDetailsRoutes() {
       runs,
       rateBudgets,
     };
+    if (integration.provider === "jira" && runs[0]) {
+      body.missingSprintReports = await missingSprintReportsOf(db, tenantId, runs[0].id);
+    }
     return c.json(body);
   });
   return r.app;

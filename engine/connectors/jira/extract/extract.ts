@@ -233,13 +233,16 @@ export async function* extractSprints(
   for (let i = start; i < reportable.length; i++) {
     const p = reportable[i];
     let report: SprintReportRecord["report"] = null;
+    let unavailable: number | undefined;
     try {
       report = await client.sprintReport(p.board_id, p.external_id);
     } catch (e) {
       if (!(e instanceof SourceRequestError)) throw e;
+      unavailable = e.status;
       log.warn("jira sprint report unavailable", { board: p.board_id, sprint: p.external_id, error: e.message });
     }
-    records.push({ boardId: p.board_id, sprintId: p.external_id, report });
+    // the raw page keeps which reports failed: the job details list the boards whose reports answered 404
+    records.push({ boardId: p.board_id, sprintId: p.external_id, report, ...(unavailable ? { unavailable } : {}) });
     entries += reportEntries(report);
     const last = i === reportable.length - 1;
     if (last || records.length >= REPORTS_PER_PAGE || entries >= REPORT_ENTRIES_PER_PAGE) {
