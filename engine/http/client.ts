@@ -31,6 +31,8 @@ export interface SourceRequest {
   query?: Record<string, QueryValue>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead of a JSON body (OAuth token endpoints). */
+  form?: Record<string, string>;
   /** Label for pacing and metrics; defaults to the method and path with numeric segments collapsed. */
   endpoint?: string;
   timeoutMs?: number;
@@ -284,7 +286,10 @@ export class SourceHttpClient {
     const authorization = await this.options.authorization?.();
     if (authorization) headers.set("authorization", authorization);
     let body: string | undefined;
-    if (req.body !== undefined) {
+    if (req.form !== undefined) {
+      headers.set("content-type", "application/x-www-form-urlencoded");
+      body = new URLSearchParams(req.form).toString();
+    } else if (req.body !== undefined) {
       headers.set("content-type", "application/json");
       body = JSON.stringify(req.body);
     }

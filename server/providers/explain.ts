@@ -143,3 +143,20 @@ export function explainFailure(
   if (error instanceof Error && error.name.endsWith("ConfigError")) return say("config", error.message);
   return say("unknown", detail);
 }
+
+/**
+ * The connection-test answer for a failure: source errors and configuration errors explained (`ok: false`),
+ * anything else rethrown (a bug, not a failed connection).
+ */
+export function failedConnection(
+  error: unknown,
+  product: string,
+  baseUrl: string | null,
+  timeoutMs: number,
+): { ok: false; kind: FailureKind; error: string; detail: string } {
+  if (error instanceof SourceError || /ConfigError$/.test((error as Error)?.name ?? "")) {
+    const { kind, message, detail } = explainFailure(error, product, baseUrl, timeoutMs);
+    return { ok: false, kind, error: message, detail };
+  }
+  throw error;
+}

@@ -41,6 +41,8 @@ export interface SyncResult extends SyncState {
   kinds: string[];
   error?: unknown;
   recordsByKind: Map<string, number>;
+  /** Per committed page: its step, its record count and the step's record estimate it stated (if any). */
+  pageLog: Array<{ step: string; records: number; expectedRecords?: number }>;
 }
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
@@ -79,6 +81,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     embed: new Map(),
     kinds: [],
     recordsByKind: new Map(),
+    pageLog: [],
   };
   const controller = new AbortController();
   const steps = [...connector.steps].sort((a, b) => a.order - b.order).map((s) => s.key)
@@ -127,6 +130,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         result.records += page.records.length;
         result.rows += loaded.rows;
         result.kinds.push(page.kind);
+        result.pageLog.push({ step, records: page.records.length, expectedRecords: page.expectedRecords });
         result.recordsByKind.set(page.kind, (result.recordsByKind.get(page.kind) ?? 0) + page.records.length);
         for (const e of loaded.embed ?? []) {
           const set = result.embed.get(e.table) ?? new Set<number>();
