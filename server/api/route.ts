@@ -5,7 +5,8 @@
 //
 // Input rules, the same for every route: the role is checked first; a path value that cannot name anything is a
 // 404; query parameters the route does not declare, or declared ones given twice, are a 400 naming them (a typo
-// never silently changes a result); a path or query value holding U+0000 is a 400 naming it; the body is bounded in size and depth before it is parsed (http_errors.ts).
+// never silently changes a result); a path or query value holding U+0000 is a 400 naming it (PostgreSQL text cannot
+// hold it); the body is bounded in size and depth and checked for NUL the same way (http_errors.ts).
 import { type Context, Hono } from "hono";
 import { matchedRoutes } from "hono/route";
 import { z } from "zod";
