@@ -150,10 +150,8 @@ export function computeFlowMs(input: FlowInput): { metrics: FlowMetricsMs; timin
   let starts = 0;
   let completions = 0;
   let returns = 0;
-  // whole ms summed exactly and divided once: the total does not depend on the order of the additions (float
-  // seconds would), so the vocabulary preview can sum the same values in SQL without ordering them
-  let workMs = 0;
-  let waitingMs = 0;
+  let workSeconds = 0;
+  let waitingSeconds = 0;
 
   const initial = ordered.length ? ordered[0].fromStatusId : input.currentStatusId;
   const unmapped = (id: number | null) => id !== null && category(id) === null;
@@ -170,10 +168,9 @@ export function computeFlowMs(input: FlowInput): { metrics: FlowMetricsMs; timin
   ordered.forEach((t, i) => {
     const from = category(t.fromStatusId);
     const to = category(t.toStatusId);
-    const startAt = timings[i].startAt;
-    const ms = startAt === null ? 0 : Math.max(0, t.at - startAt);
-    if (from === "In Progress") workMs += ms;
-    if (from === "Waiting") waitingMs += ms;
+    const seconds = timings[i].seconds ?? 0;
+    if (from === "In Progress") workSeconds += seconds;
+    if (from === "Waiting") waitingSeconds += seconds;
     if (firstCommit === null && committed(t.toStatusId)) firstCommit = t.at;
     if (inFlight(to) && !inFlight(from)) {
       starts++;
@@ -202,8 +199,8 @@ export function computeFlowMs(input: FlowInput): { metrics: FlowMetricsMs; timin
       total_work_starts: starts,
       total_completions: completions,
       total_backlog_returns: returns,
-      total_work_time_seconds: ordered.length ? workMs / 1000 : null,
-      total_waiting_time_seconds: ordered.length ? waitingMs / 1000 : null,
+      total_work_time_seconds: ordered.length ? workSeconds : null,
+      total_waiting_time_seconds: ordered.length ? waitingSeconds : null,
       total_cycle_time_seconds: span(firstStart),
       total_lead_time_seconds: span(firstCommit),
       rework_indicator: starts > 1,
