@@ -1,11 +1,13 @@
 // The Hierarchies page: an integration's work item type levels, highest first, with how many types and work items
 // each holds. Admins reorder by pointer (Move up/down) or keyboard (Alt+Arrow Up/Down on a focused row; the level
-// numbers stay in place, the levels swap them) and delete a level: when types use it, the dependency dialog lists
-// them and asks where they move before the level goes (reassign, then delete, through the API).
+// numbers stay in place, the levels swap them), create and edit levels in forms generated from the schemas the page
+// sends, and delete a level: when types use it, the dependency dialog lists them and asks where they move before the
+// level goes (reassign, then delete, through the API).
 import { useState } from "preact/hooks";
-import { apiCall } from "../components/api.ts";
+import { apiCall, type FieldError } from "../components/api.ts";
 import { showToast } from "../components/ui/toasts.ts";
 import type { Dependent, ReassignTarget } from "../components/ui/DependencyModal.tsx";
+import type { JsonSchema } from "../components/ui/form/schema.ts";
 
 // whole counts with grouping, as components/format.ts writes them; imported from there, the formatters would be used
 // by enough islands to move into the common chunk every page loads (pushing the custom-fields page over budget)
@@ -25,7 +27,11 @@ interface Props {
   integrationId: number;
   levels: LevelRow[];
   admin: boolean;
+  forms: { create: JsonSchema; edit: JsonSchema };
 }
+
+type Dialogs = typeof import("../components/vocab/dialogs.ts");
+type Form = { kind: "create" } | { kind: "edit"; level: LevelRow };
 
 interface Removal {
   level: LevelRow;
@@ -34,10 +40,10 @@ interface Removal {
 }
 
 // the dialog is fetched when first needed (kept out of the page's first load); a failed fetch is said in a toast
-let dialogChunk: Promise<typeof import("../components/ui/DependencyModal.tsx")> | null = null;
-async function dependencyModal() {
+let dialogChunk: Promise<Dialogs> | null = null;
+async function dialogs() {
   try {
-    return await (dialogChunk ??= import("../components/ui/DependencyModal.tsx"));
+    return await (dialogChunk ??= import("../components/vocab/dialogs.ts"));
   } catch {
     dialogChunk = null;
     showToast("error", "Could not load the dialog; check the connection and try again");
@@ -48,9 +54,8 @@ async function dependencyModal() {
 export default function HierarchiesPanel(props: Props) {
   const [levels, setLevels] = useState(props.levels);
   const [removal, setRemoval] = useState<Removal | null>(null);
-  const [Modal, setModal] = useState<typeof import("../components/ui/DependencyModal.tsx").DependencyModal | null>(
-    null,
-  );
+  const [form, setForm] = useState<Form | null>(null);
+  const [chunk, setChunk] = useState<Dialogs | null>(null);
   const [busy, setBusy] = useState(false);
 
   const reload = async () => {
@@ -85,9 +90,9 @@ export default function HierarchiesPanel(props: Props) {
       `/app/etl/hierarchies/${level.id}/dependents`,
     );
     if (!res.ok) return showToast("error", res.error.message);
-    const chunk = await dependencyModal();
-    if (!chunk) return;
-    setModal(() => chunk.DependencyModal);
+    const loaded = await dialogs();
+    if (!loaded) return;
+    setChunk(loaded);
     setRemoval({
       level,
       dependents: res.data.types.map((t) => ({ label: t.name, detail: `${formatNumber(t.workItems)} work items` })),
@@ -113,8 +118,35 @@ export default function HierarchiesPanel(props: Props) {
     await reload();
   };
 
+  const openForm = async (next: Form) => {
+    const loaded = await dialogs();
+    if (!loaded) return;
+    setChunk(loaded);
+    setForm(next);
+  };
+
+  const save = async (payload: Record<string, unknown>): Promise<void | string | FieldError[]> => {
+    const res = form?.kind === "edit"
+      ? await apiCall<LevelRow>(`/app/etl/hierarchies/${form.level.id}`, { method: "PATCH", body: payload })
+      : await apiCall<LevelRow>("/app/etl/hierarchies", {
+        body: { ...payload, integrationId: props.integrationId },
+      });
+    if (!res.ok) return res.error.fields?.length ? res.error.fields : res.error.message;
+    showToast("success", `Level “${res.data.name}” saved`);
+    await reload();
+  };
+
+  const formProps = { open: true, id: "level-form", onSubmit: save, onClose: () => setForm(null) };
+
   return (
     <div class="space-y-3">
+      {props.admin && (
+        <div class="flex justify-end">
+          <button type="button" class="btn btn-primary" id="new-level" onClick={() => openForm({ kind: "create" })}>
+            New level
+          </button>
+        </div>
+      )}
       <div class="card overflow-x-auto">
         <table class="w-full text-sm" aria-label="Hierarchy levels" id="levels">
           <thead class="text-xs text-muted">
@@ -168,6 +200,14 @@ export default function HierarchiesPanel(props: Props) {
                     >
                       ↓
                     </button>{" "}
+                    <button
+                      type="button"
+                      class="btn"
+                      onClick={() => openForm({ kind: "edit", level: l })}
+                      aria-label={`Edit ${l.name}`}
+                    >
+                      Edit
+                    </button>{" "}
                     <button type="button" class="btn" onClick={() => askRemove(l)} aria-label={`Delete ${l.name}`}>
                       Delete
                     </button>
@@ -184,8 +224,19 @@ export default function HierarchiesPanel(props: Props) {
           Reorder with the arrows, or focus a row and press Alt+↑ / Alt+↓.
         </p>
       )}
-      {Modal && removal && (
-        <Modal
+      {chunk && form?.kind === "create" && (
+        <chunk.CreateModal {...formProps} title="New hierarchy level" schema={props.forms.create} />
+      )}
+      {chunk && form?.kind === "edit" && (
+        <chunk.EditModal
+          {...formProps}
+          title={`Edit level “${form.level.name}”`}
+          schema={props.forms.edit}
+          record={{ name: form.level.name, description: form.level.description ?? "" }}
+        />
+      )}
+      {chunk && removal && (
+        <chunk.DependencyModal
           open
           id="remove-level"
           title="Delete hierarchy level"

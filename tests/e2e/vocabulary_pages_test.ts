@@ -1,6 +1,7 @@
 // The Hierarchies, Workflows and Work item types pages in Chromium: a level reordered by keyboard (Alt+Arrow Down),
 // the Story level — used by six work item types — deleted through the dependency dialog, which lists them and asks
-// where they move (reassigned to Epic, then deleted); the workflow shows its one commitment point; the types list
+// where they move (reassigned to Epic, then deleted); a level created (a taken number refused under its field) and
+// one edited in the generated forms; the workflow shows its one commitment point; the types list
 // their source names and counts. Viewers see no actions. No serious axe violation; screenshots light/dark, 390 px.
 import type { Page } from "playwright-core";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -89,6 +90,45 @@ Deno.test({
       assertEquals(types, 7, "Epic holds its own type and the six moved ones");
       const epicRow = await page.textContent(`tr[data-level="${epic[0].id}"]`);
       assert(epicRow?.includes("6"), `Epic's work items: Story 3 + Bug 2 + Epic 1 (${epicRow})`);
+
+      // create: a taken number is refused under its field, a free one is stored and listed
+      await page.click("#new-level");
+      await page.waitForSelector("dialog[open] #level-form");
+      await page.fill("#level-form-number", "1");
+      await page.fill("#level-form-name", "Feature");
+      await page.fill("#level-form-description", "between epics and stories");
+      await screenshotSizes(page, "hierarchies-create");
+      await page.click('#level-form button[type="submit"]');
+      const taken = await page.waitForSelector("#level-form-number-error");
+      assert((await taken.textContent())?.includes("another level"), "the duplicate number is named");
+      await page.fill("#level-form-number", "50");
+      await page.click('#level-form button[type="submit"]');
+      await page.waitForFunction(() => !document.querySelector("dialog[open] #level-form"));
+      await page.waitForFunction(() =>
+        document.querySelector("#levels tbody tr td:nth-child(2)")?.textContent === "Feature"
+      );
+      const [created] = await app.db.query<{ number: number; description: string }>(
+        "SELECT level_number AS number, description FROM wits_hierarchies WHERE integration_id = $1 AND level_name = 'Feature'",
+        [integrationId],
+      );
+      assertEquals(created, { number: 50, description: "between epics and stories" });
+
+      // edit: the form opens with the stored values; the rename is stored and shown
+      await page.click('button[aria-label="Edit Sub-task"]');
+      await page.waitForSelector("dialog[open] #level-form");
+      assertEquals(await page.inputValue("#level-form-name"), "Sub-task");
+      await page.fill("#level-form-name", "Subtask");
+      await page.fill("#level-form-description", "the smallest pieces");
+      await page.click('#level-form button[type="submit"]');
+      await page.waitForFunction(() => !document.querySelector("dialog[open] #level-form"));
+      await page.waitForFunction(() =>
+        document.querySelector("#levels tbody tr:last-child td:nth-child(2)")?.textContent === "Subtask"
+      );
+      const [edited] = await app.db.query<{ description: string }>(
+        "SELECT description FROM wits_hierarchies WHERE integration_id = $1 AND level_name = 'Subtask'",
+        [integrationId],
+      );
+      assertEquals(edited.description, "the smallest pieces");
 
       await page.click('nav a[href="/workflows"]');
       await page.waitForURL(`${app.url}/workflows`);

@@ -10,12 +10,15 @@ import { integrationLevels } from "../../app/etl/vocab/hierarchies.ts";
 import { stepsOf } from "../../app/etl/vocab/workflows.ts";
 import { integrationTypes } from "../../app/etl/vocab/wits.ts";
 import { vocabularyIntegrations } from "./statuses.tsx";
+import { levelForms } from "./forms.ts";
 import HierarchiesPanel from "../../../islands/HierarchiesPanel.tsx";
 
 export type VocabularyPage = "hierarchies" | "workflows" | "wits";
 
 async function pageData(db: Queryable, tenantId: number, kind: VocabularyPage, integrationId: number) {
-  if (kind === "hierarchies") return { kind, levels: await integrationLevels(db, tenantId, integrationId) };
+  if (kind === "hierarchies") {
+    return { kind, levels: await integrationLevels(db, tenantId, integrationId), forms: levelForms() };
+  }
   if (kind === "workflows") return { kind, steps: await stepsOf(db, tenantId, integrationId) };
   return { kind, types: await integrationTypes(db, tenantId, integrationId) };
 }
@@ -102,7 +105,7 @@ export function VocabularyPageView(
           </p>
         )
         : data.kind === "hierarchies"
-        ? <HierarchiesPanel integrationId={current.id} levels={data.levels} admin={props.admin} />
+        ? <HierarchiesPanel integrationId={current.id} levels={data.levels} admin={props.admin} forms={data.forms} />
         : data.kind === "workflows"
         ? (
           <Table

@@ -1,0 +1,20 @@
+// The create and edit forms of the vocabulary pages, as JSON Schema for the islands' generated modals (the islands
+// never load zod); the API validates what they send with its own schemas, whose field rules these reuse.
+import { z } from "zod";
+import { formSchema } from "../../../server/ui/form_schema.ts";
+import { levelNumber } from "../../app/etl/vocab/hierarchies.ts";
+import { name } from "../../app/etl/vocab/common.ts";
+
+// optional and not nullable: the generated form leaves an empty optional field out
+const description = z.string().trim().max(500).optional().meta({ title: "Description", widget: "textarea" });
+
+export function levelForms() {
+  return {
+    create: formSchema(z.object({
+      number: levelNumber.meta({ title: "Level number", description: "higher levels hold lower ones" }),
+      name: name.meta({ title: "Name" }),
+      description,
+    })),
+    edit: formSchema(z.object({ name: name.meta({ title: "Name" }), description })),
+  };
+}
