@@ -1,7 +1,8 @@
 // The Hierarchies, Workflows and Work item types pages in Chromium: a level reordered by keyboard (Alt+Arrow Down),
 // the Story level — used by six work item types — deleted through the dependency dialog, which lists them and asks
 // where they move (reassigned to Epic, then deleted); a level created (a taken number refused under its field) and
-// one edited in the generated forms; the workflow shows its one commitment point; the types list
+// one edited in the generated forms; a workflow step created, renamed and made the commitment point, and a step in
+// use deleted with its status names reassigned; the workflow shows its one commitment point; the types list
 // their source names and counts. Viewers see no actions. No serious axe violation; screenshots light/dark, 390 px.
 import type { Page } from "playwright-core";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -53,7 +54,7 @@ Deno.test({
       await assertAccessibleThemes(page, "hierarchies page");
 
       // keyboard: Milestone down one place (it takes level 1, Epic moves up to 2)
-      await page.focus("tr[data-level] >> nth=2");
+      await page.focus("tr[data-row] >> nth=2");
       await page.keyboard.press("Alt+ArrowDown");
       await page.waitForFunction(() =>
         document.querySelector("#levels tbody tr:nth-child(4) td:nth-child(2)")?.textContent === "Milestone"
@@ -88,7 +89,7 @@ Deno.test({
         [epic[0].id],
       );
       assertEquals(types, 7, "Epic holds its own type and the six moved ones");
-      const epicRow = await page.textContent(`tr[data-level="${epic[0].id}"]`);
+      const epicRow = await page.textContent(`tr[data-row="${epic[0].id}"]`);
       assert(epicRow?.includes("6"), `Epic's work items: Story 3 + Bug 2 + Epic 1 (${epicRow})`);
 
       // create: a taken number is refused under its field, a free one is stored and listed
@@ -137,6 +138,64 @@ Deno.test({
       assert((await page.textContent("#steps tr:has(#commitment-point)"))?.includes("To Do"));
       await screenshotSizes(page, "workflows");
       await assertAccessibleThemes(page, "workflows page");
+
+      // workflow: a step created, then renamed and made the commitment point, then a step in use deleted with its
+      // status names moved to the new one
+      await page.click("#new-step");
+      await page.waitForSelector("dialog[open] #step-form");
+      await page.fill("#step-form-name", "Review");
+      await page.selectOption("#step-form-category", "Waiting");
+      await screenshotSizes(page, "workflows-create");
+      await page.click('#step-form button[type="submit"]');
+      await page.waitForFunction(() => !document.querySelector("dialog[open] #step-form"));
+      await page.waitForFunction(() => document.querySelector("#steps")?.textContent?.includes("Review"));
+      const [review] = await app.db.query<{ id: number; category: string }>(
+        "SELECT id, step_category AS category FROM workflows WHERE integration_id = $1 AND step_name = 'Review'",
+        [integrationId],
+      );
+      assertEquals(review.category, "Waiting");
+
+      await page.click('button[aria-label="Edit Review"]');
+      await page.waitForSelector("dialog[open] #step-form");
+      assertEquals(await page.inputValue("#step-form-name"), "Review");
+      await page.fill("#step-form-name", "Peer review");
+      await page.check("#step-form-commitmentPoint");
+      await page.click('#step-form button[type="submit"]');
+      await page.waitForFunction(() => !document.querySelector("dialog[open] #step-form"));
+      await page.waitForFunction(() =>
+        document.querySelector("#steps tr:has(#commitment-point)")?.textContent?.includes("Peer review")
+      );
+      const points = await app.db.query<{ name: string }>(
+        "SELECT step_name AS name FROM workflows WHERE integration_id = $1 AND is_commitment_point AND active",
+        [integrationId],
+      );
+      assertEquals(points, [{ name: "Peer review" }], "stored: one commitment point, the renamed step");
+
+      const [used] = await app.db.query<{ id: number; name: string; mappings: number }>(
+        `SELECT w.id, w.step_name AS name, count(*)::int AS mappings FROM workflows w
+           JOIN statuses_mappings m ON m.workflow_id = w.id
+          WHERE w.integration_id = $1 AND w.active GROUP BY w.id ORDER BY count(*) DESC, w.id LIMIT 1`,
+        [integrationId],
+      );
+      await page.click(`button[aria-label="Delete ${used.name}"]`);
+      await page.waitForSelector("dialog[open] #remove-step");
+      await screenshotSizes(page, "workflows-delete");
+      await page.click("#remove-step [data-confirm]");
+      await page.waitForSelector("#remove-step .field-error, #remove-step [role=alert]");
+      await page.selectOption("#reassign-target", String(review.id));
+      await page.click("#remove-step [data-confirm]");
+      await page.waitForFunction(() => !document.querySelector("dialog[open] #remove-step"));
+      await page.waitForSelector(`#steps tr[data-row="${used.id}"]`, { state: "detached" });
+      const [{ moved }] = await app.db.query<{ moved: number }>(
+        "SELECT count(*)::int AS moved FROM statuses_mappings WHERE workflow_id = $1",
+        [review.id],
+      );
+      assertEquals(moved, used.mappings, `${used.name}'s status names now map to Peer review`);
+      assertEquals(
+        (await app.db.query("SELECT 1 FROM workflows WHERE id = $1", [used.id])).length,
+        0,
+        `${used.name} deleted`,
+      );
 
       await page.click('nav a[href="/wits"]');
       await page.waitForURL(`${app.url}/wits`);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { formSchema } from "../../../server/ui/form_schema.ts";
 import { levelNumber } from "../../app/etl/vocab/hierarchies.ts";
 import { name } from "../../app/etl/vocab/common.ts";
+import { category } from "../../app/etl/vocab/workflows.ts";
 
 // optional and not nullable: the generated form leaves an empty optional field out
 const description = z.string().trim().max(500).optional().meta({ title: "Description", widget: "textarea" });
@@ -17,4 +18,17 @@ export function levelForms() {
     })),
     edit: formSchema(z.object({ name: name.meta({ title: "Name" }), description })),
   };
+}
+
+export function stepForms() {
+  const commitmentPoint = z.boolean().optional().meta({
+    title: "Commitment point",
+    description: "lead time starts when a work item enters this step",
+  });
+  const fields = {
+    name: name.meta({ title: "Name" }),
+    category: category.meta({ title: "Category" }),
+    commitmentPoint,
+  };
+  return { create: formSchema(z.object(fields)), edit: formSchema(z.object(fields)) };
 }

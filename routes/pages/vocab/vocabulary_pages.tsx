@@ -1,7 +1,7 @@
 // /hierarchies, /workflows and /wits: one integration's levels, workflow steps (with the commitment point) and
 // normalized work item types, each with its counts. The integration comes from ?integrationId= (links above the
-// table; the first integration with a vocabulary otherwise). Hierarchies reorder and delete in an island; the
-// workflow and the types are shown as stored (their changes go through the /app/etl API).
+// table; the first integration with a vocabulary otherwise). Levels and steps are edited in one island
+// (islands/VocabularyEditor.tsx); the types are shown as stored (their changes go through the /app/etl API).
 import type { ComponentChildren } from "preact";
 import type { Queryable } from "../../../db/port.ts";
 import { formatNumber } from "../../../components/format.ts";
@@ -10,16 +10,16 @@ import { integrationLevels } from "../../app/etl/vocab/hierarchies.ts";
 import { stepsOf } from "../../app/etl/vocab/workflows.ts";
 import { integrationTypes } from "../../app/etl/vocab/wits.ts";
 import { vocabularyIntegrations } from "./statuses.tsx";
-import { levelForms } from "./forms.ts";
-import HierarchiesPanel from "../../../islands/HierarchiesPanel.tsx";
+import { levelForms, stepForms } from "./forms.ts";
+import VocabularyEditor from "../../../islands/VocabularyEditor.tsx";
 
 export type VocabularyPage = "hierarchies" | "workflows" | "wits";
 
 async function pageData(db: Queryable, tenantId: number, kind: VocabularyPage, integrationId: number) {
   if (kind === "hierarchies") {
-    return { kind, levels: await integrationLevels(db, tenantId, integrationId), forms: levelForms() };
+    return { kind, rows: await integrationLevels(db, tenantId, integrationId), forms: levelForms() };
   }
-  if (kind === "workflows") return { kind, steps: await stepsOf(db, tenantId, integrationId) };
+  if (kind === "workflows") return { kind, rows: await stepsOf(db, tenantId, integrationId), forms: stepForms() };
   return { kind, types: await integrationTypes(db, tenantId, integrationId) };
 }
 
@@ -104,31 +104,15 @@ export function VocabularyPageView(
             one.
           </p>
         )
-        : data.kind === "hierarchies"
-        ? <HierarchiesPanel integrationId={current.id} levels={data.levels} admin={props.admin} forms={data.forms} />
-        : data.kind === "workflows"
+        : data.kind !== "wits"
         ? (
-          <Table
-            label="Workflow steps"
-            id="steps"
-            head={["#", "Step", "Category", "Status names", "Work items"]}
-            right={[3, 4]}
-          >
-            {data.steps.map((s) => (
-              <tr key={s.id} class="border-b border-line last:border-0">
-                <td class={`${cell} tabular-nums`}>{s.number ?? "—"}</td>
-                <td class={`${cell} font-medium`}>
-                  {s.name}
-                  {s.commitmentPoint && (
-                    <span class="badge tone-running ml-2" id="commitment-point">Commitment point</span>
-                  )}
-                </td>
-                <td class={cell}>{s.category}</td>
-                <td class={num}>{formatNumber(s.statuses)}</td>
-                <td class={num}>{formatNumber(s.workItems)}</td>
-              </tr>
-            ))}
-          </Table>
+          <VocabularyEditor
+            kind={data.kind}
+            integrationId={current.id}
+            rows={data.rows}
+            admin={props.admin}
+            forms={data.forms}
+          />
         )
         : (
           <Table

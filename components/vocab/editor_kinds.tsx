@@ -1,0 +1,121 @@
+// What differs between the vocabulary lists one island edits (hierarchy levels, workflow steps): the API path, the
+// columns, the values an edit form starts from, and how the dependents answer becomes the dependency dialog.
+import type { ComponentChildren } from "preact";
+import type { Dependent, ReassignTarget } from "../ui/DependencyModal.tsx";
+
+// whole counts with grouping, as components/format.ts writes them; imported from there, the formatters would be used
+// by enough islands to move into the common chunk every page loads (pushing the custom-fields page over budget)
+const formatNumber = (n: number) => n.toLocaleString("en-US");
+
+export type EditorKind = "hierarchies" | "workflows";
+
+/** A level or a step as GET /app/etl/hierarchies or /app/etl/workflows answers it. */
+export interface VocabRow {
+  id: number;
+  number: number | null;
+  name: string;
+  description?: string | null;
+  types?: number;
+  category?: string;
+  commitmentPoint?: boolean;
+  statuses?: number;
+  workItems: number;
+}
+
+interface Column {
+  head: string;
+  right?: boolean;
+  wide?: boolean;
+  cell: (row: VocabRow) => ComponentChildren;
+}
+
+export interface Removal {
+  dependents: Dependent[];
+  targets: ReassignTarget[];
+  message?: string;
+}
+
+export interface KindSpec {
+  /** "level", "step": in titles and toasts */
+  noun: string;
+  label: string;
+  tableId: string;
+  columns: Column[];
+  /** Reorderable by number (Discarded steps have none and stay last). */
+  movable: (row: VocabRow) => boolean;
+  record: (row: VocabRow) => Record<string, unknown>;
+  removal: (answer: Record<string, unknown>) => Removal;
+}
+
+const count = (key: "types" | "statuses" | "workItems", head: string): Column => ({
+  head,
+  right: true,
+  cell: (r) => formatNumber(r[key] ?? 0),
+});
+
+interface Named {
+  id: number;
+  name: string;
+  number?: number;
+  category?: string;
+  workItems?: number;
+}
+
+export const KINDS: Record<EditorKind, KindSpec> = {
+  hierarchies: {
+    noun: "level",
+    label: "Hierarchy levels",
+    tableId: "levels",
+    columns: [
+      { head: "Level", cell: (r) => r.number },
+      { head: "Name", cell: (r) => r.name },
+      { head: "Description", wide: true, cell: (r) => r.description },
+      count("types", "Types"),
+      count("workItems", "Work items"),
+    ],
+    movable: () => true,
+    record: (r) => ({ name: r.name, description: r.description ?? "" }),
+    removal: (a) => {
+      const types = a.types as Named[];
+      return {
+        dependents: types.map((t) => ({ label: t.name, detail: `${formatNumber(t.workItems ?? 0)} work items` })),
+        targets: (a.targets as Named[]).map((t) => ({ id: t.id, label: `${t.number} · ${t.name}` })),
+        message: types.length
+          ? "These work item types are on this level. Choose the level they move to; then the level is deleted."
+          : undefined,
+      };
+    },
+  },
+  workflows: {
+    noun: "step",
+    label: "Workflow steps",
+    tableId: "steps",
+    columns: [
+      { head: "#", cell: (r) => r.number ?? "—" },
+      {
+        head: "Step",
+        cell: (r) => (
+          <>
+            {r.name}
+            {r.commitmentPoint && <span class="badge tone-running ml-2" id="commitment-point">Commitment point</span>}
+          </>
+        ),
+      },
+      { head: "Category", cell: (r) => r.category },
+      count("statuses", "Status names"),
+      count("workItems", "Work items"),
+    ],
+    movable: (r) => r.number !== null,
+    record: (r) => ({ name: r.name, category: r.category, commitmentPoint: r.commitmentPoint }),
+    removal: (a) => {
+      const mappings = a.mappings as Named[];
+      return {
+        dependents: mappings.map((m) => ({ label: m.name })),
+        targets: (a.targets as Named[]).map((t) => ({ id: t.id, label: `${t.name} · ${t.category}` })),
+        message: mappings.length
+          ? "These status names map to this step. Choose the step they move to; then the step is deleted."
+          : undefined,
+      };
+    },
+  },
+};
