@@ -1,13 +1,14 @@
-// The Hierarchies and Workflows pages' lists: an integration's levels (highest first) or workflow steps (in order),
-// with their counts. Admins reorder by pointer (Move up/down) or keyboard (Alt+Arrow Up/Down on a focused row; the
+// The Hierarchies, Workflows and Work item types pages' lists: an integration's levels (highest first), workflow
+// steps (in order) or normalized types, with their counts. Admins reorder by pointer (Move up/down) or keyboard (Alt+Arrow Up/Down on a focused row; the
 // numbers stay in place, the rows swap them), create and edit in forms generated from the schemas the page sends,
 // and delete: when something uses the row (types on a level, status names on a step), the dependency dialog lists it
 // and asks where it moves before the row goes (reassign, then delete, through the API). What differs per list is in
-// components/vocab/editor_kinds.tsx.
+// components/vocab/editor_kinds.tsx. Types have no order; their page also maps unmapped source types in bulk.
 import { useState } from "preact/hooks";
 import { apiCall, type FieldError } from "../components/api.ts";
 import { showToast } from "../components/ui/toasts.ts";
 import type { JsonSchema } from "../components/ui/form/schema.ts";
+import { UnmappedTypes } from "../components/vocab/UnmappedTypes.tsx";
 import { type EditorKind, KINDS, type Removal, type VocabRow } from "../components/vocab/editor_kinds.tsx";
 
 interface Props {
@@ -41,7 +42,7 @@ export default function VocabularyEditor(props: Props) {
   const [form, setForm] = useState<Form | null>(null);
   const [chunk, setChunk] = useState<Dialogs | null>(null);
   const [busy, setBusy] = useState(false);
-  const movable = rows.filter(spec.movable);
+  const movable = spec.movable ? rows.filter(spec.movable) : [];
 
   const reload = async () => {
     const res = await apiCall<{ items: VocabRow[] }>(`${api}?integrationId=${props.integrationId}&limit=200`);
@@ -72,9 +73,10 @@ export default function VocabularyEditor(props: Props) {
   };
 
   const askRemove = async (row: VocabRow) => {
+    if (spec.localRemoval) return await withDialogs(() => setRemoval({ row, ...spec.localRemoval!(row, rows) }));
     const res = await apiCall<Record<string, unknown>>(`${api}/${row.id}/dependents`);
     if (!res.ok) return showToast("error", res.error.message);
-    await withDialogs(() => setRemoval({ row, ...spec.removal(res.data) }));
+    await withDialogs(() => setRemoval({ row, ...spec.removal!(res.data) }));
   };
 
   const remove = async (targetId: number | null) => {
@@ -95,7 +97,8 @@ export default function VocabularyEditor(props: Props) {
     await reload();
   };
 
-  const save = async (payload: Record<string, unknown>): Promise<void | string | FieldError[]> => {
+  const save = async (values: Record<string, unknown>): Promise<void | string | FieldError[]> => {
+    const payload = spec.body?.(values) ?? values;
     const res = form?.kind === "edit"
       ? await apiCall<VocabRow>(`${api}/${form.row.id}`, { method: "PATCH", body: payload })
       : await apiCall<VocabRow>(api, { body: { ...payload, integrationId: props.integrationId } });
@@ -120,6 +123,9 @@ export default function VocabularyEditor(props: Props) {
             New {spec.noun}
           </button>
         </div>
+      )}
+      {props.admin && props.kind === "wits" && (
+        <UnmappedTypes integrationId={props.integrationId} types={rows} onMapped={reload} />
       )}
       <div class="card overflow-x-auto">
         <table class="w-full text-sm" aria-label={spec.label} id={spec.tableId}>
@@ -167,24 +173,29 @@ export default function VocabularyEditor(props: Props) {
                   ))}
                   {props.admin && (
                     <td class="whitespace-nowrap px-3 py-2 text-right">
-                      <button
-                        type="button"
-                        class="btn"
-                        disabled={at <= 0}
-                        onClick={() => move(r, -1)}
-                        aria-label={`Move ${r.name} up`}
-                      >
-                        ↑
-                      </button>{" "}
-                      <button
-                        type="button"
-                        class="btn"
-                        disabled={at < 0 || at === movable.length - 1}
-                        onClick={() => move(r, 1)}
-                        aria-label={`Move ${r.name} down`}
-                      >
-                        ↓
-                      </button>{" "}
+                      {spec.movable && (
+                        <>
+                          <button
+                            type="button"
+                            class="btn"
+                            disabled={at <= 0}
+                            onClick={() => move(r, -1)}
+                            aria-label={`Move ${r.name} up`}
+                          >
+                            ↑
+                          </button>{" "}
+                          <button
+                            type="button"
+                            class="btn"
+                            disabled={at < 0 || at === movable.length - 1}
+                            onClick={() => move(r, 1)}
+                            aria-label={`Move ${r.name} down`}
+                          >
+                            ↓
+                          </button>
+                          {" "}
+                        </>
+                      )}
                       <button
                         type="button"
                         class="btn"
@@ -205,7 +216,7 @@ export default function VocabularyEditor(props: Props) {
         </table>
         {rows.length === 0 && <p class="px-4 py-6 text-center text-sm text-muted">Nothing here yet.</p>}
       </div>
-      {props.admin && (
+      {props.admin && spec.movable && (
         <p class="text-xs text-muted">
           Reorder with the arrows, or focus a row and press Alt+↑ / Alt+↓.
         </p>

@@ -1,5 +1,6 @@
-// What differs between the vocabulary lists one island edits (hierarchy levels, workflow steps): the API path, the
-// columns, the values an edit form starts from, and how the dependents answer becomes the dependency dialog.
+// What differs between the vocabulary lists one island edits (hierarchy levels, workflow steps, work item types): the
+// API path, the columns, whether rows reorder, the values an edit form starts from, and where the dependency dialog's
+// dependents come from (the dependents answer, or the row itself for types, which list their source names).
 import type { ComponentChildren } from "preact";
 import type { Dependent, ReassignTarget } from "../ui/DependencyModal.tsx";
 
@@ -7,18 +8,20 @@ import type { Dependent, ReassignTarget } from "../ui/DependencyModal.tsx";
 // by enough islands to move into the common chunk every page loads (pushing the custom-fields page over budget)
 const formatNumber = (n: number) => n.toLocaleString("en-US");
 
-export type EditorKind = "hierarchies" | "workflows";
+export type EditorKind = "hierarchies" | "workflows" | "wits";
 
 /** A level or a step as GET /app/etl/hierarchies or /app/etl/workflows answers it. */
 export interface VocabRow {
   id: number;
-  number: number | null;
+  number?: number | null;
   name: string;
   description?: string | null;
   types?: number;
   category?: string;
   commitmentPoint?: boolean;
   statuses?: number;
+  level?: { id: number; number: number; name: string };
+  sources?: string[];
   workItems: number;
 }
 
@@ -41,10 +44,14 @@ export interface KindSpec {
   label: string;
   tableId: string;
   columns: Column[];
-  /** Reorderable by number (Discarded steps have none and stay last). */
-  movable: (row: VocabRow) => boolean;
+  /** Reorderable by number (Discarded steps have none and stay last); no order at all when absent. */
+  movable?: (row: VocabRow) => boolean;
   record: (row: VocabRow) => Record<string, unknown>;
-  removal: (answer: Record<string, unknown>) => Removal;
+  /** From GET …/:id/dependents; or, without that route, from the row and its siblings. */
+  removal?: (answer: Record<string, unknown>) => Removal;
+  localRemoval?: (row: VocabRow, rows: VocabRow[]) => Removal;
+  /** The form's payload as the API takes it (select values arrive as text). */
+  body?: (payload: Record<string, unknown>) => Record<string, unknown>;
 }
 
 const count = (key: "types" | "statuses" | "workItems", head: string): Column => ({
@@ -105,7 +112,7 @@ export const KINDS: Record<EditorKind, KindSpec> = {
       count("statuses", "Status names"),
       count("workItems", "Work items"),
     ],
-    movable: (r) => r.number !== null,
+    movable: (r) => r.number != null,
     record: (r) => ({ name: r.name, category: r.category, commitmentPoint: r.commitmentPoint }),
     removal: (a) => {
       const mappings = a.mappings as Named[];
@@ -117,5 +124,25 @@ export const KINDS: Record<EditorKind, KindSpec> = {
           : undefined,
       };
     },
+  },
+  wits: {
+    noun: "type",
+    label: "Work item types",
+    tableId: "types",
+    columns: [
+      { head: "Type", cell: (r) => r.name },
+      { head: "Level", cell: (r) => r.level && `${r.level.number} · ${r.level.name}` },
+      { head: "Source types", cell: (r) => r.sources?.join(", ") || "—" },
+      count("workItems", "Work items"),
+    ],
+    record: (r) => ({ name: r.name, levelId: String(r.level?.id ?? ""), description: r.description ?? "" }),
+    localRemoval: (row, rows) => ({
+      dependents: (row.sources ?? []).map((s) => ({ label: s })),
+      targets: rows.filter((r) => r.id !== row.id).map((r) => ({ id: r.id, label: r.name })),
+      message: row.sources?.length
+        ? "These source types map to this type. Choose the type they move to; then the type is deleted."
+        : undefined,
+    }),
+    body: (p) => p.levelId === undefined ? p : { ...p, levelId: Number(p.levelId) },
   },
 };

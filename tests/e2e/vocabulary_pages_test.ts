@@ -2,7 +2,8 @@
 // the Story level — used by six work item types — deleted through the dependency dialog, which lists them and asks
 // where they move (reassigned to Epic, then deleted); a level created (a taken number refused under its field) and
 // one edited in the generated forms; a workflow step created, renamed and made the commitment point, and a step in
-// use deleted with its status names reassigned; the workflow shows its one commitment point; the types list
+// use deleted with its status names reassigned; a work item type created, an unmapped source type mapped to it in
+// bulk, the type renamed and deleted with its source type reassigned; the workflow shows its one commitment point; the types list
 // their source names and counts. Viewers see no actions. No serious axe violation; screenshots light/dark, 390 px.
 import type { Page } from "playwright-core";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -33,8 +34,8 @@ Deno.test({
       const integrationId = await jiraIntegrationOf(app.db, tenantId);
       await addSourceRows(app.db, { tenantId, integrationId }, {
         statuses: [["Backlog", "To Do"], ["In Progress", "In Progress"]],
-        types: ["Story", "Bug", "Epic"],
-        items: [["Story", "Backlog", 3], ["Bug", "In Progress", 2], ["Epic", "Backlog", 1]],
+        types: ["Story", "Bug", "Epic", "Risk"],
+        items: [["Story", "Backlog", 3], ["Bug", "In Progress", 2], ["Epic", "Backlog", 1], ["Risk", "Backlog", 2]],
       });
 
       const page = await browser.newPage();
@@ -201,8 +202,67 @@ Deno.test({
       await page.waitForURL(`${app.url}/wits`);
       await pageReady(page);
       assert((await page.textContent("#types"))?.includes("Story, User Story"));
+      await page.waitForSelector('#unmapped-types [data-source="Risk"]');
       await screenshotSizes(page, "wits");
       await assertAccessibleThemes(page, "work item types page");
+
+      // types: one created on Epic's level, the unmapped Risk mapped to it in bulk, renamed, then deleted with
+      // Risk moved to Task
+      const typeId = async (name: string) =>
+        (await app.db.query<{ id: number }>(
+          "SELECT id FROM wit_types WHERE integration_id = $1 AND name = $2",
+          [integrationId, name],
+        ))[0]?.id;
+      await page.click("#new-type");
+      await page.waitForSelector("dialog[open] #type-form");
+      await page.fill("#type-form-name", "Research");
+      await page.selectOption("#type-form-levelId", String(epic[0].id));
+      await page.click('#type-form button[type="submit"]');
+      await page.waitForFunction(() => !document.querySelector("dialog[open] #type-form"));
+      const research = await typeId("Research");
+      await page.waitForSelector(`#types tr[data-row="${research}"]`);
+      assert((await page.textContent(`#types tr[data-row="${research}"]`))?.includes("Epic"), "on Epic's level");
+
+      await page.check('#unmapped-types [data-source="Risk"]');
+      await page.selectOption("#unmapped-target", String(research));
+      await page.click("#map-unmapped");
+      await page.waitForSelector("#unmapped-types", { state: "detached" });
+      await page.waitForFunction(
+        (id) => document.querySelector(`#types tr[data-row="${id}"]`)?.textContent?.includes("Risk"),
+        research,
+      );
+      const mappedTo = async () =>
+        (await app.db.query<{ type: number }>(
+          `SELECT m.wit_type_id AS type FROM wits w JOIN wits_mappings m ON m.id = w.wits_mapping_id
+            WHERE w.integration_id = $1 AND w.original_name = 'Risk'`,
+          [integrationId],
+        ))[0]?.type;
+      assertEquals(await mappedTo(), research, "stored: Risk maps to Research");
+
+      await page.click('button[aria-label="Edit Research"]');
+      await page.waitForSelector("dialog[open] #type-form");
+      assertEquals(await page.inputValue("#type-form-levelId"), String(epic[0].id));
+      await page.fill("#type-form-name", "Investigation");
+      await page.click('#type-form button[type="submit"]');
+      await page.waitForFunction(() => !document.querySelector("dialog[open] #type-form"));
+      await page.waitForFunction(
+        (id) => document.querySelector(`#types tr[data-row="${id}"]`)?.textContent?.includes("Investigation"),
+        research,
+      );
+      assertEquals(await typeId("Investigation"), research, "stored: renamed");
+
+      await page.click('button[aria-label="Delete Investigation"]');
+      await page.waitForSelector("dialog[open] #remove-type");
+      assert((await page.textContent("#remove-type"))?.includes("Risk"), "Risk listed as depending");
+      await screenshotSizes(page, "wits-delete");
+      await page.click("#remove-type [data-confirm]");
+      await page.waitForSelector("#remove-type .field-error, #remove-type [role=alert]");
+      const task = await typeId("Task");
+      await page.selectOption("#reassign-target", String(task));
+      await page.click("#remove-type [data-confirm]");
+      await page.waitForSelector(`#types tr[data-row="${research}"]`, { state: "detached" });
+      assertEquals(await typeId("Investigation"), undefined, "stored: deleted");
+      assertEquals(await mappedTo(), task, "stored: Risk now maps to Task");
       await page.close();
 
       const viewerPage = await browser.newPage();

@@ -32,3 +32,13 @@ export function stepForms() {
   };
   return { create: formSchema(z.object(fields)), edit: formSchema(z.object(fields)) };
 }
+
+export function typeForms(levels: Array<{ id: number; number: number; name: string }>) {
+  const ids = levels.map((l) => String(l.id));
+  const levelId = z.enum(ids as [string, ...string[]]).meta({
+    title: "Hierarchy level",
+    enumLabels: Object.fromEntries(levels.map((l) => [String(l.id), `${l.number} · ${l.name}`])),
+  });
+  const fields = { name: name.meta({ title: "Name" }), levelId, description };
+  return { create: formSchema(z.object(fields)), edit: formSchema(z.object(fields)) };
+}

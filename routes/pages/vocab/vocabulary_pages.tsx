@@ -1,16 +1,14 @@
 // /hierarchies, /workflows and /wits: one integration's levels, workflow steps (with the commitment point) and
 // normalized work item types, each with its counts. The integration comes from ?integrationId= (links above the
-// table; the first integration with a vocabulary otherwise). Levels and steps are edited in one island
-// (islands/VocabularyEditor.tsx); the types are shown as stored (their changes go through the /app/etl API).
-import type { ComponentChildren } from "preact";
+// table; the first integration with a vocabulary otherwise). Levels, steps and types are edited in one island
+// (islands/VocabularyEditor.tsx).
 import type { Queryable } from "../../../db/port.ts";
-import { formatNumber } from "../../../components/format.ts";
 import type { IntegrationOption } from "../../../components/vocab/types.ts";
 import { integrationLevels } from "../../app/etl/vocab/hierarchies.ts";
 import { stepsOf } from "../../app/etl/vocab/workflows.ts";
 import { integrationTypes } from "../../app/etl/vocab/wits.ts";
 import { vocabularyIntegrations } from "./statuses.tsx";
-import { levelForms, stepForms } from "./forms.ts";
+import { levelForms, stepForms, typeForms } from "./forms.ts";
 import VocabularyEditor from "../../../islands/VocabularyEditor.tsx";
 
 export type VocabularyPage = "hierarchies" | "workflows" | "wits";
@@ -20,7 +18,8 @@ async function pageData(db: Queryable, tenantId: number, kind: VocabularyPage, i
     return { kind, rows: await integrationLevels(db, tenantId, integrationId), forms: levelForms() };
   }
   if (kind === "workflows") return { kind, rows: await stepsOf(db, tenantId, integrationId), forms: stepForms() };
-  return { kind, types: await integrationTypes(db, tenantId, integrationId) };
+  const levels = await integrationLevels(db, tenantId, integrationId);
+  return { kind, rows: await integrationTypes(db, tenantId, integrationId), forms: typeForms(levels) };
 }
 
 export async function vocabularyPageData(
@@ -59,32 +58,6 @@ function IntegrationLinks(props: { kind: VocabularyPage; integrations: Integrati
   );
 }
 
-function Table(props: { label: string; id: string; head: string[]; right?: number[]; children: ComponentChildren }) {
-  return (
-    <div class="card overflow-x-auto">
-      <table class="w-full text-sm" aria-label={props.label} id={props.id}>
-        <thead class="text-xs text-muted">
-          <tr class="border-b border-line">
-            {props.head.map((h, i) => (
-              <th
-                key={h}
-                scope="col"
-                class={`px-3 py-2 font-medium ${props.right?.includes(i) ? "text-right" : "text-left"}`}
-              >
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{props.children}</tbody>
-      </table>
-    </div>
-  );
-}
-
-const cell = "px-3 py-2 align-top";
-const num = `${cell} text-right tabular-nums`;
-
 export function VocabularyPageView(
   props: Awaited<ReturnType<typeof vocabularyPageData>> & { kind: VocabularyPage; admin: boolean },
 ) {
@@ -104,8 +77,7 @@ export function VocabularyPageView(
             one.
           </p>
         )
-        : data.kind !== "wits"
-        ? (
+        : (
           <VocabularyEditor
             kind={data.kind}
             integrationId={current.id}
@@ -113,23 +85,6 @@ export function VocabularyPageView(
             admin={props.admin}
             forms={data.forms}
           />
-        )
-        : (
-          <Table
-            label="Work item types"
-            id="types"
-            head={["Type", "Level", "Source types", "Work items"]}
-            right={[3]}
-          >
-            {data.types.map((t) => (
-              <tr key={t.id} class="border-b border-line last:border-0">
-                <td class={`${cell} font-medium`}>{t.name}</td>
-                <td class={cell}>{t.level.number} · {t.level.name}</td>
-                <td class={`${cell} text-muted`}>{t.sources.join(", ") || "—"}</td>
-                <td class={num}>{formatNumber(t.workItems)}</td>
-              </tr>
-            ))}
-          </Table>
         )}
       {data?.kind === "workflows" && (
         <p class="text-xs text-muted">
