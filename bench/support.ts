@@ -114,6 +114,9 @@ export interface PageSyncOptions {
   wrap?: (tx: Queryable, page: ExtractedPage) => Queryable;
   /** Called before each page is committed (progress traces). */
   onPage?: (step: string, n: number) => void;
+  /** An incremental run's window (default: a full run up to now). */
+  windowFrom?: Date | null;
+  windowTo?: Date;
 }
 
 /**
@@ -132,8 +135,8 @@ export async function syncPages(o: PageSyncOptions) {
     jobId: 0,
     integrationId: o.integrationId,
     trigger: "manual",
-    windowFrom: null,
-    windowTo: new Date(),
+    windowFrom: o.windowFrom ?? null,
+    windowTo: o.windowTo ?? new Date(),
   };
   const info = {
     id: o.integrationId,
@@ -143,6 +146,7 @@ export async function syncPages(o: PageSyncOptions) {
   };
   const msByKind = new Map<string, number>();
   const loadMsByKind = new Map<string, number>();
+  const recordsByKind = new Map<string, number>();
   const add = (map: Map<string, number>, kind: string, ms: number) => map.set(kind, (map.get(kind) ?? 0) + ms);
   const started = performance.now();
   for (const step of o.connector.steps) {
@@ -170,6 +174,7 @@ export async function syncPages(o: PageSyncOptions) {
         );
         const l0 = performance.now();
         await o.connector.load(step.key, page.kind, page.records, { run, integration: info, tx: target });
+        add(recordsByKind, page.kind, page.records.length);
         add(loadMsByKind, page.kind, performance.now() - l0);
       });
       add(msByKind, page.kind, performance.now() - t0);
@@ -182,7 +187,7 @@ export async function syncPages(o: PageSyncOptions) {
       add(msByKind, kind, performance.now() - t0);
     }
   }
-  return { msByKind, loadMsByKind, wallSeconds: (performance.now() - started) / 1000 };
+  return { msByKind, loadMsByKind, recordsByKind, wallSeconds: (performance.now() - started) / 1000 };
 }
 
 /**

@@ -116,6 +116,13 @@ function DetailsBody({ d }: { d: JobDetailsData }) {
             </dl>
           )
           : <p class="text-muted">This job has not run yet.</p>}
+        {(d.missingSprintReports ?? []).length > 0 && (
+          <p class="mt-2 rounded-lg bg-sunken px-3 py-2 text-muted" data-missing-sprint-reports>
+            Sprint reports Jira answered 404 (board deleted or not a scrum board): {d.missingSprintReports!.map((m) =>
+              `board ${m.boardId} (${formatNumber(m.sprints)} sprints)`
+            ).join(", ")}
+          </p>
+        )}
       </Section>
 
       <Section title="Timing">

@@ -56,4 +56,6 @@ export interface JobDetailsData {
   runs: RunSummaryData[];
   /** rate budgets the source last reported (empty when it never said) */
   rateBudgets?: RateBudget[];
+  /** Jira: boards whose sprint report answered 404 in the latest run */
+  missingSprintReports?: Array<{ boardId: string; sprints: number }>;
 }

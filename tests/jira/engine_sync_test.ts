@@ -32,6 +32,14 @@ for (const queueKind of queueKinds()) {
           );
           assertEquals(items, recorded.length, "every recorded issue is loaded");
           await assertStagesSettled(db, first.runId);
+          // the approximate count (grown by re-yields and the census page) is exactly met at the end
+          const [issues] = await db.query<{ records: number; expected_records: number }>(
+            `SELECT records, expected_records::int AS expected_records FROM etl_run_stages
+              WHERE run_id = $1 AND step = 'jira_issues_with_changelogs' AND stage = 'extract'`,
+            [first.runId],
+          );
+          assertEquals(issues.expected_records, issues.records);
+          assertEquals(issues.records, recorded.length + 1, "every issue and the census page");
           assert(run1.rows_written > 0);
           const [job] = await db.query<{ status: string; watermark: Date }>(
             "SELECT status, watermark FROM etl_jobs WHERE id = $1",

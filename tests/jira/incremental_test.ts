@@ -66,12 +66,15 @@ for (const kind of kinds()) {
         windowTo: new Date(),
       });
       const calls = jira.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`);
-      // projects (one page for both keys), statuses of each project, the user's time zone, one empty search
+      // projects (one page for both keys), statuses of each project, link types, the user's time zone, the
+      // approximate count, one empty search
       assertEquals(calls, [
         "GET /rest/api/3/project/search",
         "GET /rest/api/3/project/EE/statuses",
         "GET /rest/api/3/project/K5/statuses",
+        "GET /rest/api/3/issueLinkType",
         "GET /rest/api/3/myself",
+        "POST /rest/api/3/search/approximate-count",
         "POST /rest/api/3/search/jql",
       ]);
       assertEquals(second.requests, calls.length, "etl_runs.requests_made is fed for every request");

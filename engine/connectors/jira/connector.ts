@@ -19,6 +19,7 @@ import {
 import { extractIssues, type IssueCheckpoint, ISSUES_KIND } from "./extract/extract_issues.ts";
 import { loadProjects, loadProjectStatuses, type ProjectStatusesRecord } from "./load/load_metadata.ts";
 import { loadIssues } from "./load/load_issues.ts";
+import { type JiraLinkType, loadLinkTypes } from "./load/issue_links.ts";
 import { type DevStatusRecord, loadDevStatus } from "./load/dev_status.ts";
 import { loadBoardSprints, loadSprintReports, type SprintReportRecord } from "./load/load_sprints.ts";
 import type { SprintRef } from "./derived/sprint_history.ts";
@@ -128,6 +129,8 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
           const r = await loadProjectStatuses(scope, records as ProjectStatusesRecord[]);
           return { rows: r.rows, embed: embed([["statuses", r.statuses]]) };
         }
+        case KINDS.linkTypes:
+          return { rows: await loadLinkTypes(scope, records as JiraLinkType[]) };
         case ISSUES_KIND: {
           const r = await loadIssues(scope, records as JiraIssue[]);
           const tables: Array<[string, number[]]> = [["work_items", r.workItems], ["projects", r.projects], [

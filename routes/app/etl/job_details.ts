@@ -10,6 +10,7 @@ import type { Queryable } from "../../../db/port.ts";
 import { getJobCard, listRuns } from "../../../db/jobs.ts";
 import { installedJobTypes } from "../../../server/engine_services.ts";
 import type { Figure, JobDetailsData, RateBudget } from "../../../components/jobs/types.ts";
+import { missingSprintReports, missingSprintReportsOf } from "./sprint_report_gaps.ts";
 import { LINK_FIGURES } from "../../../engine/connectors/entra/load/links.ts";
 
 const HISTORY_RUNS = 20;
@@ -177,6 +178,7 @@ const jobDetails = z.object({
     lastCost: z.number().nullable(),
     observedAt: timestamp,
   })).optional().meta({ description: "the budget the source last reported per resource (GitHub: core, graphql)" }),
+  missingSprintReports: missingSprintReports.optional(),
 });
 
 /** The budget the source last reported per resource (GitHub: core, graphql), for the details' rate figures. */
@@ -279,6 +281,9 @@ export function jobDetailsRoutes() {
       runs,
       rateBudgets,
     };
+    if (integration.provider === "jira" && runs[0]) {
+      body.missingSprintReports = await missingSprintReportsOf(db, tenantId, runs[0].id);
+    }
     return c.json(body);
   });
   return r.app;

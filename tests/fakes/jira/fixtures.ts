@@ -1,7 +1,8 @@
 // Loads the recorded Jira responses the fake replays (tests/fixtures/recorded, see its README for sources/licenses):
 // - devlake-jira: merico.atlassian.net (Jira Cloud) issues with embedded changelogs from two board pages, three
 //   per-issue /changelog pages, statuses, issue types, projects, board 8 sprints, dev-status panels, two fields;
-// - go-jira-mock-data: issues.apache.org projects, a project with issue types, statuses, boards, sprints, fields.
+// - go-jira-mock-data: issues.apache.org projects, a project with issue types, statuses, boards, sprints, fields,
+//   issue link types.
 // Everything is read once per process and shared read-only by every fake instance (callers clone before mutating).
 
 const ROOT = new URL("../../fixtures/recorded/", import.meta.url);
@@ -26,6 +27,7 @@ export interface RecordedData {
     statuses: Record<string, unknown>[];
     boards: Record<string, unknown>[];
     fields: Record<string, unknown>[];
+    linkTypes: Record<string, unknown>[];
   };
 }
 
@@ -62,6 +64,7 @@ export function recordedData(): RecordedData {
       statuses: readJson("go-jira-mock-data/all_statuses.json"),
       boards: readJson<{ values: Record<string, unknown>[] }>("go-jira-mock-data/all_boards.json").values,
       fields: readJson("go-jira-mock-data/all_fields.json"),
+      linkTypes: readJson("go-jira-mock-data/all_issuelinktypes.json"),
     },
   };
   const seenIssues = new Set<string>();

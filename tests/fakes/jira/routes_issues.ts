@@ -2,6 +2,7 @@
 // - GET/POST /rest/api/3/search/jql — nextPageToken (opaque, bound to the query), isLast, no total; page size
 //   capped at 100 when fields/changelog are requested and 5000 for ids only; the embedded changelog is the most
 //   recent `searchChangelogCap` histories, newest first, with `total` telling how many exist;
+// - POST /rest/api/3/search/approximate-count — {count} for a JQL (exact unless configured to lag);
 // - POST /rest/api/3/changelog/bulkfetch — ≤ 1000 issues, optional ≤ 10 fieldIds, histories ordered by issue id
 //   then date, paged by nextPageToken over maxResults histories;
 // - GET /rest/api/{2,3,latest}/issue/{idOrKey}/changelog — startAt/maxResults pages, oldest first.
@@ -50,6 +51,19 @@ function listParam(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => String(v).split(",")).map((s) => s.trim()).filter(Boolean);
   if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
   return [];
+}
+
+/** Cloud's estimate of how many issues a JQL matches (the fake's is exact). */
+function approximateCount(ctx: RouteContext): Response {
+  const jql = (ctx.body as Record<string, unknown> | undefined)?.jql;
+  if (typeof jql !== "string" || jql.trim() === "") return jiraError(400, "The 'jql' field is required.");
+  try {
+    const count = matchingRefs(ctx.state, jql).length;
+    return jsonResponse({ count: Math.max(0, count - ctx.state.config.approximateCountLag) });
+  } catch (error) {
+    if (error instanceof JqlSyntaxError) return jiraError(400, error.message);
+    throw error;
+  }
 }
 
 function search(ctx: RouteContext, input: Record<string, unknown>): Response {
@@ -216,6 +230,7 @@ export const issueRoutes: Route[] = [
     handler: () =>
       jiraError(410, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."),
   },
+  { method: "POST", pattern: /^\/rest\/api\/3\/search\/approximate-count$/, handler: approximateCount },
   { method: "POST", pattern: /^\/rest\/api\/3\/changelog\/bulkfetch$/, handler: bulkChangelog },
   { method: "GET", pattern: /^\/rest\/api\/(2|3|latest)\/issue\/([^/]+)\/changelog$/, handler: issueChangelog },
 ];

@@ -187,6 +187,11 @@ export const metaRoutes: Route[] = [
     pattern: new RegExp(`^${API}/issuetype$`),
     handler: (ctx) => jsonResponse([...ctx.state.data.issueTypes, ...(ctx.state.store.synth ? SYNTH_ISSUE_TYPES : [])]),
   },
+  {
+    method: "GET",
+    pattern: new RegExp(`^${API}/issueLinkType$`),
+    handler: (ctx) => jsonResponse({ issueLinkTypes: ctx.state.data.apache.linkTypes }),
+  },
   { method: "GET", pattern: new RegExp(`^${API}/field$`), handler: (ctx) => jsonResponse(fieldList(ctx.state)) },
   { method: "GET", pattern: new RegExp(`^${API}/field/search$`), handler: fieldSearch },
   { method: "GET", pattern: new RegExp(`^${API}/myself$`), handler: myself },

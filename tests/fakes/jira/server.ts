@@ -104,6 +104,7 @@ export function startFakeJira(options: FakeJiraOptions = {}): Promise<FakeJira> 
     bearerToken: options.bearerToken ?? "fake-jira-pat-b84d20e6c7",
     includeApacheProjects: options.includeApacheProjects ?? true,
     permissions: new Set(options.permissions ?? ["BROWSE_PROJECTS", "EDIT_ISSUES"]),
+    approximateCountLag: options.approximateCountLag ?? 0,
   };
   const store = new IssueStore();
   if (options.recorded !== false) {

@@ -20,6 +20,8 @@ export interface FakeConfig {
   includeApacheProjects: boolean;
   /** Permission keys the user holds (mypermissions). */
   permissions: Set<string>;
+  /** Issues the approximate count misses (Jira: "recent updates might not be immediately visible"); default 0. */
+  approximateCountLag: number;
 }
 
 export interface FakeState {

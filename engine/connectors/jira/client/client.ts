@@ -2,6 +2,7 @@
 // issues and one page of projects and lost the rest), and every paged method yields pages with a checkpoint — the
 // position *after* that page — so the engine can persist it with the page's data and resume a parked or crashed
 // run exactly there. A null checkpoint means the listing is complete.
+import type { JiraLinkType } from "../load/issue_links.ts";
 import { SourceHttpClient, type SourceHttpClientOptions } from "../../../http/client.ts";
 import { SourceResponseError } from "../../../http/errors.ts";
 import { redactUrl } from "../../../http/redact.ts";
@@ -193,6 +194,27 @@ export class JiraClient {
     const path = `${this.api}/project/${encodeURIComponent(projectKey)}/statuses`;
     return (await this.http.getJson<JiraIssueTypeWithStatuses[]>(path, {}, { endpoint: "GET project/statuses" }))
       .body;
+  }
+
+  /** Jira's estimate of the issues a (bounded) JQL matches (Cloud: POST /search/approximate-count). */
+  async approximateCount(jql: string, signal?: AbortSignal): Promise<number> {
+    const path = `${this.api}/search/approximate-count`;
+    const { body } = await this.http.postJson<{ count?: number }>(path, { jql }, {
+      endpoint: "POST search/approximate-count",
+      signal,
+    });
+    if (typeof body.count !== "number" || !(body.count >= 0)) throw this.contractError("POST", path, "no count");
+    return body.count;
+  }
+
+  /** The site's issue link types (name, inward and outward descriptions). */
+  async issueLinkTypes(): Promise<JiraLinkType[]> {
+    const path = `${this.api}/issueLinkType`;
+    const { body } = await this.http.getJson<{ issueLinkTypes?: JiraLinkType[] }>(path, {}, {
+      endpoint: "GET issueLinkType",
+    });
+    if (!Array.isArray(body.issueLinkTypes)) throw this.contractError("GET", path, "no issueLinkTypes array");
+    return body.issueLinkTypes;
   }
 
   /** Enhanced JQL search, every page until Jira stops returning a nextPageToken. */

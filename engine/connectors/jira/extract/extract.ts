@@ -19,6 +19,7 @@ export const KINDS = {
   devStatus: "jira_dev_status",
   boardSprints: "jira_board_sprints",
   sprintReports: "jira_sprint_reports",
+  linkTypes: "jira_link_types",
 } as const;
 
 type Checkpoint = Record<string, unknown> | null;
@@ -57,7 +58,7 @@ export async function* extractProjectStatuses(
   if (checkpoint?.done) return;
   const keys = requireProjectKeys(settings);
   for (let i = Number(checkpoint?.next ?? 0); i < keys.length; i++) {
-    const next = i + 1 < keys.length ? { next: i + 1 } : { done: true };
+    const next = { next: i + 1 };
     try {
       const issueTypes = await client.projectStatuses(keys[i]);
       yield {
@@ -70,6 +71,14 @@ export async function* extractProjectStatuses(
       if (!(e instanceof SourceRequestError) || e.status !== 404) throw e;
       log.warn("jira project not found; its statuses are skipped", { project: keys[i], error: e.message });
     }
+  }
+  // the link types close the step (issue links name them)
+  try {
+    yield { kind: KINDS.linkTypes, records: await client.issueLinkTypes(), checkpoint: { done: true } };
+  } catch (e) {
+    // issue linking disabled on the site answers 404: links are then simply absent
+    if (!(e instanceof SourceRequestError) || e.status !== 404) throw e;
+    log.warn("jira issue link types unavailable", { error: e.message });
   }
 }
 
@@ -224,13 +233,16 @@ export async function* extractSprints(
   for (let i = start; i < reportable.length; i++) {
     const p = reportable[i];
     let report: SprintReportRecord["report"] = null;
+    let unavailable: number | undefined;
     try {
       report = await client.sprintReport(p.board_id, p.external_id);
     } catch (e) {
       if (!(e instanceof SourceRequestError)) throw e;
+      unavailable = e.status;
       log.warn("jira sprint report unavailable", { board: p.board_id, sprint: p.external_id, error: e.message });
     }
-    records.push({ boardId: p.board_id, sprintId: p.external_id, report });
+    // the raw page keeps which reports failed: the job details list the boards whose reports answered 404
+    records.push({ boardId: p.board_id, sprintId: p.external_id, report, ...(unavailable ? { unavailable } : {}) });
     entries += reportEntries(report);
     const last = i === reportable.length - 1;
     if (last || records.length >= REPORTS_PER_PAGE || entries >= REPORT_ENTRIES_PER_PAGE) {

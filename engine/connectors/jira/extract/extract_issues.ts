@@ -13,6 +13,8 @@ import { buildIssueJql } from "../client/jql.ts";
 import { changelogFields, type FieldMapping, searchFields } from "../load/field_mapping.ts";
 import type { JiraSettings } from "../settings.ts";
 import { isChangelogTruncated } from "../client/changelog.ts";
+import { SourceRequestError } from "../../../http/errors.ts";
+import { log } from "../../../../lib/log.ts";
 
 export const ISSUES_KIND = "jira_issues";
 /** Issues scanned (or truncated ones waiting) before the waiting changelogs are fetched in one bulk request. */
@@ -27,6 +29,11 @@ export interface IssueCheckpoint {
   /** Ids of issues yielded with a truncated changelog whose full history has not been yielded yet. */
   pending?: string[];
   done?: boolean;
+  /** Jira's approximate count for the JQL, asked once per run (null: the source could not say). */
+  estimate?: number | null;
+  /** Issues the search has yielded so far, and issues yielded again once their changelog was complete. */
+  scanned?: number;
+  again?: number;
 }
 
 export interface IssueWindow {
@@ -69,11 +76,24 @@ export async function* extractIssues(
   const complete = async (issues: JiraIssue[]) =>
     (await client.completeChangelogs(issues, { fieldIds, signal })).issues;
 
+  const estimate = checkpoint ? checkpoint.estimate ?? null : await countIssues(client, jql, signal);
   let position: IssueCheckpoint = { jql, pageToken: checkpoint?.pageToken, searchDone: checkpoint?.searchDone };
+  const progress = { scanned: checkpoint?.scanned ?? 0, again: checkpoint?.again ?? 0 };
   const at = (pending: JiraIssue[], searchDone = position.searchDone): IssueCheckpoint =>
     searchDone && pending.length === 0
       ? { jql: jql!, done: true }
-      : { ...position, searchDone, pending: pending.map((i) => String(i.id)) };
+      : { ...position, searchDone, pending: pending.map((i) => String(i.id)), estimate, ...progress };
+  // records the step will have yielded: the count (or more, while the search goes on), the issues yielded again,
+  // the ones waiting to be, and the census page; so the bar neither passes nor reaches 100 % before the end
+  const expected = (pending: JiraIssue[], searchDone = position.searchDone) =>
+    estimate === null ? undefined : Math.max(estimate, progress.scanned + (searchDone ? 0 : 1)) + progress.again +
+      pending.length + 1;
+  const page = (records: JiraIssue[], pending: JiraIssue[]): ExtractedPage => ({
+    kind: ISSUES_KIND,
+    records,
+    checkpoint: at(pending),
+    expectedRecords: expected(pending),
+  });
 
   // a resumed run first re-reads the issues whose completion was interrupted
   const waiting = (checkpoint?.pending ?? []).filter((id) => /^\d+$/.test(id));
@@ -82,27 +102,45 @@ export async function* extractIssues(
     for await (const page of search(`id IN (${waiting.join(", ")})`)) again.push(...page.issues);
     for (const issue of again) pruneHistories(issue, wanted);
     // issues deleted since are simply gone; an empty result needs no page
-    if (again.length) yield { kind: ISSUES_KIND, records: await complete(again), checkpoint: at([]) };
+    if (again.length) {
+      const completed = await complete(again);
+      progress.again += completed.length;
+      yield page(completed, []);
+    }
   }
   if (position.searchDone) return;
 
   let pending: JiraIssue[] = [];
   let scanned = 0;
-  for await (const page of search(jql, position.pageToken)) {
-    position = page.checkpoint ? { jql, pageToken: page.checkpoint.pageToken } : { jql, searchDone: true };
-    for (const issue of page.issues) {
+  for await (const found of search(jql, position.pageToken)) {
+    position = found.checkpoint ? { jql, pageToken: found.checkpoint.pageToken } : { jql, searchDone: true };
+    for (const issue of found.issues) {
       pruneHistories(issue, wanted);
       if (isChangelogTruncated(issue)) pending.push(issue);
     }
-    scanned += page.issues.length;
-    const last = !page.checkpoint;
-    if (page.issues.length) yield { kind: ISSUES_KIND, records: page.issues, checkpoint: at(pending) };
+    scanned += found.issues.length;
+    progress.scanned += found.issues.length;
+    const last = !found.checkpoint;
+    if (found.issues.length) yield page(found.issues, pending);
     if (pending.length && (last || scanned >= COMPLETE_EVERY || pending.length >= COMPLETE_EVERY)) {
       const completed = await complete(pending);
       pending = [];
       scanned = 0;
-      yield { kind: ISSUES_KIND, records: completed, checkpoint: at(pending) };
+      progress.again += completed.length;
+      yield page(completed, pending);
     }
+  }
+}
+
+/** Jira's approximate count for the run's JQL, or null where the source cannot say (the estimate is optional). */
+async function countIssues(client: JiraClient, jql: string, signal?: AbortSignal): Promise<number | null> {
+  try {
+    return await client.approximateCount(jql, signal);
+  } catch (e) {
+    // an older site without the endpoint, or a JQL it will not count: progress then shows records without a bar
+    if (!(e instanceof SourceRequestError)) throw e;
+    log.warn("jira approximate count unavailable", { error: e.message });
+    return null;
   }
 }
 

@@ -69,6 +69,7 @@ export function searchFields(mapping: FieldMapping): string[] {
     "created",
     "updated",
     "project",
+    "issuelinks",
   ];
   const custom = [
     mapping.team,

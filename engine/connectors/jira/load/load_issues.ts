@@ -32,6 +32,7 @@ import {
 import { loadPageContext, type StoredTransition } from "./page_context.ts";
 import { storeHistoryInputs } from "./history_inputs.ts";
 import { storeDevSummaries } from "./dev_summary.ts";
+import { storeIssueLinks } from "./issue_links.ts";
 
 const KEY = ["tenant_id", "integration_id", "external_id"];
 const WORK_ITEM_OWN = [
@@ -176,16 +177,17 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
       changelogRows.push(row);
     }
   }
-  const [changelogs, sprints] = await Promise.all([
+  const [changelogs, sprints, , links] = await Promise.all([
     upsertChanged(scope.tx, CHANGELOGS, changelogRows),
     storeHistoryInputs(scope, issues, itemIds, mapping.sprints),
     mapping.development ? storeDevSummaries(scope, issues, itemIds, mapping.development) : 0,
+    storeIssueLinks(scope, issues),
   ]);
   // after this page's rows are in: the next pages' key look-ups need statistics
   await analyzeTables(scope.tx, context.unanalyzed);
 
   return {
-    rows: written.length + changelogs.length + sprints.rows + projects.created.length + wits.created.length +
+    rows: written.length + changelogs.length + sprints.rows + links + projects.created.length + wits.created.length +
       statuses.created.length,
     workItems: written.map((r) => Number(r.id)),
     projects: projects.created,

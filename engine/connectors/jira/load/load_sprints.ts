@@ -126,6 +126,8 @@ export interface SprintReportRecord {
   boardId: string;
   sprintId: string;
   report: JiraSprintReport | null;
+  /** HTTP status of a report Jira would not give (404: the board or sprint is gone, or not a scrum board). */
+  unavailable?: number;
 }
 
 function estimate(contents: Record<string, unknown>, key: string): number | null {
