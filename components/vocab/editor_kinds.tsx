@@ -60,6 +60,9 @@ const count = (key: "types" | "statuses" | "workItems", head: string): Column =>
   cell: (r) => formatNumber(r[key] ?? 0),
 });
 
+// the form leaves an emptied field out; an emptied description is sent as null so an edit clears it
+const clearable = (p: Record<string, unknown>) => ({ ...p, description: p.description ?? null });
+
 interface Named {
   id: number;
   name: string;
@@ -82,6 +85,7 @@ export const KINDS: Record<EditorKind, KindSpec> = {
     ],
     movable: () => true,
     record: (r) => ({ name: r.name, description: r.description ?? "" }),
+    body: clearable,
     removal: (a) => {
       const types = a.types as Named[];
       return {
@@ -143,6 +147,6 @@ export const KINDS: Record<EditorKind, KindSpec> = {
         ? "These source types map to this type. Choose the type they move to; then the type is deleted."
         : undefined,
     }),
-    body: (p) => p.levelId === undefined ? p : { ...p, levelId: Number(p.levelId) },
+    body: (p) => ({ ...clearable(p), levelId: Number(p.levelId) }),
   },
 };

@@ -216,6 +216,7 @@ Deno.test({
       await page.click("#new-type");
       await page.waitForSelector("dialog[open] #type-form");
       await page.fill("#type-form-name", "Research");
+      await page.fill("#type-form-description", "to be cleared");
       await page.selectOption("#type-form-levelId", String(epic[0].id));
       await page.click('#type-form button[type="submit"]');
       await page.waitForFunction(() => !document.querySelector("dialog[open] #type-form"));
@@ -243,6 +244,7 @@ Deno.test({
       await page.waitForSelector("dialog[open] #type-form");
       assertEquals(await page.inputValue("#type-form-levelId"), String(epic[0].id));
       await page.fill("#type-form-name", "Investigation");
+      await page.fill("#type-form-description", "");
       await page.click('#type-form button[type="submit"]');
       await page.waitForFunction(() => !document.querySelector("dialog[open] #type-form"));
       await page.waitForFunction(
@@ -250,6 +252,11 @@ Deno.test({
         research,
       );
       assertEquals(await typeId("Investigation"), research, "stored: renamed");
+      const [{ cleared }] = await app.db.query<{ cleared: string | null }>(
+        "SELECT description AS cleared FROM wit_types WHERE id = $1",
+        [research],
+      );
+      assertEquals(cleared, null, "stored: the emptied description is cleared");
 
       await page.click('button[aria-label="Delete Investigation"]');
       await page.waitForSelector("dialog[open] #remove-type");

@@ -23,7 +23,7 @@ export function levelForms() {
 export function stepForms() {
   const commitmentPoint = z.boolean().optional().meta({
     title: "Commitment point",
-    description: "lead time starts when a work item enters this step",
+    description: "lead time starts when a work item enters this step; to move it, tick it on another step",
   });
   const fields = {
     name: name.meta({ title: "Name" }),
