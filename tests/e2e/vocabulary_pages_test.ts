@@ -20,6 +20,24 @@ const kind = primaryKind();
 const levelNames = (page: Page) =>
   page.$$eval("#levels tbody tr td:nth-child(2)", (cells) => cells.map((c) => c.textContent));
 
+/** Saves an open form dialog and waits for it to close (a field error would keep it open and time out). */
+async function submitDialog(page: Page, id: string) {
+  await page.click(`#${id} button[type="submit"]`);
+  await page.waitForFunction((id) => !document.querySelector(`dialog[open] #${id}`), id);
+}
+
+/** Deleting something in use without choosing where its dependents go is refused in the dialog. */
+async function confirmNeedsTarget(page: Page, id: string) {
+  await page.click(`#${id} [data-confirm]`);
+  await page.waitForSelector(`#${id} .field-error, #${id} [role=alert]`);
+}
+
+async function reassignAndDelete(page: Page, id: string, targetId: string) {
+  await page.selectOption("#reassign-target", targetId);
+  await page.click(`#${id} [data-confirm]`);
+  await page.waitForFunction((id) => !document.querySelector(`dialog[open] #${id}`), id);
+}
+
 Deno.test({
   name: `vocabulary pages[${kind}]: keyboard reorder, delete a level in use with reassignment, workflow, types`,
   ignore: !hasChromium(),
@@ -73,15 +91,12 @@ Deno.test({
       const dialog = await page.textContent("#remove-level");
       for (const name of ["Story", "Bug", "Task", "Tech Enhancement"]) assert(dialog?.includes(name), `${name} listed`);
       await screenshotSizes(page, "hierarchies-delete");
-      await page.click("#remove-level [data-confirm]");
-      await page.waitForSelector("#remove-level .field-error, #remove-level [role=alert]");
+      await confirmNeedsTarget(page, "remove-level");
       const epic = await app.db.query<{ id: number }>(
         "SELECT id FROM wits_hierarchies WHERE integration_id = $1 AND level_name = 'Epic'",
         [integrationId],
       );
-      await page.selectOption("#reassign-target", String(epic[0].id));
-      await page.click("#remove-level [data-confirm]");
-      await page.waitForFunction(() => !document.querySelector("dialog[open] #remove-level"));
+      await reassignAndDelete(page, "remove-level", String(epic[0].id));
       await page.waitForFunction(() =>
         ![...document.querySelectorAll("#levels tbody td:nth-child(2)")].some((c) => c.textContent === "Story")
       );
@@ -104,8 +119,7 @@ Deno.test({
       const taken = await page.waitForSelector("#level-form-number-error");
       assert((await taken.textContent())?.includes("another level"), "the duplicate number is named");
       await page.fill("#level-form-number", "50");
-      await page.click('#level-form button[type="submit"]');
-      await page.waitForFunction(() => !document.querySelector("dialog[open] #level-form"));
+      await submitDialog(page, "level-form");
       await page.waitForFunction(() =>
         document.querySelector("#levels tbody tr td:nth-child(2)")?.textContent === "Feature"
       );
@@ -121,8 +135,7 @@ Deno.test({
       assertEquals(await page.inputValue("#level-form-name"), "Sub-task");
       await page.fill("#level-form-name", "Subtask");
       await page.fill("#level-form-description", "the smallest pieces");
-      await page.click('#level-form button[type="submit"]');
-      await page.waitForFunction(() => !document.querySelector("dialog[open] #level-form"));
+      await submitDialog(page, "level-form");
       await page.waitForFunction(() =>
         document.querySelector("#levels tbody tr:last-child td:nth-child(2)")?.textContent === "Subtask"
       );
@@ -147,8 +160,7 @@ Deno.test({
       await page.fill("#step-form-name", "Review");
       await page.selectOption("#step-form-category", "Waiting");
       await screenshotSizes(page, "workflows-create");
-      await page.click('#step-form button[type="submit"]');
-      await page.waitForFunction(() => !document.querySelector("dialog[open] #step-form"));
+      await submitDialog(page, "step-form");
       await page.waitForFunction(() => document.querySelector("#steps")?.textContent?.includes("Review"));
       const [review] = await app.db.query<{ id: number; category: string }>(
         "SELECT id, step_category AS category FROM workflows WHERE integration_id = $1 AND step_name = 'Review'",
@@ -161,8 +173,7 @@ Deno.test({
       assertEquals(await page.inputValue("#step-form-name"), "Review");
       await page.fill("#step-form-name", "Peer review");
       await page.check("#step-form-commitmentPoint");
-      await page.click('#step-form button[type="submit"]');
-      await page.waitForFunction(() => !document.querySelector("dialog[open] #step-form"));
+      await submitDialog(page, "step-form");
       await page.waitForFunction(() =>
         document.querySelector("#steps tr:has(#commitment-point)")?.textContent?.includes("Peer review")
       );
@@ -181,11 +192,8 @@ Deno.test({
       await page.click(`button[aria-label="Delete ${used.name}"]`);
       await page.waitForSelector("dialog[open] #remove-step");
       await screenshotSizes(page, "workflows-delete");
-      await page.click("#remove-step [data-confirm]");
-      await page.waitForSelector("#remove-step .field-error, #remove-step [role=alert]");
-      await page.selectOption("#reassign-target", String(review.id));
-      await page.click("#remove-step [data-confirm]");
-      await page.waitForFunction(() => !document.querySelector("dialog[open] #remove-step"));
+      await confirmNeedsTarget(page, "remove-step");
+      await reassignAndDelete(page, "remove-step", String(review.id));
       await page.waitForSelector(`#steps tr[data-row="${used.id}"]`, { state: "detached" });
       const [{ moved }] = await app.db.query<{ moved: number }>(
         "SELECT count(*)::int AS moved FROM statuses_mappings WHERE workflow_id = $1",
@@ -218,8 +226,7 @@ Deno.test({
       await page.fill("#type-form-name", "Research");
       await page.fill("#type-form-description", "to be cleared");
       await page.selectOption("#type-form-levelId", String(epic[0].id));
-      await page.click('#type-form button[type="submit"]');
-      await page.waitForFunction(() => !document.querySelector("dialog[open] #type-form"));
+      await submitDialog(page, "type-form");
       const research = await typeId("Research");
       await page.waitForSelector(`#types tr[data-row="${research}"]`);
       assert((await page.textContent(`#types tr[data-row="${research}"]`))?.includes("Epic"), "on Epic's level");
@@ -245,8 +252,7 @@ Deno.test({
       assertEquals(await page.inputValue("#type-form-levelId"), String(epic[0].id));
       await page.fill("#type-form-name", "Investigation");
       await page.fill("#type-form-description", "");
-      await page.click('#type-form button[type="submit"]');
-      await page.waitForFunction(() => !document.querySelector("dialog[open] #type-form"));
+      await submitDialog(page, "type-form");
       await page.waitForFunction(
         (id) => document.querySelector(`#types tr[data-row="${id}"]`)?.textContent?.includes("Investigation"),
         research,
@@ -262,11 +268,9 @@ Deno.test({
       await page.waitForSelector("dialog[open] #remove-type");
       assert((await page.textContent("#remove-type"))?.includes("Risk"), "Risk listed as depending");
       await screenshotSizes(page, "wits-delete");
-      await page.click("#remove-type [data-confirm]");
-      await page.waitForSelector("#remove-type .field-error, #remove-type [role=alert]");
+      await confirmNeedsTarget(page, "remove-type");
       const task = await typeId("Task");
-      await page.selectOption("#reassign-target", String(task));
-      await page.click("#remove-type [data-confirm]");
+      await reassignAndDelete(page, "remove-type", String(task));
       await page.waitForSelector(`#types tr[data-row="${research}"]`, { state: "detached" });
       assertEquals(await typeId("Investigation"), undefined, "stored: deleted");
       assertEquals(await mappedTo(), task, "stored: Risk now maps to Task");
