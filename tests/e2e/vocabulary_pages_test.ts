@@ -281,6 +281,12 @@ Deno.test({
       await viewerPage.goto(`${app.url}/hierarchies`);
       await pageReady(viewerPage);
       assertEquals(await viewerPage.$$eval("#levels button", (b) => b.length), 0, "viewers see no actions");
+      for (const path of ["/workflows", "/wits"]) {
+        await viewerPage.goto(`${app.url}${path}`);
+        await pageReady(viewerPage);
+        assertEquals(await viewerPage.$$eval("main button", (b) => b.length), 0, `viewers see no actions on ${path}`);
+        assert(await viewerPage.$("#steps, #types"), `${path} lists its rows to viewers`);
+      }
       await viewerPage.close();
     } finally {
       await browser.close();
