@@ -14,10 +14,17 @@ export interface RawRetentionOptions {
   tenantId?: number;
 }
 
-// The records of a page: a JSON array, or `{records: [...]}`; their identity is the first of id, node_id, key.
+// The records of a page: a JSON array, or `{records: [...]}`; their identity is the first of id, node_id, key, or
+// for source records that carry none, what they are a snapshot of: a project's statuses (projectKey), a sprint's
+// report (boardId:sprintId), an issue's development panel of one application (issueId/applicationType). Each such
+// record is read whole again on a later sync, so its newer copy is all a re-transform needs.
 const RECORDS = `jsonb_array_elements(CASE WHEN jsonb_typeof(r.payload) = 'array' THEN r.payload
   ELSE coalesce(r.payload -> 'records', '[]'::jsonb) END)`;
-const IDENTITY = `coalesce(p ->> 'id', p ->> 'node_id', p ->> 'key')`;
+const identityOf = (a: string) =>
+  `coalesce(${a} ->> 'id', ${a} ->> 'node_id', ${a} ->> 'key', 'p:' || (${a} ->> 'projectKey'),
+    's:' || (${a} ->> 'boardId') || ':' || (${a} ->> 'sprintId'),
+    'd:' || (${a} ->> 'issueId') || '/' || coalesce(${a} ->> 'applicationType', ''))`;
+const IDENTITY = identityOf("p");
 
 // Old pages of finished runs, in id order after a cursor: the candidates of one round.
 const CANDIDATES_SQL = `SELECT r.id FROM raw_extraction_data r
@@ -32,7 +39,7 @@ WHERE o.id = ANY($1::bigint[]) AND NOT EXISTS (
   WHERE r.id = o.id AND (${IDENTITY} IS NULL OR NOT EXISTS (
     SELECT 1 FROM raw_extraction_data n, ${RECORDS.replaceAll("r.payload", "n.payload")} q
     WHERE n.tenant_id = o.tenant_id AND n.integration_id = o.integration_id AND n.kind = o.kind AND n.id > o.id
-      AND coalesce(q ->> 'id', q ->> 'node_id', q ->> 'key') = ${IDENTITY}
+      AND ${identityOf("q")} = ${IDENTITY}
   ))
 )`;
 

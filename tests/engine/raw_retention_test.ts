@@ -46,3 +46,33 @@ Deno.test("raw retention: prune keeps the latest copy of every record; a re-tran
     assert(rebuilt.hash === loaded.hash, describeDifference(loaded, rebuilt));
     assertEquals(rebuilt.tables.synthetic_items.rows, 600);
   }));
+
+Deno.test("raw retention: source snapshots without an id (project statuses, sprint reports, dev panels) are pruned once read again", () =>
+  withPipeline("db", { source: SMALL }, async ({ db, job }) => {
+    const page = async (kind: string, records: unknown[], daysAgo: number) => {
+      const [{ id }] = await db.query<{ id: number }>(
+        `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload, created_at)
+         VALUES ($1, $2, 'jira_metadata', $3, $4, $5::jsonb, now() - $6 * interval '1 day') RETURNING id`,
+        [job.tenantId, job.integrationId, kind, records.length, JSON.stringify(records), daysAgo],
+      );
+      return Number(id);
+    };
+    const statuses = (key: string) => ({ projectKey: key, issueTypes: [] });
+    const report = (boardId: number, sprintId: number) => ({ boardId, sprintId, report: {} });
+    const panel = (issueId: string, applicationType: string) => ({ issueId, applicationType, detail: {} });
+    const oldStatuses = await page("jira_statuses", [statuses("OPS"), statuses("WEB")], 40);
+    const oldReports = await page("jira_sprint_reports", [report(1, 10), report(1, 11)], 40);
+    const oldPanels = await page("jira_dev_status", [panel("100", "GitHub"), panel("100", "bitbucket")], 40);
+    // read again later: every statuses and report record, only one of the two dev panels
+    await page("jira_statuses", [statuses("OPS"), statuses("WEB")], 20);
+    await page("jira_sprint_reports", [report(1, 10)], 20);
+    await page("jira_sprint_reports", [report(1, 11)], 20);
+    await page("jira_dev_status", [panel("100", "GitHub")], 20);
+
+    assertEquals(await pruneRawPages(db, { retentionDays: 14, tenantId: job.tenantId }), 2);
+    const left = (await db.query<{ id: number }>(
+      "SELECT id FROM raw_extraction_data WHERE id = ANY($1::bigint[]) ORDER BY id",
+      [[oldStatuses, oldReports, oldPanels]],
+    )).map((r) => Number(r.id));
+    assertEquals(left, [oldPanels], "a page is kept while one of its records has no newer copy");
+  }));
