@@ -4,11 +4,13 @@
 // user must), and drives three targets with autocannon (another child process, 50 connections): a plain
 // `Deno.serve` hello server, `GET /app/etl/jobs` (Bearer token) and `GET /` (session cookie). It prints
 // throughput and p50/p99 for each and the ratios against hello. Targets: throughput ≥ 10 % of hello's and
-// p99 ≤ 10× hello's, for both routes in both modes.
+// p99 ≤ 10× hello's, for both routes in both modes. The PostgreSQL mode keeps vectors in a Qdrant double
+// (tests/fakes/qdrant): a PostgreSQL server without pgvector would stop startup, and these routes never touch them.
 //
 //   deno run -A bench/api_bench.ts            API_BENCH_SECONDS=10 (per target), API_BENCH_ROUNDS=1
 import { baseEnv, type ChildServer, startHello, startSluice } from "./load/child_server.ts";
 import { createTestDb, DATABASE_URL } from "../tests/support/db.ts";
+import { startFakeQdrant } from "../tests/fakes/qdrant/server.ts";
 
 const CONNECTIONS = 50;
 const SECONDS = Number(Deno.env.get("API_BENCH_SECONDS") ?? 10);
@@ -86,9 +88,12 @@ function row(name: string, r: Load, hello: Load | null): string {
 async function benchMode(mode: "embedded" | "postgres"): Promise<boolean> {
   const dataDir = await Deno.makeTempDir({ prefix: "sluice-api-bench-" });
   const pg = mode === "postgres" ? await createTestDb("postgres", { migrate: false }) : null;
+  // vectors live in Qdrant when the PostgreSQL server has no pgvector (the routes measured here never touch them)
+  const qdrant = pg ? startFakeQdrant() : null;
   const env: Record<string, string> = { PORT: "0", HOSTNAME: "127.0.0.1", SLUICE_DATA_DIR: dataDir };
   if (pg) {
     env.DATABASE_URL = pg.url!;
+    env.QDRANT_URL = qdrant!.url;
     env.JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123456789";
     env.SLUICE_SECRET_KEY = "bench-data-key-0123456789abcdef0123456789";
   }
@@ -130,6 +135,7 @@ async function benchMode(mode: "embedded" | "postgres"): Promise<boolean> {
     await sluice.stop();
     await hello.stop();
     await pg?.close();
+    await qdrant?.close();
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
   return allMet;

@@ -8,19 +8,22 @@
 //       receiving each page to its commit (raw row + load, as the engine commits a page), target ≥ 0.5;
 //   (c) peak RSS of the process during the sync (sampled every 25 ms).
 // The sync runs under the V8 flags production runs with (see bench/support.ts; GITHUB_BENCH_V8_FLAGS overrides).
-// Usage: GITHUB_BENCH_PRS=10000 deno run -A bench/github_bench.ts
-import type { Db } from "../db/port.ts";
+// Usage: GITHUB_BENCH_PRS=10000 [GITHUB_BENCH_PROFILE=1] deno run -A bench/github_bench.ts
+import type { Db, Queryable } from "../db/port.ts";
 import { createTenant } from "../db/seed.ts";
 import { createGitHubConnector } from "../engine/connectors/github/connector.ts";
 import type { GitHubClient } from "../engine/connectors/github/client/client.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
-import { copyBaseline, readLine, rssSampler, syncPages, underV8Flags } from "./support.ts";
+import { copyBaseline, readLine, rssSampler, statementProfiler, syncPages, underV8Flags } from "./support.ts";
 
 const V8_FLAGS = await underV8Flags("GITHUB_BENCH_V8_FLAGS", import.meta.url);
 setLogLevel("error");
 const PRS = Number(Deno.env.get("GITHUB_BENCH_PRS") ?? 10_000);
 const MB = 1024 * 1024;
+/** GITHUB_BENCH_PROFILE=1: time per statement of the page commits (raw row and loads). */
+const PROFILE = Deno.env.get("GITHUB_BENCH_PROFILE") === "1";
+const profiler = statementProfiler();
 const TABLES = ["repositories", "identities", "prs", "prs_commits", "prs_reviews", "prs_comments"];
 
 const rss = rssSampler();
@@ -69,6 +72,13 @@ try {
   line("(c) peak RSS during the sync", `${(rss.peak / MB).toFixed(0)} MB (${(startRss / MB).toFixed(0)} MB before it)`);
   line("    V8 flags (those of `deno task start`)", V8_FLAGS || "none (V8 defaults)");
   line("    sync wall time (extract + load + raw rows)", `${result.wallSeconds.toFixed(1)} s`);
+  if (PROFILE) {
+    console.log(`COPY by table (with foreign keys): ${copy.perTable}`);
+    const outside = result.loadSeconds - profiler.seconds;
+    console.log(`page commits: ${profiler.seconds.toFixed(2)} s in statements, ${outside.toFixed(2)} s outside`);
+    console.log("statements of the page commits (run one at a time): calls, total s, SQL");
+    for (const l of profiler.lines()) console.log(l);
+  }
 } finally {
   rss.stop();
   await testDb.close();
@@ -89,7 +99,8 @@ async function sync(db: Db, tenantId: number, integrationId: number) {
     },
   });
   const credentials = { kind: "bearer", token: fake.token };
-  const result = await syncPages({ db, connector, tenantId, integrationId, credentials });
+  const wrap = PROFILE ? (tx: Queryable) => profiler.wrap(tx) : undefined;
+  const result = await syncPages({ db, connector, tenantId, integrationId, credentials, wrap });
   points += client?.points ?? 0;
   const loadMs = [...result.msByKind.values()].reduce((a, b) => a + b, 0);
   return { loadSeconds: loadMs / 1000, wallSeconds: result.wallSeconds, points };

@@ -16,14 +16,14 @@
 // Usage: JIRA_BENCH_ISSUES=100000 [JIRA_BENCH_VERBOSE=1] [JIRA_BENCH_PROFILE=1] [JIRA_BENCH_V8_FLAGS=…] \
 //          deno run -A bench/jira_bench.ts
 import v8 from "node:v8";
-import type { Db, Queryable } from "../db/port.ts";
+import type { Db } from "../db/port.ts";
 import { createTenant } from "../db/seed.ts";
 import { createJiraConnector } from "../engine/connectors/jira/connector.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
 import { DEVELOPMENT_FIELD, SPRINT_FIELD, STORY_POINTS_FIELD } from "../tests/fakes/jira/mod.ts";
 import { mapCustomFields } from "../tests/jira/support.ts";
-import { copyBaseline as copyRows, readLine, syncPages, underV8Flags } from "./support.ts";
+import { copyBaseline as copyRows, readLine, statementProfiler, syncPages, underV8Flags } from "./support.ts";
 
 const V8_FLAGS = await underV8Flags("JIRA_BENCH_V8_FLAGS", import.meta.url);
 
@@ -33,7 +33,7 @@ const MB = 1024 * 1024;
 const VERBOSE = Deno.env.get("JIRA_BENCH_VERBOSE") === "1";
 /** JIRA_BENCH_PROFILE=1: time per statement of the issue loads (wall time from send to result, by SQL text). */
 const PROFILE = Deno.env.get("JIRA_BENCH_PROFILE") === "1";
-const statementMs = new Map<string, { n: number; ms: number }>();
+const profiler = statementProfiler();
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, Deno.memoryUsage().rss)), 25);
@@ -122,16 +122,14 @@ try {
   line("    by endpoint", [...requests].map(([k, v]) => `${k} ${v}`).join(", "));
   if (PROFILE) {
     console.log(`COPY by table (with foreign keys): ${copy.perTable}`);
-    const inStatements = [...statementMs.values()].reduce((n, s) => n + s.ms, 0) / 1000;
+    const inStatements = profiler.seconds;
     console.log(
-      `issue loads: ${inStatements.toFixed(2)} s in statements, ${
+      `issue pages (raw row + load): ${inStatements.toFixed(2)} s in statements, ${
         (result.issueLoadSeconds - inStatements).toFixed(2)
       } s outside`,
     );
-    console.log("statements of the issue loads (run one at a time): calls, total s, SQL");
-    for (const [sql, s] of [...statementMs].sort((a, b) => b[1].ms - a[1].ms)) {
-      console.log(`${String(s.n).padStart(6)} ${(s.ms / 1000).toFixed(2).padStart(7)}  ${sql}`);
-    }
+    console.log("statements of the issue pages (run one at a time): calls, total s, SQL");
+    for (const line of profiler.lines()) console.log(line);
   }
 } finally {
   clearInterval(sampler);
@@ -174,7 +172,7 @@ async function sync(
     integrationId,
     credentials,
     ...window,
-    wrap: (tx, page) => (PROFILE && page.kind === "jira_issues" ? profiled(tx) : tx),
+    wrap: (tx, page) => (PROFILE && page.kind === "jira_issues" ? profiler.wrap(tx) : tx),
     onPage: (step, n) => {
       if (!VERBOSE || n % 10 !== 0) return;
       const m = Deno.memoryUsage();
@@ -197,29 +195,4 @@ async function sync(
 /** COPY of the rows the issue loads wrote (work items, changelogs, sprint memberships), see bench/support.ts. */
 function copyBaseline(db: Db, withForeignKeys: boolean) {
   return copyRows(db, ["work_items", "changelogs", "work_items_sprints"], withForeignKeys);
-}
-
-/** Statements run one at a time here (no pipelining), so each one's time is its own. */
-function profiled(tx: Queryable): Queryable {
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    exec: (script) => tx.exec(script),
-    query<T>(sql: string, params?: unknown[]) {
-      const run = queue.then(() => timed<T>(sql, params));
-      queue = run.catch(() => {});
-      return run;
-    },
-  };
-  async function timed<T>(sql: string, params?: unknown[]) {
-    const t0 = performance.now();
-    try {
-      return await tx.query<T>(sql, params);
-    } finally {
-      const label = sql.replace(/\s+/g, " ").slice(0, 110);
-      const s = statementMs.get(label) ?? { n: 0, ms: 0 };
-      s.n++;
-      s.ms += performance.now() - t0;
-      statementMs.set(label, s);
-    }
-  }
 }

@@ -8,6 +8,7 @@
 import type { Queryable } from "../db/port.ts";
 import type { Queue, StageName } from "../engine/queue/port.ts";
 import { createEngine } from "../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../engine/connectors/synthetic/connector.ts";
 import { SyntheticSource } from "../engine/connectors/synthetic/source.ts";
 import { setLogLevel } from "../lib/log.ts";
@@ -54,7 +55,12 @@ async function bench(kind: QueueKind) {
   const source = new SyntheticSource({ groups: GROUPS, items: ITEMS, pageSize: PAGE });
   const q = await openQueue(kind, db, { maxAttempts: 5 });
   const counter = { messages: 0 };
-  const engine = createEngine({ db, queue: counting(q.queue, counter), connectors: [createSyntheticConnector()] });
+  const engine = createEngine({
+    addressGuard: OPEN_ADDRESSES,
+    db,
+    queue: counting(q.queue, counter),
+    connectors: [createSyntheticConnector()],
+  });
   try {
     const job = await seedSyntheticJob(db, source, { settings: { pageSize: PAGE } });
     await engine.startWorkers();

@@ -3,6 +3,7 @@
 // Db.copyFrom into scratch tables of the same shape: defaults, indexes and — for the main figure — foreign keys).
 import { type Db, pgArrayLiteral, type Queryable } from "../db/port.ts";
 import type { Connector, ExtractedPage, RunInfo } from "../engine/connector.ts";
+import { OPEN_ADDRESSES } from "../engine/http/address_guard.ts";
 
 /** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
 export async function productionV8Flags(): Promise<string> {
@@ -109,7 +110,7 @@ export interface PageSyncOptions {
   tenantId: number;
   integrationId: number;
   credentials: unknown;
-  /** Wraps the page transaction (e.g. to time each statement). */
+  /** Wraps the page transaction, raw row included (e.g. to time each statement). */
   wrap?: (tx: Queryable, page: ExtractedPage) => Queryable;
   /** Called before each page is committed (progress traces). */
   onPage?: (step: string, n: number) => void;
@@ -156,6 +157,7 @@ export async function syncPages(o: PageSyncOptions) {
       checkpoint: null,
       signal: new AbortController().signal,
       onRequest: () => {},
+      addressGuard: OPEN_ADDRESSES, // the fake sources listen on loopback
     });
     let n = 0;
     let kind: string | undefined;
@@ -164,12 +166,12 @@ export async function syncPages(o: PageSyncOptions) {
       o.onPage?.(step.key, ++n);
       const t0 = performance.now();
       await o.db.transaction(async (tx) => {
-        await tx.query(
+        const target = o.wrap ? o.wrap(tx, page) : tx;
+        await target.query(
           `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload)
            VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
           [o.tenantId, o.integrationId, step.key, page.kind, page.records.length, JSON.stringify(page.records)],
         );
-        const target = o.wrap ? o.wrap(tx, page) : tx;
         const l0 = performance.now();
         await o.connector.load(step.key, page.kind, page.records, { run, integration: info, tx: target });
         add(recordsByKind, page.kind, page.records.length);
@@ -186,4 +188,46 @@ export async function syncPages(o: PageSyncOptions) {
     }
   }
   return { msByKind, loadMsByKind, recordsByKind, wallSeconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Time per statement (wall time from send to result, by SQL text). Statements of a wrapped transaction run one at
+ * a time (no pipelining), so each one's time is its own.
+ */
+export function statementProfiler() {
+  const byStatement = new Map<string, { n: number; ms: number }>();
+  async function timed<T>(tx: Queryable, sql: string, params?: unknown[]) {
+    const t0 = performance.now();
+    try {
+      return await tx.query<T>(sql, params);
+    } finally {
+      const label = sql.replace(/\s+/g, " ").trim().slice(0, 110);
+      const s = byStatement.get(label) ?? { n: 0, ms: 0 };
+      s.n++;
+      s.ms += performance.now() - t0;
+      byStatement.set(label, s);
+    }
+  }
+  return {
+    wrap(tx: Queryable): Queryable {
+      let queue: Promise<unknown> = Promise.resolve();
+      return {
+        exec: (script) => tx.exec(script),
+        query<T>(sql: string, params?: unknown[]) {
+          const run = queue.then(() => timed<T>(tx, sql, params));
+          queue = run.catch(() => {});
+          return run;
+        },
+      };
+    },
+    /** Seconds spent inside statements. */
+    get seconds() {
+      return [...byStatement.values()].reduce((n, s) => n + s.ms, 0) / 1000;
+    },
+    /** One line per statement, slowest first: calls, total seconds, SQL. */
+    lines(): string[] {
+      return [...byStatement].sort((a, b) => b[1].ms - a[1].ms)
+        .map(([sql, s]) => `${String(s.n).padStart(6)} ${(s.ms / 1000).toFixed(2).padStart(7)}  ${sql}`);
+    },
+  };
 }

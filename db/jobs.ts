@@ -55,16 +55,23 @@ SELECT j.id, j.name, j.job_type AS "jobType", j.active, j.status, j.steps, j.ste
          'stages', COALESCE((SELECT jsonb_agg(jsonb_build_object('step', s.step, 'stage', s.stage,
                     'expected', s.expected, 'done', s.done, 'records', s.records,
                     'expectedRecords', s.expected_records) ORDER BY s.step, s.stage)
-                    FROM etl_run_stages s WHERE s.run_id = r.id), '[]'::jsonb)) END AS "currentRun",
-       CASE WHEN $2::text[] IS NULL THEN NULL ELSE j.job_type = ANY($2::text[]) END AS "hasConnector"
+                    FROM etl_run_stages s WHERE s.run_id = r.id), '[]'::jsonb)) END AS "currentRun"
   FROM etl_jobs j
   JOIN integrations i ON i.id = j.integration_id
   LEFT JOIN etl_runs r ON r.id = j.current_run_id
  WHERE j.tenant_id = $1`;
 
-function revive(card: JobCard): JobCard {
-  if (card.currentRun) card.currentRun.startedAt = new Date(card.currentRun.startedAt);
-  return card;
+/**
+ * Dates inside the run's JSON, and whether a connector is installed. The latter is decided here rather than in SQL:
+ * a text[] parameter would keep the card read off the embedded database's prepared path (integers only).
+ */
+function reviver(opts: CardOptions) {
+  const types = opts.jobTypes ?? null;
+  return (card: JobCard): JobCard => {
+    if (card.currentRun) card.currentRun.startedAt = new Date(card.currentRun.startedAt);
+    card.hasConnector = types ? types.includes(card.jobType) : null;
+    return card;
+  };
 }
 
 export function listJobCards(db: Queryable, tenantId: number, opts: CardOptions = {}): Promise<JobCard[]> {
@@ -73,7 +80,7 @@ export function listJobCards(db: Queryable, tenantId: number, opts: CardOptions 
   return sharedRead(
     db,
     `job-cards:${tenantId}:${types?.join(",") ?? ""}`,
-    async () => (await db.query<JobCard>(`${CARD_SQL} ORDER BY j.active DESC, j.name`, [tenantId, types])).map(revive),
+    async () => (await db.query<JobCard>(`${CARD_SQL} ORDER BY j.active DESC, j.name`, [tenantId])).map(reviver(opts)),
   );
 }
 
@@ -83,8 +90,8 @@ export async function getJobCard(
   jobId: number,
   opts: CardOptions = {},
 ): Promise<JobCard | undefined> {
-  const [row] = await db.query<JobCard>(`${CARD_SQL} AND j.id = $3`, [tenantId, opts.jobTypes ?? null, jobId]);
-  return row && revive(row);
+  const [row] = await db.query<JobCard>(`${CARD_SQL} AND j.id = $2`, [tenantId, jobId]);
+  return row && reviver(opts)(row);
 }
 
 export interface RunSummary {

@@ -2,6 +2,8 @@
 import postgres from "postgres";
 import { Writable } from "node:stream";
 import { type Db, ident, type LeaderLock, normalizeParams, type Queryable, toCopyText } from "./port.ts";
+import { isInfrastructureError } from "../lib/infra_errors.ts";
+import { log } from "../lib/log.ts";
 
 type Sql = postgres.Sql<Record<string, never>>;
 
@@ -38,13 +40,18 @@ function installDriverCrashGuard() {
 
 export function connectPostgres(url: string, options: { max?: number } = {}): Db {
   installDriverCrashGuard();
-  const sql = postgres(url, {
-    max: options.max ?? 10,
-    onnotice: () => {},
-    types: { int8, json },
-    connection: { application_name: "sluice", TimeZone: "UTC" },
-  }) as unknown as Sql;
-  return new PostgresDb(sql);
+  return new PostgresDb(() =>
+    postgres(url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      types: { int8, json },
+      connection: { application_name: "sluice", TimeZone: "UTC" },
+      // a connection attempt to a restarting server must fail fast rather than hold a query for 30 s
+      connect_timeout: 10,
+      idle_timeout: 300,
+      max_lifetime: 30 * 60,
+    }) as unknown as Sql
+  );
 }
 
 function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>): Queryable {
@@ -63,23 +70,79 @@ function queryable(sql: Sql | postgres.TransactionSql<Record<string, never>>): Q
   };
 }
 
+interface Listener {
+  channel: string;
+  handler: (payload: string) => void;
+  unlisten?: () => Promise<void>;
+  closed: boolean;
+}
+
+// After a server restart postgres.js can keep pooled connections that answer their next query with a stale error
+// ("the database system is shutting down", "terminating connection due to administrator command"), minutes later.
+// So an infrastructure error replaces the whole pool (at most once a second): the old one is ended at once, its
+// queries fail as the outage they belong to, and LISTEN subscriptions move to the new pool.
 class PostgresDb implements Db {
   readonly kind = "postgres" as const;
-  #q: Queryable;
-  constructor(private sql: Sql) {
-    this.#q = queryable(sql);
+  #sql: Sql;
+  #make: () => Sql;
+  #renewedAt = 0;
+  #listeners = new Set<Listener>();
+  #closed = false;
+
+  constructor(make: () => Sql) {
+    this.#make = make;
+    this.#sql = make();
+  }
+
+  private get sql(): Sql {
+    return this.#sql;
+  }
+
+  async #watch<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    const sql = this.#sql;
+    try {
+      return await work(sql);
+    } catch (e) {
+      if (sql === this.#sql && isInfrastructureError(e)) this.#renew(e);
+      throw e;
+    }
+  }
+
+  #renew(error: unknown): void {
+    if (this.#closed || Date.now() - this.#renewedAt < 1000) return;
+    this.#renewedAt = Date.now();
+    const old = this.#sql;
+    this.#sql = this.#make();
+    log.warn("database connection lost; the connection pool is replaced", { error });
+    old.end({ timeout: 0 }).catch(() => {});
+    for (const l of this.#listeners) {
+      l.unlisten = undefined;
+      this.#subscribe(l);
+    }
+  }
+
+  /** Subscribes on the current pool, retrying while the server is away (the queue polls meanwhile). */
+  #subscribe(l: Listener, delayMs = 500): void {
+    if (l.closed || this.#closed) return;
+    const sql = this.#sql;
+    sql.listen(l.channel, l.handler).then((sub) => {
+      if (l.closed || sql !== this.#sql) return void sub.unlisten().catch(() => {});
+      l.unlisten = () => sub.unlisten();
+    }, () => {
+      if (sql === this.#sql) setTimeout(() => this.#subscribe(l, Math.min(delayMs * 2, 5000)), delayMs);
+    });
   }
 
   query<T>(text: string, params?: unknown[]): Promise<T[]> {
-    return this.#q.query<T>(text, params);
+    return this.#watch((sql) => queryable(sql).query<T>(text, params));
   }
 
   exec(script: string): Promise<void> {
-    return this.#q.exec(script);
+    return this.#watch((sql) => queryable(sql).exec(script));
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return await this.sql.begin((tx) => fn(queryable(tx))) as T;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.#watch(async (sql) => await sql.begin((tx) => fn(queryable(tx))) as T);
   }
 
   // postgres.js resolves COPY FROM STDIN with a writable stream but drops a server-side error that arrives after
@@ -127,9 +190,13 @@ class PostgresDb implements Db {
   }
 
   async listen(channel: string, handler: (payload: string) => void) {
-    const sub = await this.sql.listen(channel, handler);
+    const sub = await this.#watch((sql) => sql.listen(channel, handler));
+    const l: Listener = { channel, handler, unlisten: () => sub.unlisten(), closed: false };
+    this.#listeners.add(l);
     return async () => {
-      await sub.unlisten();
+      l.closed = true;
+      this.#listeners.delete(l);
+      await l.unlisten?.().catch(() => {});
     };
   }
 
@@ -156,6 +223,7 @@ class PostgresDb implements Db {
   }
 
   async close() {
-    await this.sql.end({ timeout: 5 });
+    this.#closed = true;
+    await this.#sql.end({ timeout: 5 });
   }
 }

@@ -242,14 +242,21 @@ export const JOBS: SeedJob[] = [
     provider: "fabric",
     active: false,
     schedule: 1440,
-    steps: [{ key: "fabric_data", name: "Fabric Data", order: 1 }],
+    steps: [
+      { key: "fabric_data", name: "Fabric Data", order: 1 },
+      { key: "fabric_commit", name: "Commit Versions", order: 2 },
+    ],
   },
   {
     name: "AD",
     provider: "ad",
     active: false,
     schedule: 720,
-    steps: [{ key: "ad_users", name: "AD Users", order: 1 }],
+    steps: [
+      { key: "ad_users", name: "AD Users", order: 1 },
+      { key: "ad_groups", name: "Groups & Members", order: 2 },
+      { key: "ad_links", name: "Identity Links", order: 3 },
+    ],
   },
 ];
 

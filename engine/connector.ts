@@ -2,6 +2,7 @@
 // The engine owns runs, queues, counters, checkpoints and fencing; a connector only knows how to read pages from
 // its source, how to load a batch of records (idempotently, inside the engine's transaction) and what text to embed.
 import type { Db, Queryable } from "../db/port.ts";
+import type { SourceAddressGuard } from "./http/address_guard.ts";
 
 export interface StepDef {
   key: string;
@@ -45,6 +46,8 @@ export interface ExtractContext {
   signal: AbortSignal;
   /** Count one source API request (etl_runs.requests_made). */
   onRequest(): void;
+  /** The addresses this instance lets a source reach: every source client of the step must use it. */
+  addressGuard: SourceAddressGuard;
 }
 
 export interface ExtractedPage {

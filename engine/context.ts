@@ -7,6 +7,7 @@ import type { ConnectorRegistry } from "./connectors/registry.ts";
 import { EventBus, RateTracker } from "./events.ts";
 import type { Embedder } from "./vectors/embedder.ts";
 import type { VectorStore } from "./vectors/store.ts";
+import type { SourceAddressGuard } from "./http/address_guard.ts";
 
 export interface EngineOptions {
   /** Names this instance in etl_runs.owner (default host:pid:random). */
@@ -27,12 +28,19 @@ export interface EngineOptions {
   staleAfterMs?: number;
   /** Advisory lock key of the orchestrator leader. */
   leaderKey?: number;
+  /** Raw pages older than this many days that a re-transform no longer needs are pruned hourly (default 14; null: never). */
+  rawRetentionDays?: number | null;
   /** Deno.cron name (default "sluice-orchestrator"). */
   cronName?: string;
   /** Opens sealed integration credentials for extract (server/secrets.ts); absent → credentials are null. */
   openCredentials?: (tenantId: number, sealed: string) => Promise<unknown>;
   embedder?: Embedder;
   vectorStore?: VectorStore;
+  /**
+   * Which addresses connectors may reach (engine/http/address_guard.ts). Default: public addresses only; the server
+   * passes the operator's policy, tests and benches with local fakes pass OPEN_ADDRESSES.
+   */
+  addressGuard?: SourceAddressGuard;
 }
 
 export interface ResolvedOptions {
@@ -44,6 +52,7 @@ export interface ResolvedOptions {
   staleAfterMs: number;
   leaderKey: number;
   cronName: string;
+  rawRetentionDays: number | null;
 }
 
 export const DEFAULT_LEADER_KEY = 0x51_1ce_0e0;
@@ -65,6 +74,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     staleAfterMs: positive("staleAfterMs", o.staleAfterMs ?? 180_000),
     leaderKey: o.leaderKey ?? DEFAULT_LEADER_KEY,
     cronName: o.cronName ?? "sluice-orchestrator",
+    rawRetentionDays: o.rawRetentionDays === null ? null : positive("rawRetentionDays", o.rawRetentionDays ?? 14),
   };
 }
 
@@ -114,6 +124,7 @@ export interface EngineContext {
   embedder: Embedder;
   vectorStore: VectorStore;
   openCredentials?: (tenantId: number, sealed: string) => Promise<unknown>;
+  addressGuard: SourceAddressGuard;
   /** Counts of messages dropped by fencing, per stage (also logged). */
   dropped: Record<StageName, number>;
 }

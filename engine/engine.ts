@@ -21,6 +21,7 @@ import { embedHandler } from "./stages/embed.ts";
 import { HashingEmbedder } from "./vectors/lexical_embedder.ts";
 import { DatabaseVectorStore } from "./vectors/db_store.ts";
 import { log } from "../lib/log.ts";
+import { defaultAddressGuard } from "./http/address_guard.ts";
 
 export interface EngineDeps extends EngineOptions {
   db: Db;
@@ -82,6 +83,7 @@ export function createEngine(deps: EngineDeps): Engine {
     // extension (`sluice serve` is stricter: it requires pgvector or QDRANT_URL, see server/vectors.ts)
     vectorStore: deps.vectorStore ?? new DatabaseVectorStore(deps.db),
     openCredentials: deps.openCredentials,
+    addressGuard: deps.addressGuard ?? defaultAddressGuard(),
     dropped: { extract: 0, transform: 0, embed: 0 },
   };
   const orchestrator = new Orchestrator(ctx);

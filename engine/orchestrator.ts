@@ -12,6 +12,7 @@ import { EngineError } from "./errors.ts";
 import { resumeRun, settle, takeOver } from "./lifecycle.ts";
 import { errorText } from "./queue/port.ts";
 import { log } from "../lib/log.ts";
+import { pruneRawPages } from "./raw_retention.ts";
 
 export interface TickReport {
   leader: boolean;
@@ -32,6 +33,9 @@ export class Orchestrator {
   #ctx: EngineContext;
   #lock: LeaderLock | null = null;
   #ticking: Promise<TickReport> | null = null;
+  /** When raw pages were last pruned by this leader (at most hourly; the prune runs beside the tick). */
+  #prunedAt = 0;
+  #pruning: Promise<void> | null = null;
   #cron: AbortController | null = null;
   #stopped = false;
 
@@ -100,7 +104,19 @@ export class Orchestrator {
     await step("reconcile", () => this.#reconcile(now, report));
     await step("schedule", () => this.#scheduleUnscheduled(now, report));
     await step("start", () => this.#startDue(now, report));
+    this.#pruneRaw();
     return report;
+  }
+
+  /** Raw-page retention in the background: batched deletes that never hold up the tick. */
+  #pruneRaw() {
+    const days = this.#ctx.opts.rawRetentionDays;
+    if (days === null || this.#pruning || Date.now() - this.#prunedAt < 3_600_000) return;
+    this.#prunedAt = Date.now();
+    this.#pruning = pruneRawPages(this.#ctx.db, { retentionDays: days })
+      .then((n) => n > 0 && log.info("raw pages pruned", { pages: n, retentionDays: days }))
+      .catch((e) => log.warn("raw page pruning failed", { error: errorText(e) }))
+      .then(() => void (this.#pruning = null));
   }
 
   /** Job status must agree with its current run; live runs that are no job's current run are fenced. */

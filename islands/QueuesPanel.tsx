@@ -44,7 +44,23 @@ const ADAPTER_LABEL = { rabbitmq: "RabbitMQ", db: "database queue" };
 /** Body fields worth showing to place a dead letter (the rest is in the raw body tooltip). */
 const BODY_KEYS = ["jobId", "runId", "step", "kind", "rawIds", "rawId", "page"];
 
-export default function QueuesPanel(props: { initial: QueuesData }) {
+/** Raw pages kept for re-transforms (server-rendered once; they change by the hour, not by the second). */
+interface RawData {
+  pages: number;
+  bytes: number;
+  retentionDays: number;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) (v /= 1024), i++;
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export default function QueuesPanel(props: { initial: QueuesData; raw?: RawData }) {
   const [data, setData] = useState(props.initial);
   const [live, setLive] = useState<LiveState>("connecting");
   const [busy, setBusy] = useState<string | null>(null);
@@ -105,6 +121,14 @@ export default function QueuesPanel(props: { initial: QueuesData }) {
             Pipeline stages on the {ADAPTER_LABEL[data.adapter]}. A batch is dead-lettered after {data.maxAttempts}{" "}
             failed attempt{data.maxAttempts === 1 ? "" : "s"}.
           </p>
+          {props.raw && (
+            <p class="text-sm text-muted" id="raw-data">
+              Raw data kept for re-transforms: {formatNumber(props.raw.pages)} page{props.raw.pages === 1 ? "" : "s"},
+              {" "}
+              {formatBytes(props.raw.bytes)}. Pages older than {props.raw.retentionDays}{" "}
+              days whose records all have a newer copy are pruned hourly.
+            </p>
+          )}
         </div>
         <LiveBadge state={live} />
       </div>

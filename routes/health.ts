@@ -3,11 +3,21 @@
 import { z } from "zod";
 import { pendingMigrations } from "../db/migrate.ts";
 import { apiRouter } from "../server/api/route.ts";
+import { log } from "../lib/log.ts";
 
 const readiness = z.object({
   status: z.enum(["ready", "not ready"]),
   checks: z.record(z.string(), z.string()).meta({ description: "each dependency: ok, or what is wrong" }),
 });
+
+/**
+ * /readyz answers anyone: the reason (which names hosts, addresses and ports of the internal network) goes to the
+ * log, the answer only says which dependency is down.
+ */
+function unreachable(name: string, error: unknown): string {
+  log.warn("readiness check failed", { dependency: name, error });
+  return "unreachable";
+}
 
 export function healthRoutes() {
   const r = apiRouter("", "health");
@@ -39,7 +49,7 @@ export function healthRoutes() {
       checks.migrations = pending === 0 ? "ok" : `${pending} pending`;
       if (pending > 0) ready = false;
     } catch (e) {
-      checks.database = `unreachable: ${(e as Error).message}`;
+      checks.database = unreachable("database", e);
       ready = false;
     }
     for (const probe of deps.readiness ?? []) {
@@ -47,7 +57,7 @@ export function healthRoutes() {
         await probe.check();
         checks[probe.name] = "ok";
       } catch (e) {
-        checks[probe.name] = `unreachable: ${(e as Error).message}`;
+        checks[probe.name] = unreachable(probe.name, e);
         ready = false;
       }
     }

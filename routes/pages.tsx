@@ -7,7 +7,16 @@ import type { AppEnv, AuthUser } from "../server/context.ts";
 import { authenticate, requirePageAuth } from "../server/auth/middleware.ts";
 import { listJobCards } from "../db/jobs.ts";
 import { type NavKey, Shell } from "../components/shell/Shell.tsx";
-import { htmlPage, loadPageUser, type PageUser, shellProps } from "./pages/render.ts";
+import {
+  htmlPage,
+  loadPageUser,
+  type PageUser,
+  type RenderedPage,
+  renderPageParts,
+  sendPage,
+  shellProps,
+} from "./pages/render.ts";
+import { tenantViews } from "../server/cache/tenant_views.ts";
 import { LoginPage } from "./pages/login.tsx";
 import { homeData, HomePage } from "./pages/home.tsx";
 import { ProfilePage } from "./pages/profile.tsx";
@@ -30,26 +39,46 @@ import { VOCABULARY_TITLES, vocabularyPageData, VocabularyPageView } from "./pag
 import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
+import { rawDataSize } from "../engine/raw_retention.ts";
+
+type ShellPage = { title: string; active: NavKey; status?: 200 | 404 };
+type ShellContent = (
+  shell: ReturnType<typeof shellProps> & { badges: Record<string, number> },
+  user: PageUser,
+) => VNode;
 
 /** A signed-in page inside the shell. */
-async function shellPage(
-  c: Context<AppEnv>,
-  auth: AuthUser,
-  page: { title: string; active: NavKey; status?: 200 | 404 },
-  content: (shell: ReturnType<typeof shellProps> & { badges: Record<string, number> }, user: PageUser) => VNode,
-) {
+async function shellPage(c: Context<AppEnv>, auth: AuthUser, page: ShellPage, content: ShellContent) {
   const user = await loadPageUser(c, auth);
-  const shell = {
-    ...shellProps(user, page.title, page.active),
-    badges: { statuses: await unmappedFlowItems(c.get("deps").db, auth.tenantId) },
-  };
+  return sendPage(c, shellDocument(user, await shellBadges(c, auth), page, content));
+}
+
+/**
+ * Counts the shell shows beside its links (unmapped statuses), kept with the tenant's job views: the flag counted
+ * changes only when a run loads or re-transforms work items (its run and stage rows announce the change) or a
+ * mapping changes through the API (which drops the tenant's views).
+ */
+function shellBadges(c: Context<AppEnv>, auth: AuthUser): Promise<Record<string, number>> {
+  const { db } = c.get("deps");
+  return tenantViews(db).get(auth.tenantId, "shell-badges", async () => ({
+    statuses: await unmappedFlowItems(db, auth.tenantId),
+  }));
+}
+
+function shellDocument(
+  user: PageUser,
+  badges: Record<string, number>,
+  page: ShellPage,
+  content: ShellContent,
+): RenderedPage {
+  const shell = { ...shellProps(user, page.title, page.active), badges };
   const themeToggle = (
     <ThemeToggle theme={shell.theme}>
       <Moon size={20} class="dark:hidden" aria-hidden="true" />
       <Sun size={20} class="hidden dark:block" aria-hidden="true" />
     </ThemeToggle>
   );
-  return htmlPage(c, <Shell {...shell} headerActions={themeToggle}>{content(shell, user)}</Shell>, {
+  return renderPageParts(<Shell {...shell} headerActions={themeToggle}>{content(shell, user)}</Shell>, {
     title: page.title,
     theme: user.theme,
     status: page.status,
@@ -65,16 +94,24 @@ export function pageRoutes() {
       theme: "system",
     }));
 
+  // Home is rendered once per tenant and viewer until the tenant's jobs change (server/cache/tenant_views.ts): the
+  // key holds everything else the page shows (the shell's user, role, theme, tenant and badge counts)
   app.get("/", requirePageAuth(), async (c) => {
     const auth = c.get("auth");
     const { db, services } = c.get("deps");
-    const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
-    return shellPage(
-      c,
-      auth,
-      { title: "Jobs", active: "home" },
-      (shell) => <HomePage data={data} role={auth.role} unmapped={shell.badges.statuses} />,
-    );
+    const user = await loadPageUser(c, auth);
+    const badges = await shellBadges(c, auth);
+    const variant = JSON.stringify(["home", auth.userId, auth.email, auth.role, user.theme, user.tenant, badges]);
+    const page = await tenantViews(db).get(auth.tenantId, variant, async () => {
+      const data = await homeData(await listJobCards(db, auth.tenantId, { jobTypes: installedJobTypes(services) }));
+      return shellDocument(
+        user,
+        badges,
+        { title: "Jobs", active: "home" },
+        (shell) => <HomePage data={data} role={auth.role} unmapped={shell.badges.statuses} />,
+      );
+    });
+    return sendPage(c, page);
   });
   app.get("/home", (c) => c.redirect("/", 301));
 
@@ -92,7 +129,11 @@ export function pageRoutes() {
     const { db, services } = c.get("deps");
     const monitor = queueMonitorFor(services);
     const view = monitor ? await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) }) : null;
-    return shellPage(c, auth, { title: "Queues", active: "queues" }, () => <QueuesPage view={view} />);
+    const raw = {
+      ...await rawDataSize(db, auth.tenantId),
+      retentionDays: c.get("deps").config.SLUICE_RAW_RETENTION_DAYS,
+    };
+    return shellPage(c, auth, { title: "Queues", active: "queues" }, () => <QueuesPage view={view} raw={raw} />);
   });
 
   app.get("/integrations", requirePageAuth(), async (c) => {

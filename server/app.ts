@@ -13,6 +13,11 @@ import { setMountedPages } from "../components/shell/nav.ts";
 import { contractCheck, type ContractViolation } from "./api/contract.ts";
 import { metricsFor } from "./metrics/metrics.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
+import { dropTenantViews } from "./cache/tenant_views.ts";
+import { setFinalHeaders } from "./http/final_headers.ts";
+
+const NO_STORE = { "Cache-Control": "no-store" };
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export interface AppOptions {
   /** Check every API response against its declared contract and report violations (test apps). */
@@ -32,16 +37,17 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     metrics.observeHttp(c, started);
   });
   if (options.onContractViolation) app.use("*", contractCheck(options.onContractViolation));
+  const security: Record<string, string> = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+  };
+  const hsts = { ...security, "Strict-Transport-Security": "max-age=31536000; includeSubDomains" };
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "same-origin");
-    c.header("X-Frame-Options", "DENY");
-    const publicUrl = deps.config.PUBLIC_URL;
-    if (new URL(c.req.url).protocol === "https:" || publicUrl?.startsWith("https:")) {
-      c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    }
+    const https = c.req.url.startsWith("https:") || deps.config.PUBLIC_URL?.startsWith("https:");
+    setFinalHeaders(c, https ? hsts : security);
   });
   // bounded request bodies, as a backstop: each route has its own (smaller) limit, checked while its body is read
   const tooLarge = (limit: string) => () => {
@@ -53,7 +59,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.use("/app/etl/*", bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge("1 MiB") }));
   app.use("/app/etl/*", async (c, next) => {
     await next();
-    c.header("Cache-Control", "no-store");
+    setFinalHeaders(c, NO_STORE);
+    // a change made through the API shows in the tenant's job views at once, not only when its notification arrives
+    const auth = c.get("auth");
+    if (auth && !SAFE_METHODS.has(c.req.method)) dropTenantViews(deps.db, auth.tenantId);
   });
   app.use("/static/*", serveBuiltAssets());
   app.route("/", healthRoutes());

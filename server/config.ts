@@ -1,6 +1,12 @@
 // Configuration: every setting comes from the environment, is parsed once with zod, and a bad value stops
 // startup with one line per problem (the variable and what it expects) instead of a stack trace.
 import { z } from "zod";
+import {
+  addressGuardFor,
+  invalidAllowListEntries,
+  type SourceAddressGuard,
+  splitAllowList,
+} from "../engine/http/address_guard.ts";
 
 const url = (protocols: string[]) =>
   z.string().refine((v) => {
@@ -40,6 +46,24 @@ const fields = {
     z.enum(["debug", "info", "warn", "error"], { error: "one of debug, info, warn, error" }),
   ),
   PUBLIC_URL: optional(url(["http:", "https:"])),
+  SLUICE_ALLOW_PRIVATE_SOURCES: z.preprocess(
+    (v) => (v === undefined || v === "" ? "false" : String(v).toLowerCase()),
+    z.enum(["true", "false"], { error: "true or false" }).transform((v) => v === "true"),
+  ),
+  SLUICE_PRIVATE_SOURCE_ALLOWLIST: z.preprocess(
+    (v) => splitAllowList(v as string | undefined),
+    z.array(z.string()).superRefine((entries, ctx) => {
+      const bad = invalidAllowListEntries(entries);
+      if (bad.length) ctx.addIssue({ code: "custom", message: `host names or CIDRs (not: ${bad.join(", ")})` });
+    }),
+  ),
+  SLUICE_RAW_RETENTION_DAYS: z.preprocess(
+    (v) => (v === undefined || v === "" ? 14 : Number(v)),
+    z.number({ error: "a number of days" }).int("a whole number of days").min(1, "at least 1 day").max(
+      3650,
+      "at most 3650 days",
+    ),
+  ),
   METRICS_TOKEN: optional(
     z.string().min(16, "at least 16 characters (a random token for Prometheus)")
       .regex(/^[\x21-\x7e]+$/, "printable characters without spaces"),
@@ -116,4 +140,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 /** True when no external service is configured: everything runs in-process from SLUICE_DATA_DIR. */
 export function isEmbedded(config: Config): boolean {
   return !config.DATABASE_URL && !config.AMQP_URL && !config.QDRANT_URL;
+}
+
+/** The guard every source request of this instance goes through (engine/http/address_guard.ts). */
+export function sourceAddressGuard(config: Config): SourceAddressGuard {
+  return addressGuardFor({
+    allowPrivate: config.SLUICE_ALLOW_PRIVATE_SOURCES,
+    allowList: config.SLUICE_PRIVATE_SOURCE_ALLOWLIST,
+  });
 }

@@ -12,6 +12,7 @@ import { toLiveEvent } from "./live/engine_events.ts";
 import { log } from "../lib/log.ts";
 import { openVectorServices, type VectorServices } from "./vectors.ts";
 import { startVectorLive } from "./live/vector_live.ts";
+import { sourceAddressGuard } from "./config.ts";
 
 /** The job types the engine of this instance can run, or null when no engine runs here (job cards then cannot tell). */
 export function installedJobTypes(services: Record<string, unknown> | undefined): string[] | null {
@@ -38,6 +39,8 @@ export async function startEngineServices(
     openCredentials: (tenantId, sealed) => decryptSecret(deps.keys.data, tenantId, sealed),
     embedder: vectors.embedder,
     vectorStore: vectors.vectorStore,
+    addressGuard: sourceAddressGuard(deps.config),
+    rawRetentionDays: deps.config.SLUICE_RAW_RETENTION_DAYS,
   });
   const hub = new ProgressHub({ maxFps: 4 });
   const bridge = await startLiveBridge(deps.db, hub, { maxFps: 4 });

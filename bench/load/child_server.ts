@@ -73,7 +73,9 @@ async function startChild(args: string[], env: Record<string, string>, timeoutMs
   try {
     url = await listening.promise;
   } catch (e) {
-    child.kill("SIGKILL");
+    try {
+      child.kill("SIGKILL");
+    } catch { /* it exited on its own (the error says why) */ }
     await child.status;
     throw e;
   } finally {

@@ -2,7 +2,9 @@
 import type { Connector } from "../connector.ts";
 import { jiraConnector } from "./jira/connector.ts";
 import { githubConnector } from "./github/connector.ts";
+import { entraConnector } from "./entra/connector.ts";
+import { fabricConnector } from "./fabric/connector.ts";
 
 export function productionConnectors(): Connector[] {
-  return [jiraConnector, githubConnector];
+  return [jiraConnector, githubConnector, entraConnector, fabricConnector];
 }

@@ -8,9 +8,11 @@
 // - 401/403 → SourceAuthError, other 4xx → SourceRequestError, never retried;
 // - a 2xx body that is not the JSON promised (truncated, HTML login page) → SourceResponseError, never skipped.
 import { type Clock, systemClock } from "./clock.ts";
+import { AddressRefusedError, defaultAddressGuard, type SourceAddressGuard } from "./address_guard.ts";
 import {
   RateLimitedError,
   SourceAuthError,
+  SourceBlockedError,
   SourceRequestError,
   SourceResponseError,
   SourceUnavailableError,
@@ -29,6 +31,8 @@ export interface SourceRequest {
   query?: Record<string, QueryValue>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead of a JSON body (OAuth token endpoints). */
+  form?: Record<string, string>;
   /** Label for pacing and metrics; defaults to the method and path with numeric segments collapsed. */
   endpoint?: string;
   timeoutMs?: number;
@@ -79,6 +83,11 @@ export interface SourceHttpClientOptions {
   clock?: Clock;
   random?: () => number;
   fetch?: typeof fetch;
+  /**
+   * Which addresses requests may reach (address_guard.ts). Default: public addresses only — a tenant's base URL
+   * must not reach the instance's own network unless the operator allows it.
+   */
+  addressGuard?: SourceAddressGuard;
   onRequest?: (event: RequestEvent) => void;
 }
 
@@ -180,6 +189,11 @@ export class SourceHttpClient {
         ({ response, text } = await this.send(method, url, req));
       } catch (error) {
         if (req.signal?.aborted) throw req.signal.reason;
+        const refused = error instanceof AddressRefusedError ? error : this.guard.takeRefusal(url.hostname);
+        if (refused) {
+          emit("failed", undefined, "address refused");
+          throw new SourceBlockedError(refused.message, details());
+        }
         failures++;
         // The raw error is not attached: transport messages embed the full URL, query secrets included.
         const what = describeTransportError(error, this.secrets());
@@ -272,14 +286,24 @@ export class SourceHttpClient {
     const authorization = await this.options.authorization?.();
     if (authorization) headers.set("authorization", authorization);
     let body: string | undefined;
-    if (req.body !== undefined) {
+    if (req.form !== undefined) {
+      headers.set("content-type", "application/x-www-form-urlencoded");
+      body = new URLSearchParams(req.form).toString();
+    } else if (req.body !== undefined) {
       headers.set("content-type", "application/json");
       body = JSON.stringify(req.body);
     }
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const fetchFn = this.options.fetch ?? fetch;
-    const response = await fetchFn(url, { method, headers, body, signal, redirect: "manual" });
+    const guard = this.guard;
+    // Checked here for a clear refusal before anything is sent; the gate behind `client` checks again as it
+    // connects, so a DNS answer that changes in between cannot slip through.
+    if (!guard.open) await guard.check(url.hostname);
+    const client = await guard.httpClient();
+    const init: RequestInit & { client?: Deno.HttpClient } = { method, headers, body, signal, redirect: "manual" };
+    if (client) init.client = client;
+    const response = await fetchFn(url, init);
     // The timeout covers the body too: a server that stalls mid-body is as broken as one that never answers.
     const text = await response.text();
     return { response, text };
@@ -301,6 +325,10 @@ export class SourceHttpClient {
     const base = this.options.backoffBaseMs ?? 500;
     const cap = this.options.backoffMaxMs ?? 30_000;
     return Math.floor(this.random() * Math.min(cap, base * 2 ** Math.max(0, failure - 1)));
+  }
+
+  private get guard(): SourceAddressGuard {
+    return this.options.addressGuard ?? defaultAddressGuard();
   }
 
   private secrets(): readonly string[] {

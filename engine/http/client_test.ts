@@ -12,6 +12,7 @@ import {
   SourceResponseError,
   SourceUnavailableError,
 } from "./errors.ts";
+import { OPEN_ADDRESSES } from "./address_guard.ts"; // the test servers listen on loopback
 
 const PATH = "/rest/api/3/myself";
 
@@ -22,6 +23,7 @@ function basic(jira: FakeJira, token = jira.basicAuth.token) {
 function clientFor(jira: FakeJira, clock: VirtualClock, extra: Partial<SourceHttpClientOptions> = {}) {
   const header = basic(jira);
   return new SourceHttpClient({
+    addressGuard: OPEN_ADDRESSES,
     baseUrl: jira.url,
     authorization: () => header,
     secrets: () => [jira.basicAuth.token, header.slice(6)],
@@ -207,6 +209,7 @@ Deno.test("401 raises SourceAuthError at once and never leaks the credentials", 
     const wrong = "wrong-token-3b1f9c0d77";
     const header = basic(jira, wrong);
     const client = new SourceHttpClient({
+      addressGuard: OPEN_ADDRESSES,
       baseUrl: jira.url,
       authorization: () => header,
       secrets: () => [wrong, header.slice(6)],
@@ -252,6 +255,7 @@ Deno.test("credentials echoed by a server are scrubbed from excerpts", () =>
     async (url) => {
       const token = "ghp_0123456789abcdefSECRET";
       const client = new SourceHttpClient({
+        addressGuard: OPEN_ADDRESSES,
         baseUrl: url,
         authorization: () => `Bearer ${token}`,
         secrets: () => [token],
@@ -275,14 +279,14 @@ Deno.test("GitHub-style 403 with remaining 0 is a rate limit, and pacing refuses
       ? new Response('{"ok":true}', { status: 200, headers })
       : new Response('{"message":"API rate limit exceeded"}', { status: 403, headers });
   }, async (url) => {
-    const client = new SourceHttpClient({ baseUrl: url, clock });
+    const client = new SourceHttpClient({ addressGuard: OPEN_ADDRESSES, baseUrl: url, clock });
     await client.getJson("/repos");
     const error = await assertRejects(() => client.getJson("/repos")) as RateLimitedError;
     assert(error instanceof RateLimitedError, String(error));
     assertEquals(error.resumeAt.getTime(), Number(reset) * 1000);
     assertEquals(calls, 1, "the exhausted budget was known from headers; nothing was sent");
 
-    const unpaced = new SourceHttpClient({ baseUrl: url, clock, pacer: false });
+    const unpaced = new SourceHttpClient({ addressGuard: OPEN_ADDRESSES, baseUrl: url, clock, pacer: false });
     const refused = await assertRejects(() => unpaced.getJson("/repos"));
     assert(refused instanceof RateLimitedError, "403 + remaining 0 is not an auth error");
   });
@@ -298,7 +302,7 @@ Deno.test("redirects are followed on the same origin only; other 4xx are not ret
     if (path === "/new") return Response.json({ moved: true });
     return Response.json({ errorMessages: ["nope"] }, { status: 404 });
   }, async (url) => {
-    const client = new SourceHttpClient({ baseUrl: url, clock: new VirtualClock() });
+    const client = new SourceHttpClient({ addressGuard: OPEN_ADDRESSES, baseUrl: url, clock: new VirtualClock() });
     assertEquals((await client.getJson<{ moved: boolean }>("/old")).body, { moved: true });
     await assertRejects(() => client.getJson("/away"), /cross-origin/);
     const before = hits;

@@ -21,6 +21,8 @@ export abstract class SourceError extends Error {
   readonly status?: number;
   readonly excerpt?: string;
   readonly attempts: number;
+  /** What went wrong, without the body excerpt. */
+  readonly summary: string;
 
   constructor(summary: string, details: SourceErrorDetails) {
     const status = details.status === undefined ? "" : ` → ${details.status}`;
@@ -32,6 +34,17 @@ export abstract class SourceError extends Error {
     this.status = details.status;
     this.excerpt = details.excerpt;
     this.attempts = details.attempts;
+    this.summary = summary;
+  }
+
+  /**
+   * The message without what the server said: for answers shown to a tenant (a connection test), where the server
+   * may not be the source at all and its body must not be read back.
+   */
+  get bodiless(): string {
+    const status = this.status === undefined ? "" : ` → ${this.status}`;
+    const tries = this.attempts > 1 ? ` after ${this.attempts} attempts` : "";
+    return `${this.method} ${this.url}${status}${tries}: ${this.summary}`;
   }
 }
 
@@ -69,4 +82,12 @@ export class RateLimitedError extends SourceError {
     this.resumeAt = details.resumeAt;
     this.reason = details.reason;
   }
+}
+
+/**
+ * The source's address is not public and the instance does not allow it (address_guard.ts). Never retried and never
+ * sent: no connection was made, so there is no status and no body to show.
+ */
+export class SourceBlockedError extends SourceError {
+  override readonly name = "SourceBlockedError";
 }

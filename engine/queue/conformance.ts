@@ -112,6 +112,20 @@ const cases: Record<string, Case> = {
     await waitFor("an empty queue", async () => isIdle(await h.queue.stats(), "transform"));
   },
 
+  "deleteDeadLetters removes exactly the named dead letters": async ({ queue }) => {
+    const consumer = await queue.consume("embed", () => {
+      throw new Error("poison");
+    }, { prefetch: 4 });
+    await queue.publish("embed", [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await waitFor("three dead letters", async () => (await queue.stats()).embed.deadLettered === 3);
+    await consumer.stop();
+    const letters = await queue.listDeadLetters("embed", 10);
+    const drop = letters.filter((d) => d.body.n !== 2).map((d) => d.id);
+    assertEquals(await queue.deleteDeadLetters("embed", [...drop, "999999999"]), 2);
+    assertEquals((await queue.listDeadLetters("embed", 10)).map((d) => d.body), [{ n: 2 }]);
+    assertEquals(await queue.deleteDeadLetters("embed", []), 0);
+  },
+
   "a failing message is dead-lettered after maxAttempts with its last error, and requeue brings it back": async (
     { queue },
   ) => {

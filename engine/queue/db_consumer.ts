@@ -5,7 +5,7 @@
 import type { Db } from "../../db/port.ts";
 import { log } from "../../lib/log.ts";
 import { type ConsumeLimits, type Consumer, errorText, type Handler, QueueError, type StageName } from "./port.ts";
-import { DeliveryRunner, type Lease } from "./runner.ts";
+import { DeliveryRunner, type Lease, type OutageLedger } from "./runner.ts";
 
 export const NOTIFY_CHANNEL = "sluice_queue";
 
@@ -17,6 +17,8 @@ export interface DbConsumerContext {
   visibilityTimeoutMs: number;
   heartbeatMs: number;
   pollIntervalMs: number;
+  /** Deliveries lost to a database outage (their lease expired while it was down), shared by the queue. */
+  ledger?: OutageLedger;
 }
 
 interface ClaimedRow {
@@ -84,6 +86,7 @@ export class DbConsumer implements Consumer {
       concurrency: limits.concurrency,
       maxAttempts: ctx.maxAttempts,
       onSettled: () => this.wake(),
+      ledger: ctx.ledger,
     });
   }
 
@@ -157,10 +160,24 @@ export class DbConsumer implements Consumer {
           continue;
         }
         rows.sort((a, b) => a.id - b.id);
+        await this.#forgive(rows);
         for (const row of rows) this.#runner.accept(this.#lease(row));
         if (rows.length === room) continue; // there may be more waiting
       }
       await this.#sleep();
+    }
+  }
+
+  /** A claim after a lease this process lost to an outage is not a new attempt: the row's count is put back. */
+  async #forgive(rows: ClaimedRow[]): Promise<void> {
+    for (const row of rows) {
+      const n = this.#ctx.ledger?.take(String(row.id)) ?? 0;
+      if (n === 0 || row.attempts <= 1) continue;
+      const [back] = await this.#ctx.db.query<{ attempts: number }>(
+        `UPDATE queue_messages SET attempts = greatest(1, attempts - $4) WHERE ${LEASE} RETURNING attempts`,
+        [row.id, this.id, row.attempts, n],
+      ).catch(() => []);
+      if (back) row.attempts = back.attempts;
     }
   }
 

@@ -11,6 +11,7 @@
 import type { Db, Queryable } from "../../db/port.ts";
 import { log } from "../../lib/log.ts";
 import { DbConsumer, NOTIFY_CHANNEL, PUBLISH_SQL } from "./db_consumer.ts";
+import { OutageLedger } from "./runner.ts";
 import {
   assertStage,
   checkConsumeOptions,
@@ -68,6 +69,7 @@ export class DbQueue implements Queue {
   #consumers = new Set<DbConsumer>();
   #unlisten: (() => Promise<void>) | undefined;
   #closed = false;
+  #ledger = new OutageLedger();
 
   constructor(db: Db, options: DbQueueOptions = {}) {
     this.#db = db;
@@ -138,6 +140,7 @@ export class DbQueue implements Queue {
         visibilityTimeoutMs: this.#visibilityTimeoutMs,
         heartbeatMs: this.#heartbeatMs,
         pollIntervalMs: this.#pollIntervalMs,
+        ledger: this.#ledger,
       },
       handler,
       limits,
@@ -207,6 +210,18 @@ export class DbQueue implements Queue {
       [Number(id), name],
     );
     return rows.length > 0;
+  }
+
+  async deleteDeadLetters(stage: StageName, ids: readonly string[]): Promise<number> {
+    const numeric = ids.filter((id) => /^\d{1,18}$/.test(id)).map(Number);
+    if (numeric.length === 0) return 0;
+    const [row] = await this.#db.query<{ n: number }>(
+      `WITH d AS (
+        DELETE FROM queue_messages WHERE queue = $1 AND state = 'dead' AND id = ANY($2::bigint[]) RETURNING id
+      ) SELECT count(*)::int AS n FROM d`,
+      [this.queueName(stage), numeric],
+    );
+    return row.n;
   }
 
   async purge(stage: StageName): Promise<number> {

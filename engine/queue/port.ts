@@ -87,6 +87,8 @@ export interface Queue {
   listDeadLetters(stage: StageName, limit?: number): Promise<DeadLetter[]>;
   /** Puts a dead letter back on its stage queue with a fresh attempt count; false when no such dead letter. */
   requeueDeadLetter(stage: StageName, id: string): Promise<boolean>;
+  /** Deletes these dead letters of a stage (ids not dead-lettered are ignored); returns how many went. */
+  deleteDeadLetters(stage: StageName, ids: readonly string[]): Promise<number>;
   /** Drops waiting and dead-lettered messages of a stage (in-flight ones are left to settle); returns how many. */
   purge(stage: StageName): Promise<number>;
   /** Stops every consumer gracefully, then releases connections. */

@@ -4,7 +4,7 @@
 // quietly and the messages are handed out again — at-least-once, which idempotent loads absorb.
 import type { AMQPMessage, AMQPQueue, AMQPSubscription } from "@cloudamqp/amqp-client";
 import { type ConsumeLimits, type Consumer, decodeBody, type Handler, QueueError, type StageName } from "./port.ts";
-import { DeliveryRunner, type Lease } from "./runner.ts";
+import { DeliveryRunner, type Lease, OutageLedger } from "./runner.ts";
 import { attemptOf } from "./rabbit_topology.ts";
 
 /** Moves a delivery's message to the stage DLQ (confirmed) before the delivery is acked. */
@@ -20,6 +20,7 @@ export class RabbitConsumer implements Consumer {
   #aborted = false;
   #stopped: Promise<void> | undefined;
   #onClosed: (c: RabbitConsumer) => void;
+  #ledger: OutageLedger;
 
   constructor(
     stage: StageName,
@@ -29,13 +30,15 @@ export class RabbitConsumer implements Consumer {
     maxAttempts: number,
     deadLetter: DeadLetterPublisher,
     onClosed: (c: RabbitConsumer) => void,
+    ledger = new OutageLedger(),
   ) {
+    this.#ledger = ledger;
     this.stage = stage;
     this.#queue = queue;
     this.#limits = limits;
     this.#deadLetter = deadLetter;
     this.#onClosed = onClosed;
-    this.#runner = new DeliveryRunner(handler, { stage, concurrency: limits.concurrency, maxAttempts });
+    this.#runner = new DeliveryRunner(handler, { stage, concurrency: limits.concurrency, maxAttempts, ledger });
   }
 
   /** Deliveries this consumer holds unsettled (the broker's own unacked count is not readable over AMQP 0-9-1). */
@@ -86,9 +89,10 @@ export class RabbitConsumer implements Consumer {
   }
 
   #lease(msg: AMQPMessage): Lease {
-    const attempt = attemptOf(msg.properties.headers, msg.redelivered);
-    const decoded = decodeBody(msg.bodyString() ?? "");
     const id = msg.properties.messageId ?? `unidentified-${msg.deliveryTag}`;
+    // the broker counts a return caused by a lost connection like a failure; this process knows better
+    const attempt = Math.max(1, attemptOf(msg.properties.headers, msg.redelivered) - this.#ledger.forgiven(id));
+    const decoded = decodeBody(msg.bodyString() ?? "");
     return {
       delivery: { stage: this.stage, id, body: "body" in decoded ? decoded.body : {}, attempt },
       ...("invalid" in decoded ? { invalid: decoded.invalid } : {}),
@@ -110,6 +114,7 @@ export class RabbitConsumer implements Consumer {
         await msg.ack();
       },
       release: () => msg.nack(true),
+      lost: () => msg.channel.closed,
     };
   }
 }

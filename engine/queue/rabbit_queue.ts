@@ -44,6 +44,7 @@ import {
   type StageName,
   STAGES,
 } from "./port.ts";
+import { OutageLedger } from "./runner.ts";
 
 export interface RabbitQueueOptions extends QueueSettings {
   url: string;
@@ -77,6 +78,8 @@ export async function openRabbitQueue(options: RabbitQueueOptions): Promise<Rabb
 }
 
 export class RabbitQueue implements Queue {
+  /** Deliveries lost to a broker outage, shared by this queue's consumers (runner.ts). */
+  #ledger = new OutageLedger();
   readonly kind = "rabbitmq" as const;
   readonly maxAttempts: number;
   readonly deliveryLimit: number;
@@ -231,6 +234,7 @@ export class RabbitQueue implements Queue {
       this.maxAttempts,
       this.#deadLetterPublisher(stage),
       (c) => this.#consumers.delete(c),
+      this.#ledger,
     );
     await consumer.start();
     this.#consumers.add(consumer);
@@ -306,6 +310,25 @@ export class RabbitQueue implements Queue {
         return true;
       }
       return false;
+    });
+  }
+
+  async deleteDeadLetters(stage: StageName, ids: readonly string[]): Promise<number> {
+    this.#open();
+    const wanted = new Set(ids);
+    if (wanted.size === 0) return 0;
+    const t = this.#topology(stage);
+    // browsing gets every message unacked; the ones not acked go back when the browse channel closes
+    return await this.#admin.browse(t.deadLetterQueue, async (next) => {
+      let deleted = 0;
+      for (let i = 0; i < REQUEUE_SCAN_LIMIT && deleted < wanted.size; i++) {
+        const msg = await next();
+        if (!msg) break;
+        if (!wanted.has(msg.properties.messageId ?? "")) continue;
+        await msg.ack();
+        deleted++;
+      }
+      return deleted;
     });
   }
 

@@ -7,6 +7,7 @@ import { failRun } from "../lifecycle.ts";
 import type { BatchMessage } from "../messages.ts";
 import { type Delivery, errorText, type StageName } from "../queue/port.ts";
 import type { RunRow } from "../runs.ts";
+import { isInfrastructureError } from "../../lib/infra_errors.ts";
 
 export async function onBatchFailure(
   ctx: EngineContext,
@@ -16,6 +17,8 @@ export async function onBatchFailure(
   delivery: Delivery,
   error: unknown,
 ): Promise<never> {
+  // the database or broker is down: the queue runner waits it out; nothing about this batch failed
+  if (isInfrastructureError(error)) throw error;
   const final = delivery.attempt >= ctx.queue.maxAttempts;
   const text = errorText(error);
   ctx.events.emit({

@@ -17,6 +17,7 @@ import { embedPlan, type IndexPlan, planIndex, recordFailures, writeIndex } from
 import { recordKind } from "../vectors/kinds.ts";
 import { onBatchFailure } from "./batch_failure.ts";
 import { errorText } from "../queue/port.ts";
+import { isInfrastructureError } from "../../lib/infra_errors.ts";
 
 type EmbedWork = Array<{ table: string; ids: number[] }>;
 
@@ -80,7 +81,7 @@ export function embedHandler(ctx: EngineContext): Handler {
         await parkRun(ctx, run, null, e.resumeAt, `embedder: ${e.reason}`, 0);
         return;
       }
-      if (delivery.attempt >= ctx.queue.maxAttempts) {
+      if (delivery.attempt >= ctx.queue.maxAttempts && !isInfrastructureError(e)) {
         const now = ctx.now();
         for (const { table, ids } of work) {
           const plan = plans.find((p) => p.request.table === table);

@@ -12,10 +12,11 @@ import { failRun, parkRun, settle } from "../lifecycle.ts";
 import { batchMessage, parseExtract } from "../messages.ts";
 import { markPublished, republish } from "../outbox.ts";
 import { fence, loadIntegration, runInfo, runRef, type RunRow } from "../runs.ts";
-import { RateLimitedError, SourceAuthError, SourceRequestError } from "../http/errors.ts";
+import { RateLimitedError, SourceAuthError, SourceBlockedError, SourceRequestError } from "../http/errors.ts";
 import { log } from "../../lib/log.ts";
 import { replayChunk } from "./replay.ts";
 import { continueStep, endStep, type Lease } from "./lease.ts";
+import { isInfrastructureError } from "../../lib/infra_errors.ts";
 
 export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handler {
   return async (delivery) => {
@@ -39,8 +40,11 @@ export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handl
         log.info("extract lease moved on; chunk dropped", { runId: run.id, seq: msg.seq, reason: e.message });
         return;
       }
-      // Credentials or a malformed request will not get better by retrying.
-      const hopeless = e instanceof SourceAuthError || e instanceof SourceRequestError;
+      // the database or broker is down: the queue runner waits it out without using an attempt
+      if (isInfrastructureError(e)) throw e;
+      // Credentials, a malformed request or a refused address will not get better by retrying.
+      const hopeless = e instanceof SourceAuthError || e instanceof SourceRequestError ||
+        e instanceof SourceBlockedError;
       const final = hopeless || delivery.attempt >= ctx.queue.maxAttempts;
       const text = errorText(e);
       ctx.events.emit({
@@ -84,6 +88,7 @@ async function extractChunk(ctx: EngineContext, run: RunRow, lease: Lease, stopp
     checkpoint: run.checkpoint ?? null,
     signal: stopping,
     onRequest: () => requests++,
+    addressGuard: ctx.addressGuard,
   });
   let count = 0;
   let more = false;

@@ -5,6 +5,7 @@
 // vector length is learned from the first answer and every later vector is checked against it. An answer that is
 // short, out of order, wrongly sized or zero is refused (EmbeddingShapeError) — nothing is ever padded or zeroed.
 import { SourceHttpClient, type SourceHttpClientOptions } from "../http/mod.ts";
+import { OPEN_ADDRESSES } from "../http/address_guard.ts";
 import { type Embedder, EmbeddingShapeError, unitVector } from "./embedder.ts";
 
 export interface OpenAiEmbedderOptions {
@@ -92,6 +93,8 @@ export class OpenAiEmbedder implements Embedder {
       headers: key && azure ? { "api-key": key } : undefined,
       authorization: key && !azure ? () => `Bearer ${key}` : undefined,
       secrets: () => (key ? [key] : []),
+      // EMBEDDINGS_URL is the operator's own setting (often a model server on the private network), not a tenant's
+      addressGuard: OPEN_ADDRESSES,
       ...options.http,
     });
   }

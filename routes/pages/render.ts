@@ -64,19 +64,47 @@ export function pageCsp(nonce: string): string {
   ].join("; ");
 }
 
-export function htmlPage(
-  c: Context<AppEnv>,
+/** A rendered page whose CSP nonce is left open: the parts around it, joined with a fresh nonce per response. */
+export interface RenderedPage {
+  parts: string[];
+  status: 200 | 404;
+}
+
+/**
+ * Renders a page once for any number of responses (server/cache/tenant_views.ts keeps the home page): the nonce is
+ * a random placeholder no page content can contain, and `sendPage` puts a fresh nonce in its place each time. (The
+ * parts stay strings: the runtime encodes a string body natively, while a Uint8Array body costs two JS copies.)
+ */
+export function renderPageParts(
   body: VNode,
   options: { title: string; theme: Theme; status?: 200 | 404 },
-) {
-  const nonce = crypto.randomUUID().replaceAll("-", "");
-  c.header("Content-Security-Policy", pageCsp(nonce));
+): RenderedPage {
+  const placeholder = newNonce();
   const html = renderPage(body, {
-    nonce,
+    nonce: placeholder,
     title: `${options.title} · Sluice`,
     htmlClass: themeClass(options.theme),
     bodyClass: "bg-page text-fg antialiased",
     head: h("link", { rel: "icon", href: "/static/favicon.svg", type: "image/svg+xml" }),
   });
-  return c.html(html, options.status ?? 200);
+  return { parts: html.split(placeholder), status: options.status ?? 200 };
+}
+
+function newNonce(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
+/** Answers with a rendered page under its own nonce (a new one per response, as CSP requires). */
+export function sendPage(c: Context<AppEnv>, page: RenderedPage) {
+  const nonce = newNonce();
+  c.header("Content-Security-Policy", pageCsp(nonce));
+  return c.html(page.parts.join(nonce), page.status);
+}
+
+export function htmlPage(
+  c: Context<AppEnv>,
+  body: VNode,
+  options: { title: string; theme: Theme; status?: 200 | 404 },
+) {
+  return sendPage(c, renderPageParts(body, options));
 }

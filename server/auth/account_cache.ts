@@ -8,6 +8,7 @@
 import type { Db, Queryable } from "../../db/port.ts";
 import type { Role } from "./jwt.ts";
 import { log } from "../../lib/log.ts";
+import { perDatabase } from "../../db/per_database.ts";
 
 export const ACCOUNT_CHANNEL = "sluice_accounts";
 /** Upper bound on how long a row is trusted without a notification. */
@@ -74,16 +75,14 @@ class AccountCache {
   }
 }
 
-const caches = new WeakMap<Queryable, AccountCache>();
+const caches = perDatabase((db) => new AccountCache(db));
 
 /** The account cache of a database (created, and subscribed to changes, on first use). */
 export function accountCache(db: Db): AccountCache {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, cache = new AccountCache(db));
-  return cache;
+  return caches.of(db);
 }
 
 /** Drops a user's cached row right after this process changed it (no-op for a transaction or an uncached db). */
 export function forgetAccount(db: Queryable, userId: number) {
-  caches.get(db)?.forget(userId);
+  caches.existing(db)?.forget(userId);
 }

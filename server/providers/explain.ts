@@ -5,6 +5,7 @@
 import {
   RateLimitedError,
   SourceAuthError,
+  SourceBlockedError,
   SourceError,
   SourceRequestError,
   SourceResponseError,
@@ -58,7 +59,8 @@ export function explainFailure(
   baseUrl: string | null,
   timeoutMs = 10_000,
 ): ExplainedFailure {
-  const detail = error instanceof Error ? error.message : String(error);
+  // status and reason only: the body of whatever answered stays out of what a tenant reads back
+  const detail = error instanceof SourceError ? error.bodiless : error instanceof Error ? error.message : String(error);
   const host = hostOf(baseUrl);
   const say = (kind: FailureKind, message: string): ExplainedFailure => ({ kind, message, detail });
   if (error instanceof SourceAuthError) {
@@ -73,6 +75,9 @@ export function explainFailure(
         `${product} refused the credentials (HTTP ${error.status ?? 401}): check the e-mail or user and the token, ` +
           `and that the token has not expired or been revoked.`,
       );
+  }
+  if (error instanceof SourceBlockedError) {
+    return say("blocked", `Sluice does not connect to ${host}: ${error.summary}`);
   }
   if (error instanceof RateLimitedError) {
     return say(
@@ -137,4 +142,21 @@ export function explainFailure(
   }
   if (error instanceof Error && error.name.endsWith("ConfigError")) return say("config", error.message);
   return say("unknown", detail);
+}
+
+/**
+ * The connection-test answer for a failure: source errors and configuration errors explained (`ok: false`),
+ * anything else rethrown (a bug, not a failed connection).
+ */
+export function failedConnection(
+  error: unknown,
+  product: string,
+  baseUrl: string | null,
+  timeoutMs: number,
+): { ok: false; kind: FailureKind; error: string; detail: string } {
+  if (error instanceof SourceError || /ConfigError$/.test((error as Error)?.name ?? "")) {
+    const { kind, message, detail } = explainFailure(error, product, baseUrl, timeoutMs);
+    return { ok: false, kind, error: message, detail };
+  }
+  throw error;
 }

@@ -49,7 +49,10 @@ export const githubProvider: ProviderSpec = {
   async testConnection(input: ConnectionInput): Promise<ConnectionResult> {
     try {
       const settings = readGitHubSettings(input.settings);
-      const client = githubClientFor(input.baseUrl, settings, input.credentials, TEST_HTTP);
+      const client = githubClientFor(input.baseUrl, settings, input.credentials, {
+        ...TEST_HTTP,
+        addressGuard: input.addressGuard,
+      });
       let user: Record<string, unknown>;
       let permissions: Record<string, boolean> | undefined;
       let scopes: string[] | null = null;

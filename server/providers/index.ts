@@ -1,9 +1,11 @@
-// Provider registry for the integrations API. Providers without a connector yet (Fabric, Entra ID) accept any
-// settings object and the generic credential shapes; they cannot be connection-tested.
+// Provider registry for the integrations API. A stored integration of an unknown provider (the synthetic test one)
+// falls back to the generic spec: any settings object, the generic credential shapes, no connection test.
 import { z } from "zod";
 import { ApiError, type FieldError } from "../http_errors.ts";
 import { githubProvider } from "./github.ts";
 import { jiraProvider } from "./jira.ts";
+import { entraProvider } from "./entra.ts";
+import { fabricProvider } from "./fabric.ts";
 import type { ProviderSpec } from "./types.ts";
 
 const genericProvider: ProviderSpec = {
@@ -25,8 +27,8 @@ const genericProvider: ProviderSpec = {
 export const PROVIDERS = {
   jira: jiraProvider,
   github: githubProvider,
-  fabric: genericProvider,
-  ad: genericProvider,
+  fabric: fabricProvider,
+  ad: entraProvider,
 } as const satisfies Record<string, ProviderSpec>;
 
 export type ProviderName = keyof typeof PROVIDERS;

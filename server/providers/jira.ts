@@ -43,7 +43,10 @@ export const jiraProvider: ProviderSpec = {
   async testConnection(input: ConnectionInput): Promise<ConnectionResult> {
     try {
       const settings = readJiraSettings(input.settings);
-      const client = jiraClientFor(input.baseUrl, settings, input.credentials, TEST_HTTP);
+      const client = jiraClientFor(input.baseUrl, settings, input.credentials, {
+        ...TEST_HTTP,
+        addressGuard: input.addressGuard,
+      });
       const check = await client.checkConnection();
       const user = { accountId: check.accountId, displayName: check.displayName, timeZone: check.timeZone };
       const permissions = { BROWSE_PROJECTS: check.canBrowseProjects };

@@ -3,11 +3,14 @@
 import type { z } from "zod";
 import type { FieldError } from "../http_errors.ts";
 import type { FailureKind } from "./explain.ts";
+import type { SourceAddressGuard } from "../../engine/http/address_guard.ts";
 
 export interface ConnectionInput {
   baseUrl: string | null;
   settings: Record<string, unknown>;
   credentials: unknown;
+  /** The instance's policy for source addresses (a test must not reach what a sync may not). */
+  addressGuard: SourceAddressGuard;
 }
 
 /** A test never throws for source failures: `ok: false` with the exact failure instead. */

@@ -13,6 +13,7 @@ import { setupIslands } from "../../server/islands/mod.ts";
 import { openDbQueue } from "../../engine/queue/db_queue.ts";
 import type { Queue } from "../../engine/queue/port.ts";
 import { createEngine, type Engine } from "../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../../engine/connectors/synthetic/connector.ts";
 import { SyntheticSource } from "../../engine/connectors/synthetic/source.ts";
 import { decryptSecret } from "../../server/secrets.ts";
@@ -50,6 +51,7 @@ Deno.test({
         // the engine's real stages on their own database queue, dead-lettering at the first failure
         queue = await openDbQueue(deps.db, { prefix: "qpage", maxAttempts: 1, pollIntervalMs: 100 });
         engine = createEngine({
+          addressGuard: OPEN_ADDRESSES,
           db: deps.db,
           queue,
           connectors: [createSyntheticConnector()],

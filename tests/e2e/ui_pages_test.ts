@@ -261,7 +261,15 @@ Deno.test({
         await card(page, "Fabric").getByRole("button", { name: "FABRIC details" }).click();
         await page.waitForSelector("#job-details [data-not-configured]");
         assertStringIncludes(await page.textContent("#job-details [data-not-configured]") ?? "", "no credentials");
-        assertEquals(await page.locator("#job-details [data-figures]").count(), 0);
+        assertEquals(await page.textContent('#job-details [data-figure="tables"] p:last-child'), "0");
+        await page.keyboard.press("Escape");
+        await page.waitForSelector("#job-details", { state: "detached" });
+        // the AD job: directory figures (people linked, identities to review) even before the first sync
+        await clearToasts(page);
+        await card(page, "AD").getByRole("button", { name: "AD details" }).click();
+        await page.waitForSelector("#job-details [data-figure=unlinked]");
+        assertStringIncludes(await page.textContent("#job-details [data-figures]") ?? "", "Identities to review");
+        await screenshot(page, "ui-details-ad");
         await page.keyboard.press("Escape");
         await page.waitForSelector("#job-details", { state: "detached" });
       });

@@ -4,6 +4,7 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { createTestDb, needsPostgres } from "../support/db.ts";
 import { createEngine } from "../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../../engine/connectors/synthetic/connector.ts";
 import { SyntheticSource } from "../../engine/connectors/synthetic/source.ts";
 import type { Queryable } from "../../db/port.ts";
@@ -60,7 +61,13 @@ for (const kind of queueKinds()) {
         baseTime: new Date(Date.now() - 86_400_000),
       });
       const q = await openQueue(kind, db, { maxAttempts: 20, visibilityTimeoutMs: 1500 });
-      const engine = createEngine({ db, queue: q.queue, connectors: [createSyntheticConnector()], chunkPages: 2 });
+      const engine = createEngine({
+        addressGuard: OPEN_ADDRESSES,
+        db,
+        queue: q.queue,
+        connectors: [createSyntheticConnector()],
+        chunkPages: 2,
+      });
       const children: Child[] = [];
       try {
         const clean = await seedSyntheticJob(db, source, { settings: { pageSize: 50 } });

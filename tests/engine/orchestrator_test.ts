@@ -3,6 +3,7 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { connectPostgres } from "../../db/postgres.ts";
 import { createEngine } from "../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../../engine/connectors/synthetic/connector.ts";
 import { needsPostgres } from "../support/db.ts";
 import { getJob, getRun, queueKinds, seedSyntheticJob, waitForRun } from "./support/harness.ts";
@@ -135,7 +136,12 @@ Deno.test(
   async () => {
     await withPipeline("db", { startWorkers: false }, async ({ db, testDb, queue, job, engine: first }) => {
       const otherDb = connectPostgres(testDb.url!, { max: 2 });
-      const second = createEngine({ db: otherDb, queue, connectors: [createSyntheticConnector()] });
+      const second = createEngine({
+        addressGuard: OPEN_ADDRESSES,
+        db: otherDb,
+        queue,
+        connectors: [createSyntheticConnector()],
+      });
       try {
         await db.query("UPDATE etl_jobs SET next_run_at = now() - interval '1 minute' WHERE id = $1", [job.jobId]);
         const a = await first.orchestrator.tick();

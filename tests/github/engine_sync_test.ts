@@ -52,6 +52,12 @@ for (const queueKind of queueKinds()) {
           assertEquals(links.reduce((n, l) => n + l.n, 0), 90, "every synthesized PR names one key");
           assertEquals(await count(db, "qdrant_vectors", "table_name = 'prs' AND active"), 90, "every PR is embedded");
           await assertStagesSettled(db, first.runId);
+          const [extract] = await db.query<{ records: number; expected_records: number }>(
+            `SELECT records, expected_records::int AS expected_records FROM etl_run_stages
+              WHERE run_id = $1 AND step = 'github_prs_commits_reviews_comments' AND stage = 'extract'`,
+            [first.runId],
+          );
+          assertEquals(extract.expected_records, extract.records, "the PR step's estimate ends at what it yielded");
           assert(run1.rows_written > 0);
           const [budget] = await db.query<{ remaining: number; limit_total: number }>(
             "SELECT remaining, limit_total FROM source_rate_limits WHERE integration_id = $1 AND resource = 'graphql'",

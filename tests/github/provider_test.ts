@@ -9,7 +9,9 @@ import { githubProvider } from "../../server/providers/github.ts";
 import { validateWith } from "../../server/providers/index.ts";
 import { githubCredentialsSchema, githubSettingsSchema } from "../../engine/connectors/github/settings.ts";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github/mod.ts";
-import { count, RECORDED_ORG, withGitHub } from "./support.ts";
+import { VirtualClock } from "../../engine/http/clock.ts";
+import { count, FAST_HTTP, RECORDED_ORG, withGitHub } from "./support.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 
 const kind = primaryKind();
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -33,6 +35,7 @@ Deno.test("github provider: a token's user, scopes and budgets; a revoked token 
   withFake({}, async (github) => {
     const settings = { organization: RECORDED_ORG };
     const ok = await githubProvider.testConnection!({
+      addressGuard: OPEN_ADDRESSES, // the fake listens on loopback
       baseUrl: `${github.url}/api/v3`,
       settings,
       credentials: { kind: "bearer", token: github.token },
@@ -44,6 +47,7 @@ Deno.test("github provider: a token's user, scopes and budgets; a revoked token 
     assertEquals([rate.core.limit, rate.graphql.limit], [5000, 5000]);
     assert(rate.core.remaining <= 5000);
     const bad = await githubProvider.testConnection!({
+      addressGuard: OPEN_ADDRESSES, // the fake listens on loopback
       baseUrl: `${github.url}/api/v3`,
       settings,
       credentials: { kind: "bearer", token: "ghp_wrong_token_value" },
@@ -55,6 +59,7 @@ Deno.test("github provider: a token's user, scopes and budgets; a revoked token 
 Deno.test("github provider: an Enterprise Server without rate limiting reports an unlimited budget", () =>
   withFake({ enterprise: true }, async (github) => {
     const ok = await githubProvider.testConnection!({
+      addressGuard: OPEN_ADDRESSES, // the fake listens on loopback
       baseUrl: github.url, // a bare Enterprise Server host: REST /api/v3, GraphQL /api/graphql
       settings: { organization: RECORDED_ORG },
       credentials: { kind: "bearer", token: github.token },
@@ -67,6 +72,7 @@ Deno.test("github provider: an Enterprise Server without rate limiting reports a
 Deno.test("github provider: a GitHub App names its installation and permissions", () =>
   withFake({ app: APP }, async (github) => {
     const ok = await githubProvider.testConnection!({
+      addressGuard: OPEN_ADDRESSES, // the fake listens on loopback
       baseUrl: `${github.url}/api/v3`,
       settings: { organization: RECORDED_ORG },
       credentials: appCredentials,
@@ -77,7 +83,7 @@ Deno.test("github provider: a GitHub App names its installation and permissions"
     assert(github.requests.some((r) => r.auth === "app_jwt" && r.path.includes("/orgs/")), "installation looked up");
   }));
 
-Deno.test(`github app[${kind}]: syncs with one cached installation token, minted again after a 401`, () =>
+Deno.test(`github app[${kind}]: runs share one cached installation token, minted again once after a 401`, () =>
   withGitHub(kind, {
     fake: { app: APP, recorded: false, synthetic: { repos: 2, prsPerRepo: 60 } },
     settings: { organization: "acme", lookbackDays: 30 },
@@ -88,11 +94,68 @@ Deno.test(`github app[${kind}]: syncs with one cached installation token, minted
     github.inject({ kind: "expired_token", path: "/api/graphql" });
     const second = await sync({ credentials: appCredentials, steps: ["github_prs_commits_reviews_comments"] });
     assert(!second.stopped, String(second.error));
-    assertEquals(github.installationTokens, 3, "each run's client mints once; the refused token is minted again once");
+    assertEquals(github.installationTokens, 2, "the second run reused the token; the refused one was minted again");
+    assertEquals(second.client?.app?.minted, 1, "the second run's client minted only after the 401");
     assert(github.graphqlRequests().length >= 4, "one token served every query of the run");
     assertEquals(await count(db, "prs"), 120);
     assert(github.requests.filter((r) => r.kind === "graphql").every((r) => r.auth === "installation"));
   }));
+
+Deno.test(`github app[${kind}]: a run's chunks reuse the installation token until five minutes before it expires`, async () => {
+  // one clock for the fake and the client: the token's hour passes without waiting for it
+  const clock = new VirtualClock(Date.now());
+  const http = { ...FAST_HTTP, clock };
+  await withGitHub(kind, {
+    fake: { app: APP, clock, recorded: false, synthetic: { repos: 3, prsPerRepo: 60 } },
+    settings: { organization: "acme", lookbackDays: 30 },
+  }, async ({ github, db, sync }) => {
+    const windowTo = new Date();
+    const PRS = "github_prs_commits_reviews_comments";
+    const repos = await sync({
+      credentials: appCredentials,
+      windowTo,
+      steps: ["github_repositories"],
+      github: { http },
+    });
+    assert(!repos.stopped, String(repos.error));
+    // each chunk is a new client, as the engine builds one per extract call
+    const chunk1 = await sync({
+      credentials: appCredentials,
+      windowTo,
+      steps: [PRS],
+      stopAfter: { step: PRS, pages: 1 },
+      github: { http },
+    });
+    assert(chunk1.stopped);
+    assertEquals([github.installationTokens, chunk1.client?.app?.minted], [1, 0], "the repositories' token served");
+    clock.advance(50 * 60_000); // ten minutes left: still good
+    const chunk2 = await sync({
+      credentials: appCredentials,
+      windowTo,
+      steps: [PRS],
+      resume: chunk1,
+      stopAfter: { step: PRS, pages: 1 },
+      github: { http },
+    });
+    assertEquals([github.installationTokens, chunk2.client?.app?.minted], [1, 0]);
+    clock.advance(6 * 60_000); // four minutes left: minted again before GitHub would refuse it
+    const chunk3 = await sync({
+      credentials: appCredentials,
+      windowTo,
+      steps: [PRS],
+      resume: chunk2,
+      github: { http },
+    });
+    assert(!chunk3.stopped, String(chunk3.error));
+    assertEquals([github.installationTokens, chunk3.client?.app?.minted], [2, 1]);
+    assertEquals(
+      github.requests.filter((r) => r.auth === "invalid").length,
+      0,
+      "no request went out with a stale token",
+    );
+    assertEquals(await count(db, "prs"), 180);
+  });
+});
 
 Deno.test("github settings: bad values are refused with the field and the reason", () => {
   const settings = validateWith(githubSettingsSchema, {

@@ -5,6 +5,7 @@
 import type { Db } from "../../db/port.ts";
 import type { Connector, RunInfo } from "../../engine/connector.ts";
 import { jiraConnector } from "../../engine/connectors/jira/connector.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 
 export interface SyncOptions {
   db: Db;
@@ -40,8 +41,8 @@ export interface SyncResult extends SyncState {
   kinds: string[];
   error?: unknown;
   recordsByKind: Map<string, number>;
-  /** Per page: its step, record count and the step's expected records it announced (if any). */
-  progress: Array<{ step: string; records: number; expectedRecords?: number }>;
+  /** Per committed page: its step, its record count and the step's record estimate it stated (if any). */
+  pageLog: Array<{ step: string; records: number; expectedRecords?: number }>;
 }
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
@@ -80,7 +81,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     embed: new Map(),
     kinds: [],
     recordsByKind: new Map(),
-    progress: [],
+    pageLog: [],
   };
   const controller = new AbortController();
   const steps = [...connector.steps].sort((a, b) => a.order - b.order).map((s) => s.key)
@@ -105,6 +106,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         checkpoint: result.checkpoints.get(step) ?? null,
         signal: controller.signal,
         onRequest: () => result.requests++,
+        addressGuard: OPEN_ADDRESSES, // the fake Jira listens on loopback
       });
       for await (const page of pages) {
         const loaded = await db.transaction(async (tx) => {
@@ -128,8 +130,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         result.records += page.records.length;
         result.rows += loaded.rows;
         result.kinds.push(page.kind);
+        result.pageLog.push({ step, records: page.records.length, expectedRecords: page.expectedRecords });
         result.recordsByKind.set(page.kind, (result.recordsByKind.get(page.kind) ?? 0) + page.records.length);
-        result.progress.push({ step, records: page.records.length, expectedRecords: page.expectedRecords });
         for (const e of loaded.embed ?? []) {
           const set = result.embed.get(e.table) ?? new Set<number>();
           for (const id of e.ids) set.add(id);

@@ -14,7 +14,7 @@ const ISSUES = "jira_issues_with_changelogs";
 function bar(runs: SyncResult[]): Array<[number, number | undefined]> {
   let done = 0;
   let estimate: number | undefined;
-  return runs.flatMap((r) => r.progress).filter((p) => p.step === ISSUES).map((p) => {
+  return runs.flatMap((r) => r.pageLog).filter((p) => p.step === ISSUES).map((p) => {
     done += p.records;
     estimate = p.expectedRecords ?? estimate; // the engine keeps the last estimate a page gave
     return [done, estimate];

@@ -46,6 +46,8 @@ export async function startTestApp(
     JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
     SLUICE_SECRET_KEY: "test-data-key-0123456789abcdef0123456789",
     LOG_LEVEL: "error",
+    // the fake sources of the tests listen on loopback, which a new install refuses (engine/http/address_guard.ts)
+    SLUICE_ALLOW_PRIVATE_SOURCES: "true",
     ...options.env,
   });
   const keys = await deriveKeys({ JWT_SECRET: config.JWT_SECRET!, SLUICE_SECRET_KEY: config.SLUICE_SECRET_KEY! });

@@ -28,7 +28,7 @@ const NOT_CONTENT = new Set([
 ]);
 
 /** Columns whose values depend on when or in which order rows were written, not on what was loaded. */
-const VOLATILE = new Set(["id", "created_at", "updated_at", "embedded_at", "applied_at", "failed_at"]);
+const VOLATILE = new Set(["id", "created_at", "updated_at", "embedded_at", "applied_at", "failed_at", "full_walk_at"]);
 
 /** Point ids are derived from (tenant, table, surrogate record id): they differ whenever ids do. */
 const DERIVED_FROM_IDS = new Set(["point_id"]);

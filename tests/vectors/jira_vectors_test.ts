@@ -7,6 +7,7 @@ import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts
 import { primaryKind } from "../support/db.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { createEngine } from "../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
 import { FAST_HTTP, mapCustomFields, withJira } from "../jira/support.ts";
 import { openQueue, waitFor, waitForRun } from "../engine/support/harness.ts";
 import { VectorMaintenance } from "../../engine/vectors/maintenance.ts";
@@ -41,6 +42,7 @@ Deno.test(`vectors end to end [${kind}]: Jira sync → embeddings → Qdrant; ed
       [tenantId, integrationId],
     );
     const engine = createEngine({
+      addressGuard: OPEN_ADDRESSES,
       db,
       queue: q.queue,
       connectors: [createJiraConnector({ http: FAST_HTTP })],

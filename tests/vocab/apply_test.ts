@@ -7,24 +7,12 @@ import { primaryKind } from "../support/db.ts";
 import { startTestApp } from "../support/app.ts";
 import { startFakeJira } from "../fakes/jira/mod.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
-import { METRIC_COLUMNS } from "../../engine/connectors/jira/derived/flow_metrics.ts";
 import { type EngineServices, startEngineServices } from "../../server/engine_services.ts";
-import type { Db } from "../../db/port.ts";
-import { syncRecordedJira } from "./support.ts";
+import { metricDiff, metrics, syncRecordedJira } from "./support.ts";
 import { FAST_HTTP } from "../jira/support.ts";
 import { waitForRun } from "../engine/support/harness.ts";
 
 const kind = primaryKind();
-
-/** key → metric column → value as text, for every work item of the integration. */
-async function metrics(db: Db, integrationId: number) {
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT key, ${METRIC_COLUMNS.map((c) => `${c}::text AS ${c}`).join(", ")}
-       FROM work_items WHERE integration_id = $1`,
-    [integrationId],
-  );
-  return new Map(rows.map((r) => [r.key as string, r]));
-}
 
 Deno.test(`vocabulary apply[${kind}]: the re-transform changes exactly what the preview said`, async () => {
   const jira = await startFakeJira({});
@@ -84,15 +72,7 @@ Deno.test(`vocabulary apply[${kind}]: the re-transform changes exactly what the 
     assertEquals(jira.requests.length, requestsBefore, "the re-transform made no Jira call");
 
     const after = await metrics(app.db, id);
-    let items = 0;
-    let values = 0;
-    for (const [key, row] of after) {
-      const old = before.get(key)!;
-      const changed = METRIC_COLUMNS.filter((c) => old[c] !== row[c]);
-      if (changed.length) items++;
-      values += changed.length;
-    }
-    assertEquals([items, values], [preview.flowMetrics.count, preview.flowMetrics.metrics]);
+    assertEquals(metricDiff(before, after), [preview.flowMetrics.count, preview.flowMetrics.metrics]);
     // each example's "after" is what is stored now (PostgreSQL prints timestamps its own way)
     for (const ex of preview.flowMetrics.examples) {
       const stored = after.get(ex.key)![ex.metric] as string | null;

@@ -4,6 +4,7 @@ import type { Db } from "../../db/port.ts";
 import { insertMany } from "../../db/port.ts";
 import type { Connector } from "../../engine/connector.ts";
 import { runSync } from "../jira/driver.ts";
+import { METRIC_COLUMNS } from "../../engine/connectors/jira/derived/flow_metrics.ts";
 
 export async function jiraIntegrationOf(db: Db, tenantId: number): Promise<number> {
   const [{ id }] = await db.query<{ id: number }>(
@@ -79,4 +80,27 @@ export async function syncRecordedJira(
   ]);
   await runSync({ db, connector, tenantId, integrationId, credentials: jira.basicAuth });
   return integrationId;
+}
+
+/** key → metric column → value as text, for every work item of the integration. */
+export async function metrics(db: Db, integrationId: number) {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT key, ${METRIC_COLUMNS.map((c) => `${c}::text AS ${c}`).join(", ")}
+       FROM work_items WHERE integration_id = $1`,
+    [integrationId],
+  );
+  return new Map(rows.map((r) => [r.key as string, r]));
+}
+
+/** Work items and metric values that differ between two `metrics` snapshots. */
+export function metricDiff(before: Map<string, Record<string, unknown>>, after: Map<string, Record<string, unknown>>) {
+  let items = 0;
+  let values = 0;
+  for (const [key, row] of after) {
+    const old = before.get(key)!;
+    const changed = METRIC_COLUMNS.filter((c) => old[c] !== row[c]);
+    if (changed.length) items++;
+    values += changed.length;
+  }
+  return [items, values];
 }

@@ -56,17 +56,18 @@ export function withoutNulls(row: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
-/** Upserts rows; returns {id, external_id} of the rows inserted or changed. */
+/** Upserts rows; returns {id, external_id, inserted} of the rows inserted (inserted = true) or changed. */
 export async function upsertChanged(
   tx: Queryable,
   spec: UpsertSpec,
   rows: Record<string, unknown>[],
-): Promise<{ id: number; external_id: string }[]> {
+): Promise<{ id: number; external_id: string; inserted: boolean }[]> {
   if (rows.length === 0) return [];
-  return await insertMany<{ id: number; external_id: string }>(tx, spec.table, rows, {
+  return await insertMany<{ id: number; external_id: string; inserted: boolean }>(tx, spec.table, rows, {
     columns: [...spec.columns],
     onConflict: conflictClause(spec.table, spec.key, spec.update),
-    returning: "id, external_id",
+    // a row version no one has updated yet is one this statement inserted
+    returning: "id, external_id, (xmax = 0) AS inserted",
   });
 }
 
@@ -86,19 +87,21 @@ export async function idsByExternalId(
 }
 
 /**
- * Upserts and returns the id of EVERY row (written or not): written rows come back from RETURNING, the rest are
- * looked up only when some are missing, so an all-new or all-changed batch costs one statement.
+ * Upserts and returns the id of EVERY row (written or not) and the external ids this call inserted: written rows
+ * come back from RETURNING, the rest are looked up only when some are missing, so an all-new or all-changed batch
+ * costs one statement.
  */
 export async function upsertWithIds(
   scope: Scope,
   spec: UpsertSpec,
   rows: Record<string, unknown>[],
-): Promise<{ ids: Map<string, number>; written: number[] }> {
+): Promise<{ ids: Map<string, number>; written: number[]; inserted: Set<string> }> {
   const changed = await upsertChanged(scope.tx, spec, rows);
   const ids = new Map(changed.map((r) => [r.external_id, Number(r.id)]));
   const missing = rows.map((r) => String(r.external_id)).filter((e) => !ids.has(e));
   if (missing.length) { for (const [k, v] of await idsByExternalId(scope, spec.table, missing)) ids.set(k, v); }
-  return { ids, written: changed.map((r) => Number(r.id)) };
+  const inserted = new Set(changed.filter((r) => r.inserted).map((r) => r.external_id));
+  return { ids, written: changed.map((r) => Number(r.id)), inserted };
 }
 
 /**

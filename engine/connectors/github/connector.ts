@@ -7,9 +7,9 @@ import type { Scope } from "../common/db_util.ts";
 import { stripNul } from "../common/sanitize.ts";
 import type { GitHubClient, GitHubHttpOptions } from "./client/client.ts";
 import { githubClientFor } from "./client/factory.ts";
-import { DEFAULT_PAGE_SIZES } from "./client/queries.ts";
+import { DEFAULT_PAGE_SIZES, windowCountSearch } from "./client/queries.ts";
 import type { GhRepository } from "./client/types.ts";
-import { type GitHubSettings, readGitHubSettings } from "./settings.ts";
+import { type GitHubSettings, organizationLogins, readGitHubSettings } from "./settings.ts";
 import {
   extractRepositories,
   REPO_KINDS,
@@ -66,10 +66,15 @@ export function createGitHubConnector(options: GitHubConnectorOptions = {}): Con
         const repos = await repositoriesInScope(ctx.db, ctx.run);
         const sizes = { ...DEFAULT_PAGE_SIZES, ...settings.pageSizes };
         const floor = windowFloor(ctx.run.windowFrom, ctx.run.windowTo, settings);
+        const countSearch = windowCountSearch(
+          organizationLogins(settings.organization),
+          floor,
+          settings.includeArchived,
+        );
         return yield* extractPullRequests(
           client(),
           repos,
-          { sizes, maxPoints: settings.maxQueryPoints, floor },
+          { sizes, maxPoints: settings.maxQueryPoints, floor, countSearch },
           checkpoint as PrCheckpoint | null,
         );
       }
@@ -92,6 +97,7 @@ export function createGitHubConnector(options: GitHubConnectorOptions = {}): Con
         const settings = readGitHubSettings(ctx.integration.settings);
         made = githubClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
           ...options.http,
+          addressGuard: ctx.addressGuard,
           onRequest: (event) => {
             ctx.onRequest();
             options.http?.onRequest?.(event);

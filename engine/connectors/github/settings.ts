@@ -1,7 +1,7 @@
 // GitHub integration settings and credentials: one zod schema used by the API (to refuse bad input naming the
 // field, and to render the Integrations form from `.meta`) and by the connector (to read what the API stored).
 // Credentials are a token (classic or fine-grained PAT) or a GitHub App (app id + private key; installation tokens
-// are minted per run and refreshed before they expire, see client/app_auth.ts).
+// are cached for the process across runs and chunks, and minted again before they expire, see client/app_auth.ts).
 import { z } from "zod";
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;

@@ -67,6 +67,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
     const settings = readJiraSettings(ctx.integration.settings);
     const client = jiraClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
       ...options.http,
+      addressGuard: ctx.addressGuard,
       onRequest: (event) => {
         ctx.onRequest();
         options.http?.onRequest?.(event);

@@ -47,6 +47,7 @@ async function* extract(step: string, ctx: ExtractContext): AsyncIterable<Extrac
     backoffMaxMs: 200,
     maxWaitMs: setting(settings, "maxWaitMs", 2000),
     onRequest: () => ctx.onRequest(),
+    addressGuard: ctx.addressGuard,
   });
   let cursor = checkpoint?.cursor ?? null;
   for (;;) {

@@ -18,6 +18,7 @@ import { GENERIC_SLOTS, SLOT_COLUMNS, SPECIAL_SLOTS } from "../../../engine/conn
 import { SourceError } from "../../../engine/http/errors.ts";
 import { TEST_HTTP } from "../../../server/providers/types.ts";
 import { changeEffect, type FieldRef } from "../../../components/fields/effect.ts";
+import { sourceAddressGuard } from "../../../server/config.ts";
 
 const SLOTS = [...SPECIAL_SLOTS, ...GENERIC_SLOTS];
 
@@ -77,6 +78,7 @@ export async function syncCustomFields(c: Context<AppEnv>, id: number) {
     }
     const client = jiraClientFor(row.baseUrl, settings, await decryptSecret(keys.data, tenantId, sealed), {
       ...TEST_HTTP,
+      addressGuard: sourceAddressGuard(c.get("deps").config),
       maxAttempts: 3,
       timeoutMs: 30_000,
     });
@@ -94,7 +96,7 @@ export async function syncCustomFields(c: Context<AppEnv>, id: number) {
       requests: client.requestsMade,
     });
   } catch (e) {
-    if (e instanceof SourceError) throw new ApiError(502, "source_error", e.message);
+    if (e instanceof SourceError) throw new ApiError(502, "source_error", e.bodiless);
     if (e instanceof JiraConfigError) throw new ApiError(400, "not_ready", e.message);
     throw e;
   }

@@ -22,6 +22,7 @@ import { workflowRoutes } from "./vocab/workflows.ts";
 import { statusRoutes } from "./vocab/statuses.ts";
 import { vocabularyCopyRoutes } from "./vocab/copy.ts";
 import { vocabularyChangeRoutes } from "./vocab/apply.ts";
+import { directoryRoutes } from "./directory.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -47,5 +48,6 @@ export function etlApiRoutes() {
   api.route("/statuses", statusRoutes());
   api.route("/integrations", vocabularyCopyRoutes());
   api.route("/vocabulary", vocabularyChangeRoutes());
+  api.route("/directory", directoryRoutes());
   return api;
 }

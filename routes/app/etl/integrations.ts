@@ -39,6 +39,7 @@ import {
   testSchema,
   updateSchema,
 } from "./integration_schemas.ts";
+import { sourceAddressGuard } from "../../../server/config.ts";
 
 function invalid(fields: FieldError[]): never {
   throw new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
@@ -317,7 +318,12 @@ export function integrationRoutes() {
     }
     if (!target) invalid([{ field: "baseUrl", message: "the integration has no base URL; supply one to test" }]);
     const started = performance.now();
-    const result = await spec.testConnection({ baseUrl: target, settings: input.settings, credentials });
+    const result = await spec.testConnection({
+      baseUrl: target,
+      settings: input.settings,
+      credentials,
+      addressGuard: sourceAddressGuard(c.get("deps").config),
+    });
     const latencyMs = Math.round(performance.now() - started);
     // the outcome of the saved configuration is kept for the Integrations page (a test of unsaved values is not)
     const saved = body.baseUrl === undefined && body.settings === undefined && body.credentials === undefined;

@@ -11,11 +11,21 @@ import { getJobCard, listRuns } from "../../../db/jobs.ts";
 import { installedJobTypes } from "../../../server/engine_services.ts";
 import type { Figure, JobDetailsData, RateBudget } from "../../../components/jobs/types.ts";
 import { missingSprintReports, missingSprintReportsOf } from "./sprint_report_gaps.ts";
+import { LINK_FIGURES } from "../../../engine/connectors/entra/load/links.ts";
 
 const HISTORY_RUNS = 20;
 
 /** Per provider: the tables filled for an integration, in display order. Names are constants, never input. */
-const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table: string; activeOnly?: boolean }>> = {
+interface FigureSource {
+  key: string;
+  label: string;
+  table?: string;
+  activeOnly?: boolean;
+  /** A count of its own ($1 tenant, $2 integration) instead of a table's rows. */
+  sql?: string;
+}
+
+const PROVIDER_TABLES: Record<string, FigureSource[]> = {
   jira: [
     { key: "projects", label: "Projects", table: "projects" },
     { key: "issues", label: "Issues", table: "work_items" },
@@ -34,8 +44,21 @@ const PROVIDER_TABLES: Record<string, Array<{ key: string; label: string; table:
     { key: "links", label: "Jira links", table: "work_items_prs_links", activeOnly: true },
     { key: "people", label: "People", table: "identities" },
   ],
-  ad: [{ key: "users", label: "Directory users", table: "identities" }],
-  fabric: [],
+  ad: [
+    { key: "users", label: "Directory users", table: "directory_people", activeOnly: true },
+    { key: "groups", label: "Groups", table: "directory_groups", activeOnly: true },
+    { key: "memberships", label: "Memberships", table: "directory_group_members" },
+    { key: "linked", label: "People linked to Jira/GitHub", sql: LINK_FIGURES.linked },
+    { key: "unlinked", label: "Identities to review (unlinked)", sql: LINK_FIGURES.unlinked },
+  ],
+  fabric: [
+    { key: "tables", label: "Delta tables loaded", table: "fabric_tables" },
+    {
+      key: "rows",
+      label: "Rows",
+      sql: "SELECT coalesce(sum(live_rows), 0) FROM fabric_tables WHERE tenant_id = $1 AND integration_id = $2",
+    },
+  ],
 };
 
 interface IntegrationRow {
@@ -57,16 +80,22 @@ export async function providerFigures(
   const tables = PROVIDER_TABLES[provider] ?? [];
   if (!tables.length) return [];
   const columns = tables.map((t, i) =>
-    `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2${
-      t.activeOnly ? " AND active" : ""
-    })::int AS c${i}`
+    t.sql
+      ? `(${t.sql})::int AS c${i}`
+      : `(SELECT count(*) FROM ${t.table} WHERE tenant_id = $1 AND integration_id = $2${
+        t.activeOnly ? " AND active" : ""
+      })::int AS c${i}`
   );
   const [row] = await db.query<Record<string, number>>(`SELECT ${columns.join(", ")}`, [tenantId, integrationId]);
   return tables.map((t, i) => ({ key: t.key, label: t.label, value: Number(row[`c${i}`]) }));
 }
 
 /** What the integration is set to read, in words (Jira projects, GitHub organization and repository filter). */
-export function integrationScope(provider: string, settings: Record<string, unknown> | null) {
+export function integrationScope(
+  provider: string,
+  settings: Record<string, unknown> | null,
+  notes: Array<{ label: string; value: string }> = [],
+) {
   const s = settings ?? {};
   const list = (v: unknown) => (Array.isArray(v) && v.length ? v.map(String).join(", ") : null);
   // settings store projectKeys; rows written before that name them `projects`
@@ -84,7 +113,34 @@ export function integrationScope(provider: string, settings: Record<string, unkn
       ...(skipped.length ? [{ label: "Skipped", value: skipped.join(" and ") }] : []),
     ];
   }
-  return [];
+  if (provider === "ad") return [{ label: "Groups", value: list(s.groupIds) ?? "all groups" }, ...notes];
+  if (provider === "fabric") {
+    const tables = Array.isArray(s.tables) ? s.tables.map((t) => String(t).split(":")[0]) : [];
+    return [
+      { label: "Lakehouse", value: s.workspace && s.lakehouse ? `${s.workspace} / ${s.lakehouse}` : "not set" },
+      { label: "Tables", value: tables.length ? tables.join(", ") : "none configured" },
+      ...notes,
+    ];
+  }
+  return notes;
+}
+
+/**
+ * Entra ID: why the directory was last walked in full (first sync, or an expired delta link), per resource.
+ * Fabric: per table, the Delta version read, rows, last change and any warning (e.g. a full read after a vacuum).
+ */
+async function providerNotes(db: Queryable, tenantId: number, integrationId: number, provider: string) {
+  if (provider === "fabric") return await fabricNotes(db, tenantId, integrationId);
+  if (provider !== "ad") return [];
+  const rows = await db.query<{ resource: string; full_walk_reason: string | null; full_walk_at: Date | null }>(
+    `SELECT resource, full_walk_reason, full_walk_at FROM directory_delta_state
+      WHERE tenant_id = $1 AND integration_id = $2 AND full_walk_reason IS NOT NULL ORDER BY resource`,
+    [tenantId, integrationId],
+  );
+  return rows.map((r) => ({
+    label: `Last full walk of ${r.resource}`,
+    value: `${r.full_walk_reason}${r.full_walk_at ? ` (${new Date(r.full_walk_at).toISOString()})` : ""}`,
+  }));
 }
 
 function notConfiguredReason(integration: IntegrationRow, figures: Figure[]): string | null {
@@ -151,6 +207,29 @@ async function rateBudgetsOf(db: Queryable, tenantId: number, integrationId: num
   }));
 }
 
+async function fabricNotes(db: Queryable, tenantId: number, integrationId: number) {
+  const rows = await db.query<{
+    source_table: string;
+    delta_version: string | number | null;
+    live_rows: string | number;
+    last_change_at: Date | null;
+    warning: string | null;
+  }>(
+    `SELECT source_table, delta_version, live_rows, last_change_at, warning FROM fabric_tables
+      WHERE tenant_id = $1 AND integration_id = $2 ORDER BY source_table`,
+    [tenantId, integrationId],
+  );
+  return rows.map((r) => ({
+    label: `Table ${r.source_table}`,
+    value: [
+      r.delta_version === null ? "not read yet" : `Delta version ${r.delta_version}`,
+      `${Number(r.live_rows)} rows`,
+      r.last_change_at ? `last change ${new Date(r.last_change_at).toISOString()}` : null,
+      r.warning ? `warning: ${r.warning}` : null,
+    ].filter(Boolean).join("; "),
+  }));
+}
+
 export function jobDetailsRoutes() {
   const r = apiRouter("/app/etl/jobs", "jobs");
   r.route({
@@ -174,7 +253,7 @@ export function jobDetailsRoutes() {
          FROM integrations WHERE tenant_id = $1 AND id = $2`,
       [tenantId, job.integration.id],
     );
-    const [figures, [vectors], runs, rateBudgets] = await Promise.all([
+    const [figures, [vectors], runs, rateBudgets, notes] = await Promise.all([
       providerFigures(db, tenantId, integration.id, integration.provider),
       db.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM qdrant_vectors WHERE tenant_id = $1 AND integration_id = $2 AND active",
@@ -182,6 +261,7 @@ export function jobDetailsRoutes() {
       ),
       listRuns(db, tenantId, job.id, HISTORY_RUNS),
       rateBudgetsOf(db, tenantId, integration.id),
+      providerNotes(db, tenantId, integration.id, integration.provider),
     ]);
     const body: JobDetailsData = {
       job,
@@ -192,7 +272,7 @@ export function jobDetailsRoutes() {
         active: integration.active,
         baseUrl: integration.base_url,
         hasCredentials: integration.has_credentials,
-        scope: integrationScope(integration.provider, integration.settings),
+        scope: integrationScope(integration.provider, integration.settings, notes),
       },
       figures,
       notConfigured: notConfiguredReason(integration, figures),

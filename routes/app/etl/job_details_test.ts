@@ -69,10 +69,19 @@ Deno.test(`job details[${kind}]: Fabric and AD say what is missing; other tenant
     const jobs = await (await app.api("/app/etl/jobs", { token })).json();
     const byName = Object.fromEntries(jobs.map((j: { name: string; id: number }) => [j.name, j.id]));
     const fabric = await (await app.api(`/app/etl/jobs/${byName.Fabric}/details`, { token })).json();
-    assertEquals(fabric.figures, []);
+    assertEquals(fabric.figures.map((f: { key: string; value: number }) => [f.key, f.value]), [["tables", 0], [
+      "rows",
+      0,
+    ]]);
     assert(fabric.notConfigured.includes("no credentials"), fabric.notConfigured);
     const ad = await (await app.api(`/app/etl/jobs/${byName.AD}/details`, { token })).json();
-    assertEquals(ad.figures.map((f: { key: string }) => f.key), ["users"]);
+    assertEquals(ad.figures.map((f: { key: string }) => f.key), [
+      "users",
+      "groups",
+      "memberships",
+      "linked",
+      "unlinked",
+    ]);
     const [foreign] = await app.db.query<{ id: number }>("SELECT id FROM etl_jobs WHERE tenant_id = $1 LIMIT 1", [
       other,
     ]);

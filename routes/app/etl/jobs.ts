@@ -13,6 +13,7 @@ import { requireReady } from "./integrations.ts";
 import { getJobCard, listJobCards, listRuns, lockJob, nextRunAfterChange } from "../../../db/jobs.ts";
 import { installedJobTypes } from "../../../server/engine_services.ts";
 import { providerTitle } from "../../../components/jobs/providers.ts";
+import { tenantViews } from "../../../server/cache/tenant_views.ts";
 
 /** Card reads in this module report whether this instance has a connector for each job. */
 const cardOptions = (c: Context<AppEnv>) => ({ jobTypes: installedJobTypes(c.get("deps").services) });
@@ -83,7 +84,17 @@ export function jobRoutes() {
     responses: {
       200: { description: "every job with its integration, steps and current run", schema: z.array(jobCard) },
     },
-  }, async (c) => c.json(await listJobCards(c.get("deps").db, c.get("auth").tenantId, cardOptions(c))));
+  }, async (c) => {
+    // kept as JSON text until the tenant's jobs change (server/cache/tenant_views.ts)
+    const { db } = c.get("deps");
+    const tenantId = c.get("auth").tenantId;
+    const json = await tenantViews(db).get(
+      tenantId,
+      "jobs.json",
+      async () => JSON.stringify(await listJobCards(db, tenantId, cardOptions(c))),
+    );
+    return c.body(json, 200, { "content-type": "application/json" });
+  });
 
   r.route({
     method: "get",

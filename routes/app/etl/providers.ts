@@ -14,6 +14,7 @@ import { installedJobTypes } from "../../../server/engine_services.ts";
 import { integrationLogo } from "../../pages/logo_luminance.ts";
 import { providerTitle } from "../../../components/jobs/providers.ts";
 import type { ProviderSummary } from "../../../components/integrations/types.ts";
+import { sourceAddressGuard } from "../../../server/config.ts";
 
 export const integrationName = z.string().trim().min(1, "required").max(100, "at most 100 characters").meta({
   title: "Name",
@@ -107,7 +108,12 @@ export function providerRoutes() {
     }
     const { settings, credentials } = validProviderInput(params.name, body.settings, body.credentials);
     const started = performance.now();
-    const result = await spec.testConnection({ baseUrl: body.baseUrl, settings, credentials });
+    const result = await spec.testConnection({
+      baseUrl: body.baseUrl,
+      settings,
+      credentials,
+      addressGuard: sourceAddressGuard(c.get("deps").config),
+    });
     return c.json({
       provider: params.name,
       latencyMs: Math.round(performance.now() - started),

@@ -11,6 +11,8 @@ import { timestamp } from "../../../server/api/shapes.ts";
 import { isOperator } from "../../../server/auth/operator.ts";
 import { type Queue, STAGES } from "../../../engine/queue/port.ts";
 import { ownedBy, type QueueMonitor, queueMonitorFor, type WorkerControl } from "../../../server/live/queue_monitor.ts";
+import { purgeObsoleteDeadLetters, withRuns } from "../../../server/live/dead_letter_runs.ts";
+import { rawDataSize } from "../../../engine/raw_retention.ts";
 
 export type { WorkerControl } from "../../../server/live/queue_monitor.ts";
 
@@ -29,6 +31,14 @@ const deadLetter = z.object({
   error: z.string().meta({ description: "error of the last failed attempt" }),
   attempts: figure,
   failedAt: timestamp,
+  run: z.object({
+    id: z.number().int().nullable(),
+    status: z.string().nullable(),
+    obsolete: z.enum(["finished", "failed", "fenced", "superseded", "missing"]).nullable().meta({
+      description: "why requeuing cannot help any more (the run is over or a newer run replaced it); null while " +
+        "its run is in progress",
+    }),
+  }).optional().meta({ description: "the run the message belongs to (in the REST answer; the live view omits it)" }),
 });
 
 export const queuesView = z.object({
@@ -47,6 +57,11 @@ export const queuesView = z.object({
     missing: z.literal(true).optional().meta({ description: "the stage's queue does not exist" }),
     processedPerSecond: z.number().min(0).nullable().optional(),
   })),
+  rawData: z.object({
+    pages: figure,
+    bytes: figure,
+    retentionDays: figure.meta({ description: "SLUICE_RAW_RETENTION_DAYS" }),
+  }).optional().meta({ description: "the tenant's raw pages kept for re-transforms (in the REST answer)" }),
 }).meta({ id: "Queues" });
 
 const queueDown = errorResponse("the queue is not connected in this instance");
@@ -64,8 +79,37 @@ export function queueRoutes() {
     responses: { 200: { description: "the figures", schema: queuesView }, 503: queueDown },
   }, async (c) => {
     const { monitor } = monitorOf(c.get("deps").services);
+    const { db } = c.get("deps");
     const auth = c.get("auth");
-    return c.json(await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(c.get("deps").db, auth) }));
+    const view = await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) });
+    const stages = await Promise.all(
+      view.stages.map(async (s) => ({ ...s, deadLetters: await withRuns(db, auth.tenantId, s.deadLetters) })),
+    );
+    const rawData = {
+      ...await rawDataSize(db, auth.tenantId),
+      retentionDays: c.get("deps").config.SLUICE_RAW_RETENTION_DAYS,
+    };
+    return c.json({ ...view, stages, rawData });
+  });
+
+  r.route({
+    method: "post",
+    path: "/dead-letters/purge-obsolete",
+    summary: "Delete the tenant's dead letters whose run is over or superseded",
+    description: "Dead letters of a run still in progress are kept (they can still be requeued).",
+    roles: ["admin"],
+    responses: {
+      200: {
+        description: "how many were deleted per stage",
+        schema: z.object({ purged: z.object({ extract: figure, transform: figure, embed: figure }) }),
+      },
+      503: queueDown,
+    },
+  }, async (c) => {
+    const { queue, monitor } = monitorOf(c.get("deps").services);
+    const purged = await purgeObsoleteDeadLetters(c.get("deps").db, queue, c.get("auth").tenantId);
+    for (const stage of STAGES) monitor.invalidate(stage);
+    return c.json({ purged: purged as Record<(typeof STAGES)[number], number> });
   });
 
   r.route({

@@ -4,8 +4,9 @@
 import type { Db } from "../../../db/port.ts";
 import type { Connector } from "../../../engine/connector.ts";
 import { createEngine, type Engine } from "../../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../../engine/http/address_guard.ts";
 import { assertEquals } from "../../support/assert.ts";
-import { openQueue, type QueueKind } from "./harness.ts";
+import { openQueue, type QueueKind, waitForRun } from "./harness.ts";
 
 export interface ConnectorEngine {
   engine: Engine;
@@ -25,12 +26,18 @@ export async function withConnectorEngine(
 ): Promise<void> {
   // the engine decrypts credentials through openCredentials; the test hands the fake's directly
   await o.db.query("UPDATE integrations SET credentials_enc = 'sealed-in-test' WHERE id = $1", [o.integrationId]);
+  // seeded Fabric and AD jobs start inactive
+  await o.db.query("UPDATE etl_jobs SET active = true WHERE tenant_id = $1 AND integration_id = $2", [
+    o.tenantId,
+    o.integrationId,
+  ]);
   const [{ id: jobId }] = await o.db.query<{ id: number }>(
     "SELECT id FROM etl_jobs WHERE tenant_id = $1 AND integration_id = $2",
     [o.tenantId, o.integrationId],
   );
   const q = await openQueue(o.queueKind, o.db);
   const engine = createEngine({
+    addressGuard: OPEN_ADDRESSES,
     db: o.db,
     queue: q.queue,
     connectors: [o.connector],
@@ -52,4 +59,17 @@ export async function assertStagesSettled(db: Db, runId: number): Promise<void> 
     [runId],
   );
   for (const s of stages) assertEquals(s.done, s.expected, `${s.stage} counters match`);
+}
+
+/** Starts a run of the job, waits until it FINISHED and checks its counters settled; returns the run id. */
+export async function runToFinished(
+  e: ConnectorEngine,
+  db: Db,
+  tenantId: number,
+  timeoutMs = 60_000,
+): Promise<number> {
+  const { runId } = await e.engine.startRun({ tenantId, jobId: e.jobId });
+  await waitForRun(db, runId, "FINISHED", timeoutMs);
+  await assertStagesSettled(db, runId);
+  return runId;
 }

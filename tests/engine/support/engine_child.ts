@@ -7,6 +7,7 @@ import { connectPostgres } from "../../../db/postgres.ts";
 import { openDbQueue } from "../../../engine/queue/db_queue.ts";
 import { openRabbitQueue } from "../../../engine/queue/rabbit_queue.ts";
 import { createEngine } from "../../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
 import { createJiraConnector } from "../../../engine/connectors/jira/connector.ts";
 import { FAST_HTTP } from "../../jira/support.ts";
@@ -32,6 +33,7 @@ const queue = env("QUEUE_KIND", "db") === "db"
   : await openRabbitQueue({ url: env("AMQP_URL"), prefix, maxAttempts, connectionName: `sluice-child-${prefix}` });
 const jiraCredentials = Deno.env.get("JIRA_CREDENTIALS");
 const engine = createEngine({
+  addressGuard: OPEN_ADDRESSES,
   db,
   queue,
   connectors: jiraCredentials

@@ -49,6 +49,7 @@ export function faultyQueue(inner: TxQueue, faults: Faults): { queue: Queue; sta
     stats: () => inner.stats(),
     listDeadLetters: (stage, limit) => inner.listDeadLetters(stage, limit),
     requeueDeadLetter: (stage, id) => inner.requeueDeadLetter(stage, id),
+    deleteDeadLetters: (stage, ids) => inner.deleteDeadLetters(stage, ids),
     purge: (stage) => inner.purge(stage),
     close: () => inner.close(),
   };

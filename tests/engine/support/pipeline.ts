@@ -5,6 +5,7 @@ import { type AdapterKind, createTestDb, primaryKind, type TestDb } from "../../
 import type { Queue } from "../../../engine/queue/port.ts";
 import type { Connector } from "../../../engine/connector.ts";
 import { createEngine, type Engine, type EngineDeps } from "../../../engine/engine.ts";
+import { OPEN_ADDRESSES } from "../../../engine/http/address_guard.ts";
 import type { EngineEvent } from "../../../engine/events.ts";
 import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
 import { SyntheticSource, type SyntheticSourceOptions } from "../../../engine/connectors/synthetic/source.ts";
@@ -63,6 +64,7 @@ export async function withPipeline(kind: QueueKind, setup: PipelineSetup, fn: (p
     const job = await seedSyntheticJob(db, source, setup.job);
     const connector = (setup.wrapConnector ?? ((c) => c))(createSyntheticConnector());
     engine = createEngine({
+      addressGuard: OPEN_ADDRESSES,
       db,
       queue,
       connectors: [connector],

@@ -207,6 +207,8 @@ const resolve: GraphQLFieldResolver<unknown, ExecContext> = (source, args, ctx, 
         return (args.ids as string[]).map((id) => ctx.store.node(id) ?? null);
       case "rateLimit":
         return ctx.rateLimit;
+      case "search":
+        return searchPullRequests(ctx.store, String(args.query), String(args.type));
       default:
         return null;
     }
@@ -228,6 +230,39 @@ const resolve: GraphQLFieldResolver<unknown, ExecContext> = (source, args, ctx, 
   }
   return value;
 };
+
+/**
+ * `search(type: ISSUE)` for pull requests, counts only: the qualifiers a count needs — is:pr, user:/org:/repo:
+ * (several of one kind are OR'ed, as on GitHub), updated:>=, archived:true|false. Anything else is refused, so a
+ * query the fake does not understand fails loudly instead of counting wrong.
+ */
+function searchPullRequests(store: GitHubStore, query: string, type: string) {
+  if (type !== "ISSUE") throw new Error(`the fake searches issues only, not ${type}`);
+  const owners: string[] = [];
+  const repos: string[] = [];
+  let since = "";
+  let archived: boolean | undefined;
+  let prsOnly = false;
+  for (const term of query.trim().split(/\s+/)) {
+    const [, key, value] = term.match(/^([a-z]+):(.+)$/) ?? [];
+    if (key === "is" && value === "pr") prsOnly = true;
+    else if (key === "user" || key === "org") owners.push(value.toLowerCase());
+    else if (key === "repo") repos.push(value.toLowerCase());
+    else if (key === "updated" && value.startsWith(">=")) since = new Date(value.slice(2)).toISOString();
+    else if (key === "archived" && (value === "true" || value === "false")) archived = value === "true";
+    else throw new Error(`the fake does not understand the search term ${term}`);
+  }
+  if (!prsOnly) throw new Error("the fake counts pull requests only (is:pr)");
+  let issueCount = 0;
+  for (const repo of store.repos) {
+    if (owners.length && !owners.includes(repo.owner.toLowerCase())) continue;
+    if (repos.length && !repos.includes(repo.nameWithOwner.toLowerCase())) continue;
+    if (archived !== undefined && repo.isArchived !== archived) continue;
+    issueCount += store.pullRequestsOf(repo.id).filter((h) => new Date(h.updatedAt).toISOString() >= since).length;
+  }
+  const pageInfo = { hasNextPage: issueCount > 0, hasPreviousPage: false, endCursor: null, startCursor: null };
+  return { issueCount, repositoryCount: 0, codeCount: 0, discussionCount: 0, userCount: 0, wikiCount: 0, pageInfo };
+}
 
 export interface ExecResult {
   data: Record<string, unknown> | null;

@@ -1,8 +1,9 @@
 // GitHub App authentication: a JWT signed RS256 with the App's private key (iat 60 s in the past for clock drift,
 // exp 9 minutes ahead — GitHub refuses more than 10) authenticates as the App; it is exchanged for an installation
-// token (POST /app/installations/{id}/access_tokens), which expires after an hour. The token is cached and minted
-// again five minutes before it expires, or at once when GitHub refuses it (401).
-import { createPrivateKey } from "node:crypto";
+// token (POST /app/installations/{id}/access_tokens), which expires after an hour. The token is cached for the
+// whole process — a run's chunks, its continued chunks and concurrent runs each build their own client, and all of
+// them reuse it — and minted again five minutes before it expires, or at once when GitHub refuses it (401).
+import { createHash, createPrivateKey } from "node:crypto";
 import { importPKCS8, SignJWT } from "jose";
 import type { SourceHttpClient } from "../../../http/client.ts";
 import { SourceRequestError } from "../../../http/errors.ts";
@@ -11,6 +12,8 @@ import { GitHubConfigError } from "../settings.ts";
 const REFRESH_BEFORE_MS = 5 * 60_000;
 
 export interface AppAuthOptions {
+  /** REST API base URL (part of the cache key: one App may be installed on github.com and on a GHES). */
+  apiUrl: string;
   appId: string | number;
   privateKey: string;
   /** Known installation; found from the owner logins otherwise. */
@@ -22,6 +25,20 @@ export interface AppAuthOptions {
 interface InstallationToken {
   token: string;
   expiresAt: number;
+}
+
+/**
+ * Installation tokens (and mints in flight) shared by every client of this process, in memory only. The key names
+ * the API, the App, the installation (or the owners it is looked up by) and a digest of the private key, so a
+ * changed key or another App never receives this one's token.
+ */
+const sharedTokens = new Map<string, InstallationToken>();
+const sharedMints = new Map<string, Promise<InstallationToken>>();
+
+function cacheKey(o: AppAuthOptions): string {
+  const key = createHash("sha256").update(o.privateKey).digest("hex");
+  const installation = o.installationId ?? `owners:${[...o.owners].sort().join(",")}`;
+  return JSON.stringify([o.apiUrl.replace(/\/+$/, ""), String(o.appId), installation, key]);
 }
 
 /** GitHub hands out PKCS#1 ("BEGIN RSA PRIVATE KEY") files; WebCrypto imports PKCS#8 only. */
@@ -37,10 +54,11 @@ export function toPkcs8(pem: string): string {
 export class GitHubAppAuth {
   #key: Promise<CryptoKey> | undefined;
   #installationId: number | undefined;
-  #token: InstallationToken | undefined;
-  #minting: Promise<InstallationToken> | undefined;
+  readonly #cacheKey: string;
+  /** The token this client last sent: the one a 401 refused. */
+  #sent: string | undefined;
   readonly #now: () => number;
-  /** Installation tokens minted so far (tests check the cache). */
+  /** Installation tokens this client minted (tests check the cache). */
   minted = 0;
 
   readonly #http: SourceHttpClient;
@@ -51,6 +69,7 @@ export class GitHubAppAuth {
     makeHttp: (authorization: () => Promise<string>) => SourceHttpClient,
   ) {
     this.#installationId = options.installationId;
+    this.#cacheKey = cacheKey(options);
     this.#now = options.now ?? Date.now;
     this.#http = makeHttp(async () => `Bearer ${await this.appJwt()}`);
   }
@@ -70,20 +89,29 @@ export class GitHubAppAuth {
 
   /** The current installation token, minted or refreshed when it is missing or about to expire. */
   async token(): Promise<string> {
-    const current = this.#token;
-    if (current && current.expiresAt - this.#now() > REFRESH_BEFORE_MS) return current.token;
-    this.#minting ??= this.#mint().finally(() => this.#minting = undefined);
-    return (await this.#minting).token;
+    const current = sharedTokens.get(this.#cacheKey);
+    if (current && current.expiresAt - this.#now() > REFRESH_BEFORE_MS) return this.#sent = current.token;
+    let minting = sharedMints.get(this.#cacheKey);
+    if (!minting) {
+      minting = this.#mint().finally(() => sharedMints.delete(this.#cacheKey));
+      sharedMints.set(this.#cacheKey, minting);
+    }
+    return this.#sent = (await minting).token;
   }
 
-  /** Forgets the token (GitHub answered 401: revoked or expired early). */
+  /**
+   * Forgets the token this client sent (GitHub answered 401: revoked or expired early), unless another client has
+   * replaced it already — that one is fresh.
+   */
   invalidate(): void {
-    this.#token = undefined;
+    const current = sharedTokens.get(this.#cacheKey);
+    if (current && current.token === this.#sent) sharedTokens.delete(this.#cacheKey);
   }
 
   /** The token, for scrubbing from error excerpts. */
   get secrets(): string[] {
-    return this.#token ? [this.#token.token] : [];
+    const current = sharedTokens.get(this.#cacheKey);
+    return current ? [current.token] : [];
   }
 
   /** The App and its installation as GitHub describes them (connection test): name, account, permissions. */
@@ -108,9 +136,10 @@ export class GitHubAppAuth {
       endpoint: "POST /app/installations/{id}/access_tokens",
     });
     const expiresAt = Date.parse(res.body.expires_at);
-    this.#token = { token: res.body.token, expiresAt: Number.isFinite(expiresAt) ? expiresAt : this.#now() + 3600_000 };
+    const token = { token: res.body.token, expiresAt: Number.isFinite(expiresAt) ? expiresAt : this.#now() + 3600_000 };
+    sharedTokens.set(this.#cacheKey, token);
     this.minted++;
-    return this.#token;
+    return token;
   }
 
   async #findInstallation(): Promise<number> {

@@ -58,10 +58,29 @@ const SECONDARY_WAIT_MS = 60_000;
 /** GraphQL rate limits slept through in place before parking (when the wait is within maxWaitMs). */
 const MAX_BODY_RATE_RETRIES = 3;
 
+/** Repositories per listing page (GitHub's maximum). */
+export const REPOSITORY_PAGE = 100;
+
 export interface RepositoryPage {
   repositories: GhRepository[];
   /** Path + query of the next page (null = last page). */
   next: string | null;
+  /** Pages still to come (from the Link header's next and last pages; 0 on the last page, null when unsaid). */
+  pagesAfter: number | null;
+}
+
+/** Pages after this one, from the `page` numbers of rel="next" and rel="last" (GitHub names both but the last). */
+export function pagesAfter(link: string | null): number | null {
+  if (!link) return 0;
+  const page = (rel: string) => {
+    const m = link.split(",").map((p) => p.match(new RegExp(`<([^>]+)>\\s*;\\s*rel="?${rel}"?`))).find((x) => x);
+    const n = m ? Number(new URL(m[1], "http://x").searchParams.get("page")) : NaN;
+    return Number.isInteger(n) && n > 0 ? n : null;
+  };
+  const next = page("next");
+  if (next === null) return link.includes('rel="next"') ? null : 0;
+  const last = page("last");
+  return last === null ? null : last - next + 1;
 }
 
 export class GitHubClient {
@@ -90,6 +109,7 @@ export class GitHubClient {
     if (credentials.kind === "github_app") {
       this.app = new GitHubAppAuth(
         {
+          apiUrl: this.urls.rest,
           appId: credentials.appId,
           privateKey: credentials.privateKey,
           installationId: options.installationId,
@@ -132,7 +152,7 @@ export class GitHubClient {
         type: kind === "orgs" ? "all" : "owner",
         sort: "full_name",
         direction: "asc",
-        per_page: 100,
+        per_page: REPOSITORY_PAGE,
       });
     if (!Array.isArray(res.body)) {
       throw new SourceResponseError("expected a list of repositories", {
@@ -142,17 +162,21 @@ export class GitHubClient {
         attempts: res.attempts,
       });
     }
-    return { repositories: res.body, next: this.nextLink(res.headers.get("link")) };
+    const link = res.headers.get("link");
+    return { repositories: res.body, next: this.nextLink(link), pagesAfter: pagesAfter(link) };
   }
 
   /**
    * Runs a query. `plannedPoints` is the cost the caller computed; the query is not sent when the last reported
-   * budget cannot pay for it. Returns data and the errors that still came with data (e.g. NOT_FOUND of one alias).
+   * budget cannot pay for it. Returns data and the errors that still came with data (e.g. NOT_FOUND of one alias,
+   * or an error of an `optional` field).
    */
   async graphql<T>(
     query: string,
     variables: Record<string, unknown>,
     plannedPoints = 1,
+    /** Top-level fields whose errors leave that field null instead of failing the query (optional extras). */
+    optional: readonly string[] = [],
   ): Promise<{ data: T; errors: GraphQLErrorItem[] }> {
     for (let attempt = 0;; attempt++) {
       await this.ensureBudget(plannedPoints);
@@ -183,7 +207,7 @@ export class GitHubClient {
           reason: `GitHub GraphQL ${limited.type ?? "rate limit"}: ${limited.message}`.slice(0, 200),
         });
       }
-      const fatal = errors.filter((e) => e.type !== "NOT_FOUND");
+      const fatal = errors.filter((e) => e.type !== "NOT_FOUND" && !optional.includes(String(e.path?.[0])));
       if (fatal.length || body.data === undefined || body.data === null) {
         const text = (fatal.length ? fatal : errors).map((e) => `${e.type ?? "ERROR"}: ${e.message}`).join("; ");
         const details = {

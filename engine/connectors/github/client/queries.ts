@@ -68,8 +68,9 @@ export const RATE_LIMIT = "rateLimit { cost limit remaining resetAt }";
 export const ACTOR = "__typename login ... on User { databaseId name email } ... on Bot { databaseId } " +
   "... on Mannequin { databaseId }";
 
+// author/committer `date` would repeat authoredDate/committedDate in every raw page
 const COMMIT = "commit { oid message authoredDate committedDate additions deletions changedFilesIfAvailable " +
-  "author { name email date user { __typename login databaseId name email } } committer { name email date } }";
+  "author { name email user { __typename login databaseId name email } } committer { name email } }";
 const REVIEW = `id state body submittedAt createdAt author { ${ACTOR} } commit { oid }`;
 const COMMENT = `id body createdAt updatedAt author { ${ACTOR} }`;
 const REVIEW_COMMENT = `id body path line originalLine createdAt updatedAt author { ${ACTOR} } ` +
@@ -138,16 +139,39 @@ export function pullRequestPageQuery(sizes: PageSizes, prs: number): string {
 }`;
 }
 
-/** The newest PR update of each repository: one cheap query tells which repositories changed since a watermark. */
-export function probeQuery(count: number): { query: string; requests: number } {
-  const vars = Array.from({ length: count }, (_, i) => `$o${i}: String!, $n${i}: String!`).join(", ");
+/**
+ * The newest PR update of each repository: one cheap query tells which repositories changed since a watermark.
+ * With `withCount`, it also asks search for the number of PRs updated in the window (`count`, from the search
+ * string in $q) — the step's progress estimate, at no extra request.
+ */
+export function probeQuery(count: number, withCount = false): { query: string; requests: number } {
+  const vars = Array.from({ length: count }, (_, i) => `$o${i}: String!, $n${i}: String!`);
   const body = Array.from(
     { length: count },
     (_, i) =>
       `r${i}: repository(owner: $o${i}, name: $n${i}) { ` +
       `pullRequests(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { updatedAt } } }`,
-  ).join("\n  ");
-  return { query: `query Probe(${vars}) {\n  ${body}\n  ${RATE_LIMIT}\n}`, requests: count };
+  );
+  if (withCount) {
+    vars.push("$q: String!");
+    body.push("count: search(query: $q, type: ISSUE, first: 1) { issueCount }");
+  }
+  return {
+    query: `query Probe(${vars.join(", ")}) {\n  ${body.join("\n  ")}\n  ${RATE_LIMIT}\n}`,
+    requests: count + (withCount ? 1 : 0),
+  };
+}
+
+/** Search text counting the PRs of these owners updated at or after `floor` (archived repositories if included). */
+export function windowCountSearch(owners: readonly string[], floor: Date, includeArchived: boolean): string {
+  const since = floor.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return [
+    "is:pr",
+    `updated:>=${since}`,
+    ...owners.map((o) => `user:${o}`),
+    ...(includeArchived ? [] : ["archived:false"]),
+  ]
+    .join(" ");
 }
 
 export interface ContinuationRef {

@@ -13,6 +13,7 @@ import {
   probeQuery,
   prPageRequests,
   pullRequestPageQuery,
+  windowCountSearch,
 } from "./queries.ts";
 
 Deno.test("github queries: valid against the schema, planned cost = GitHub's formula", () => {
@@ -26,6 +27,10 @@ Deno.test("github queries: valid against the schema, planned cost = GitHub's for
   const probe = probeQuery(25);
   assertEquals(parseQuery(probe.query).errors, []);
   assertEquals(analyze(parse(probe.query), {}).requests, probe.requests);
+  const counted = probeQuery(25, true);
+  assertEquals(parseQuery(counted.query).errors, []);
+  assertEquals(analyze(parse(counted.query), {}).requests, counted.requests);
+  assertEquals(pointsFor(counted.requests), pointsFor(probe.requests), "the window count is free");
   const refs = [
     { parent: "PR_1", connection: "commits" as const, cursor: "a" },
     { parent: "PR_1", connection: "reviewThreads" as const, cursor: "b" },
@@ -47,4 +52,13 @@ Deno.test("github queries: the PR page size is planned under the point budget", 
   assertEquals(pointsFor(prPageRequests(DEFAULT_PAGE_SIZES, p)) <= 3, true);
   assertEquals(pointsFor(prPageRequests(DEFAULT_PAGE_SIZES, p + 1)) > 3, true);
   assertEquals(planPrPageSize({ ...DEFAULT_PAGE_SIZES, reviewThreads: 100 }, 1), 1);
+});
+
+Deno.test("github queries: the window count searches PRs of every owner updated since the floor", () => {
+  const floor = new Date("2026-01-02T03:04:05.678Z");
+  assertEquals(
+    windowCountSearch(["acme", "acme-labs"], floor, false),
+    "is:pr updated:>=2026-01-02T03:04:05Z user:acme user:acme-labs archived:false",
+  );
+  assertEquals(windowCountSearch(["acme"], floor, true), "is:pr updated:>=2026-01-02T03:04:05Z user:acme");
 });

@@ -5,7 +5,9 @@
 // are completed by continuation pages with their own cursors — never truncated (defect §11.2-22) — and short lists
 // stored on the PR (labels, assignees, requested reviewers) are completed before the page is handed on. The
 // checkpoint after every page holds the repository, the PR cursor and the pending nested cursors, so a crash or a
-// rate limit resumes exactly there (defect §11.2-29).
+// rate limit resumes exactly there (defect §11.2-29). Progress: the first probe also asks search how many PRs were
+// updated in the window; each page states the records the step should yield (that count, at least the PRs read so
+// far, plus the continuation records delivered and still pending), and the checkpoint carries the tallies.
 import type { Queryable } from "../../../../db/port.ts";
 import type { ExtractedPage, RunInfo } from "../../../connector.ts";
 import { log } from "../../../../lib/log.ts";
@@ -56,8 +58,16 @@ export interface ProbedBatch {
   changed: string[];
 }
 
+/** What the step has yielded so far, and search's count of PRs in the window (null: search could not say). */
+export interface PrProgress {
+  estimate: number | null;
+  prs: number;
+  nested: number;
+}
+
 export interface PrCheckpoint {
   done?: true;
+  progress?: PrProgress;
   /** Full name of the repository in progress, or of the next one to consider. */
   repo?: string;
   /** PR cursor after the last page handed on (null = first page). */
@@ -89,6 +99,8 @@ export interface PrExtractOptions {
   maxPoints: number;
   /** Oldest update still read (window start, or the first-run look-back). */
   floor: Date;
+  /** Search text counting the window's PRs (windowCountSearch); asked once per run with the first probe. */
+  countSearch?: string;
 }
 
 const ROW_CONNECTIONS = ["commits", "reviews", "comments", "reviewThreads"] as const;
@@ -132,6 +144,19 @@ export async function* extractPullRequests(
   let resume = inside && repos[start]?.fullName === checkpoint!.repo ? checkpoint : null;
   // the probe answer of the batch in progress travels in the checkpoint: a resumed chunk does not probe again
   let known = checkpoint?.batch;
+  let progress: PrProgress | undefined = checkpoint?.progress;
+  const counted = (page: ExtractedPage): ExtractedPage => {
+    progress ??= { estimate: null, prs: 0, nested: 0 };
+    if (page.kind === PR_KINDS.pullRequests) progress.prs += page.records.length;
+    else progress.nested += page.records.length;
+    const pending = (page.checkpoint as PrCheckpoint).nested?.length ?? 0;
+    const prs = progress.estimate === null ? null : Math.max(progress.estimate, progress.prs);
+    return {
+      ...page,
+      checkpoint: { ...(page.checkpoint as PrCheckpoint), progress: { ...progress } },
+      ...(prs === null ? {} : { expectedRecords: prs + progress.nested + pending }),
+    };
+  };
 
   for (let b = start; b < repos.length;) {
     let end = Math.min(b + PROBE_BATCH, repos.length);
@@ -140,7 +165,12 @@ export async function* extractPullRequests(
     if (known && last >= b) {
       end = last + 1;
       changed = new Set(known.changed);
-    } else changed = await probe(client, repos.slice(b, end), floor);
+    } else {
+      const search = progress ? undefined : options.countSearch;
+      const answer = await probe(client, repos.slice(b, end), floor, search);
+      changed = answer.changed;
+      if (!progress) progress = { estimate: answer.count, prs: 0, nested: 0 };
+    }
     known = undefined;
     const batch: ProbedBatch = { last: repos[end - 1].fullName, changed: [...changed] };
     const after = (i: number): PrCheckpoint =>
@@ -150,29 +180,35 @@ export async function* extractPullRequests(
       const state = resume?.repo === repo.fullName ? resume : null;
       resume = null;
       if (!state && !changed.has(repo.fullName)) continue;
-      yield* readRepository(client, repo, options, state, after(index), batch);
+      for await (const page of readRepository(client, repo, options, state, after(index), batch)) {
+        yield counted(page);
+      }
     }
     b = end;
   }
 }
 
-/** Full names of the repositories whose newest PR update is at or after the floor. */
-async function probe(client: GitHubClient, batch: RepoRef[], floor: number): Promise<Set<string>> {
-  const { query, requests } = probeQuery(batch.length);
-  const variables: Record<string, string> = {};
+type ProbeData = Record<string, { pullRequests: GhConnection<{ updatedAt: string }> }> & {
+  count?: { issueCount?: number } | null;
+};
+
+/**
+ * Full names of the repositories whose newest PR update is at or after the floor; with `search`, also the number
+ * of PRs it counts (null when search could not answer — an estimate is optional, the probe is not).
+ */
+async function probe(client: GitHubClient, batch: RepoRef[], floor: number, search?: string) {
+  const { query, requests } = probeQuery(batch.length, search !== undefined);
+  const variables: Record<string, string> = search === undefined ? {} : { q: search };
   batch.forEach((r, i) => [variables[`o${i}`], variables[`n${i}`]] = splitName(r.fullName));
-  const { data, errors } = await client.graphql<Record<string, { pullRequests: GhConnection<{ updatedAt: string }> }>>(
-    query,
-    variables,
-    pointsFor(requests),
-  );
-  if (errors.length) log.warn("github repositories not found while probing", { errors: errors.map((e) => e.message) });
+  const { data, errors } = await client.graphql<ProbeData>(query, variables, pointsFor(requests), ["count"]);
+  if (errors.length) log.warn("github probe answered with errors", { errors: errors.map((e) => e.message) });
   const changed = new Set<string>();
   batch.forEach((r, i) => {
     const newest = data[`r${i}`]?.pullRequests?.nodes?.[0]?.updatedAt;
     if (newest && Date.parse(newest) >= floor) changed.add(r.fullName);
   });
-  return changed;
+  const count = data.count?.issueCount;
+  return { changed, count: typeof count === "number" && count >= 0 ? count : null };
 }
 
 async function* readRepository(

@@ -66,11 +66,23 @@ export async function* extractRepositories(
       const next: RepositoryCheckpoint = result.next
         ? { owner: i, kind, page: result.next, listed: [...listed] }
         : { owner: i + 1, listed: [...listed] };
-      if (kept.length) yield { kind: REPO_KINDS.repositories, records: kept, checkpoint: next, externalId: owners[i] };
+      // progress: the repositories kept so far, a page like this one for each page still to come, and the scope
+      const expectedRecords = result.pagesAfter === null
+        ? undefined
+        : listed.size + result.pagesAfter * result.repositories.length + 1;
+      if (kept.length) {
+        yield {
+          kind: REPO_KINDS.repositories,
+          records: kept,
+          checkpoint: next,
+          externalId: owners[i],
+          expectedRecords,
+        };
+      }
       if (!result.next) break;
       page = result.next;
     }
   }
   const scope: ScopeRecord = { owners, repositoryIds: [...listed].sort() };
-  yield { kind: REPO_KINDS.scope, records: [scope], checkpoint: { done: true } };
+  yield { kind: REPO_KINDS.scope, records: [scope], checkpoint: { done: true }, expectedRecords: listed.size + 1 };
 }

@@ -114,6 +114,8 @@ export async function loadPullRequests(
   const written = await upsertWithIds(scope, PRS, rows);
   const children = emptyChildren();
   for (const { pr } of latest) collectFirstPages(children, pr);
+  // a PR row this batch inserted has no stored rows but the ones written now: nothing of it to reconcile
+  children.complete = children.complete.filter((c) => !written.inserted.has(c.pr));
   let changed = written.written.length + people.written.length;
   changed += await writeChildren(scope, { prIds: written.ids, people: people.ids }, children);
   const prIds = [...written.ids.values()];

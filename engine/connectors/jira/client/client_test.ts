@@ -7,6 +7,7 @@ import { RateLimitedError, SourceAuthError, SourceRequestError, SourceResponseEr
 import { JiraClient } from "./client.ts";
 import { buildIssueJql } from "./jql.ts";
 import { collect, floorMinute, withFakeJira } from "./test_support.ts";
+import { OPEN_ADDRESSES } from "../../../http/address_guard.ts";
 
 const DAY = 86_400_000;
 const SYNTH = { count: 1000, seed: 7 };
@@ -239,7 +240,7 @@ Deno.test("fields, field search, createmeta pages, and the connection check", ()
     );
     assertEquals(jira.count("/createmeta/ALPHA/issuetypes/30001"), 4, "10 fields in pages of 3");
 
-    const bearer = new JiraClient({ baseUrl: jira.url, auth: jira.bearerAuth });
+    const bearer = new JiraClient({ baseUrl: jira.url, auth: jira.bearerAuth, http: { addressGuard: OPEN_ADDRESSES } });
     assertEquals(await bearer.checkConnection(), {
       accountId: "fake-account-0001",
       displayName: "Sluice Bot",
@@ -253,7 +254,11 @@ Deno.test("fields, field search, createmeta pages, and the connection check", ()
 Deno.test("wrong credentials: SourceAuthError without the token anywhere", () =>
   withFakeJira({}, async ({ jira }) => {
     const token = "ATATT3xFfGF0-not-the-right-one";
-    const jiraClient = new JiraClient({ baseUrl: jira.url, auth: { kind: "basic", email: "a@b.c", token } });
+    const jiraClient = new JiraClient({
+      baseUrl: jira.url,
+      auth: { kind: "basic", email: "a@b.c", token },
+      http: { addressGuard: OPEN_ADDRESSES },
+    });
     const error = await assertRejects(() => jiraClient.myself());
     assert(error instanceof SourceAuthError);
     for (const text of [error.message, String(error.stack), Deno.inspect(error)]) {
@@ -272,6 +277,7 @@ Deno.test("a server that repeats its page token is reported, not looped on", asy
     const jiraClient = new JiraClient({
       baseUrl: `http://127.0.0.1:${server.addr.port}`,
       auth: { kind: "bearer", token: "t0k3n-xyz" },
+      http: { addressGuard: OPEN_ADDRESSES },
     });
     const error = await assertRejects(() => collect(jiraClient.searchIssues({ jql: 'project = "A"' })));
     assert(error instanceof SourceResponseError);

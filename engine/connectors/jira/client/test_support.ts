@@ -3,6 +3,7 @@ import { assertEquals } from "../../../../tests/support/assert.ts";
 import { type FakeJira, type FakeJiraOptions, startFakeJira } from "../../../../tests/fakes/jira/mod.ts";
 import { VirtualClock } from "../../../http/clock.ts";
 import { JiraClient, type JiraClientOptions } from "./client.ts";
+import { OPEN_ADDRESSES } from "../../../http/address_guard.ts";
 
 export interface JiraTestContext {
   jira: FakeJira;
@@ -21,7 +22,7 @@ export async function withFakeJira(
       baseUrl: jira.url,
       auth: jira.basicAuth,
       ...extra,
-      http: { clock, random: () => 0.5, ...extra.http },
+      http: { clock, random: () => 0.5, addressGuard: OPEN_ADDRESSES, ...extra.http },
     });
   try {
     await fn({ jira, clock, client });

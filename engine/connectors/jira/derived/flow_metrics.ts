@@ -108,7 +108,32 @@ export function transitionTimings(createdAt: number | null, ordered: readonly Tr
   });
 }
 
+type TimeColumn =
+  | "work_first_committed_at"
+  | "work_first_started_at"
+  | "work_last_started_at"
+  | "work_first_completed_at"
+  | "work_last_completed_at";
+/** The metrics with their times as epoch ms (what a comparison with stored values needs: no text round trip). */
+export type FlowMetricsMs = Omit<FlowMetrics, TimeColumn> & Record<TimeColumn, number | null>;
+
 export function computeFlow(input: FlowInput): { metrics: FlowMetrics; timings: TransitionTiming[] } {
+  const { metrics, timings } = computeFlowMs(input);
+  const iso = (ms: number | null) => ms === null ? null : new Date(ms).toISOString();
+  return {
+    timings,
+    metrics: {
+      ...metrics,
+      work_first_committed_at: iso(metrics.work_first_committed_at),
+      work_first_started_at: iso(metrics.work_first_started_at),
+      work_last_started_at: iso(metrics.work_last_started_at),
+      work_first_completed_at: iso(metrics.work_first_completed_at),
+      work_last_completed_at: iso(metrics.work_last_completed_at),
+    },
+  };
+}
+
+export function computeFlowMs(input: FlowInput): { metrics: FlowMetricsMs; timings: TransitionTiming[] } {
   const ordered = orderTransitions(input.transitions);
   const timings = transitionTimings(input.createdAt, ordered);
   const category = (id: number | null) => input.stepOf(id)?.category ?? null;
@@ -163,16 +188,14 @@ export function computeFlow(input: FlowInput): { metrics: FlowMetrics; timings: 
   const finished = ordered.length > 0 && category(ordered[ordered.length - 1].toStatusId) === "Done";
   const span = (from: number | null) =>
     finished && from !== null && lastDone !== null && lastDone >= from ? (lastDone - from) / 1000 : null;
-  const iso = (ms: number | null) => ms === null ? null : new Date(ms).toISOString();
-
   return {
     timings,
     metrics: {
-      work_first_committed_at: iso(firstCommit),
-      work_first_started_at: iso(firstStart),
-      work_last_started_at: iso(lastStart),
-      work_first_completed_at: iso(firstDone),
-      work_last_completed_at: iso(lastDone),
+      work_first_committed_at: firstCommit,
+      work_first_started_at: firstStart,
+      work_last_started_at: lastStart,
+      work_first_completed_at: firstDone,
+      work_last_completed_at: lastDone,
       total_work_starts: starts,
       total_completions: completions,
       total_backlog_returns: returns,

@@ -24,11 +24,12 @@ async function checkChange(c: Context<AppEnv>, change: Change) {
   await requireIntegration(db, tenantId, change.integrationId, "integrationId");
   const steps = (change.statuses ?? []).map((s) => s.workflowId).filter((v): v is number => v !== null);
   const types = (change.wits ?? []).map((w) => w.witTypeId).filter((v): v is number => v !== null);
+  const edited = (change.workflows ?? []).map((w) => w.id);
   const found = await db.query<{ kind: string; id: number }>(
     `SELECT 'step' AS kind, id FROM workflows WHERE tenant_id = $1 AND integration_id = $2 AND active
-        AND id = ANY($3::int[])
+        AND (id = ANY($3::int[]) OR id = ANY($5::int[]))
      UNION ALL SELECT 'type', id FROM wit_types WHERE tenant_id = $1 AND integration_id = $2 AND id = ANY($4::int[])`,
-    [tenantId, change.integrationId, steps, types],
+    [tenantId, change.integrationId, steps, types, edited],
   );
   const known = new Set(found.map((f) => `${f.kind}:${f.id}`));
   (change.statuses ?? []).forEach((s, i) => {
@@ -41,7 +42,12 @@ async function checkChange(c: Context<AppEnv>, change: Change) {
       invalidField(`wits.${i}.witTypeId`, "no such work item type in this integration");
     }
   });
-  if (!change.statuses?.length && !change.wits?.length) invalidField("statuses", "name at least one change");
+  (change.workflows ?? []).forEach((w, i) => {
+    if (!known.has(`step:${w.id}`)) invalidField(`workflows.${i}.id`, "no such workflow step in this integration");
+  });
+  if (!change.statuses?.length && !change.wits?.length && !change.workflows?.length) {
+    invalidField("statuses", "name at least one change");
+  }
 }
 
 interface RetransformEngine {

@@ -62,12 +62,19 @@ export async function stepsOf(db: Queryable, tenantId: number, integrationId: nu
   ]);
 }
 
-async function nameTaken(db: Queryable, tenantId: number, integrationId: number, stepName: string, except = 0) {
+async function nameTaken(
+  db: Queryable,
+  tenantId: number,
+  integrationId: number,
+  stepName: string,
+  except = 0,
+  field = "name",
+) {
   const rows = await db.query(
     "SELECT 1 FROM workflows WHERE tenant_id = $1 AND integration_id = $2 AND lower(step_name) = lower($3) AND id <> $4",
     [tenantId, integrationId, stepName, except],
   );
-  if (rows.length) invalidField("name", "another step of this workflow has this name");
+  if (rows.length) invalidField(field, "another step of this workflow has this name");
 }
 
 /** Numbers 1..n over the steps that are not Discarded, in their current order (after an insert or a category move). */
@@ -94,6 +101,57 @@ async function setCommitmentPoint(tx: Queryable, tenantId: number, integrationId
     "UPDATE workflows SET is_commitment_point = true, updated_at = now() WHERE tenant_id = $1 AND id = $2",
     [tenantId, stepId],
   );
+}
+
+export const stepPatch = z.object({
+  name: name.optional(),
+  category: category.optional(),
+  commitmentPoint: z.boolean().optional(),
+}).strict();
+
+/**
+ * Renames a step, moves it to another category or makes it the commitment point, in `tx` — the PATCH route and
+ * the vocabulary preview/apply (which shows the effect on flow metrics first) share it. `field` prefixes the
+ * names of invalid fields.
+ */
+export async function updateStep(
+  tx: Queryable,
+  tenantId: number,
+  stepId: number,
+  body: z.infer<typeof stepPatch>,
+  field = "",
+) {
+  const current = await getStep(tx, tenantId, stepId) ?? missing("workflow step");
+  if (body.name !== undefined) {
+    await nameTaken(tx, tenantId, current.integrationId, body.name, current.id, `${field}name`);
+  }
+  if (body.commitmentPoint === false && current.commitmentPoint) {
+    invalidField(
+      `${field}commitmentPoint`,
+      "a workflow keeps exactly one commitment point: set it on another step instead",
+    );
+  }
+  const nextCategory = body.category ?? current.category;
+  const commitment = body.commitmentPoint ?? current.commitmentPoint;
+  if (commitment && nextCategory === "Discarded") {
+    invalidField(
+      field + (body.commitmentPoint ? "commitmentPoint" : "category"),
+      "the commitment point cannot be a Discarded step; move the commitment point first",
+    );
+  }
+  const stepName = body.name ?? current.name;
+  await tx.query(
+    `UPDATE workflows SET step_name = $3, step_category = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, current.id, stepName, nextCategory],
+  );
+  // mappings carry the step's name and category (vector texts and the old API shape read them)
+  await tx.query(
+    `UPDATE statuses_mappings SET status_to = $3, status_category = $4, updated_at = now()
+      WHERE tenant_id = $1 AND workflow_id = $2`,
+    [tenantId, current.id, stepName, nextCategory],
+  );
+  if (nextCategory !== current.category) await renumber(tx, tenantId, current.integrationId);
+  if (body.commitmentPoint) await setCommitmentPoint(tx, tenantId, current.integrationId, current.id);
 }
 
 export function workflowRoutes() {
@@ -169,41 +227,13 @@ export function workflowRoutes() {
     summary: "Rename a step, change its category, or make it the commitment point",
     roles: ["admin"],
     params: idParams,
-    body: z.object({ name: name.optional(), category: category.optional(), commitmentPoint: z.boolean().optional() })
-      .strict(),
+    body: stepPatch,
     responses: { 200: { description: "the step", schema: step }, 404: notFound },
   }, async (c, { params, body }) => {
     const db = dbOf(c);
     const tenantId = tenantOf(c);
-    const current = await getStep(db, tenantId, params.id) ?? missing("workflow step");
-    if (body.name !== undefined) await nameTaken(db, tenantId, current.integrationId, body.name, current.id);
-    if (body.commitmentPoint === false && current.commitmentPoint) {
-      invalidField("commitmentPoint", "a workflow keeps exactly one commitment point: set it on another step instead");
-    }
-    const nextCategory = body.category ?? current.category;
-    const commitment = body.commitmentPoint ?? current.commitmentPoint;
-    if (commitment && nextCategory === "Discarded") {
-      invalidField(
-        body.commitmentPoint ? "commitmentPoint" : "category",
-        "the commitment point cannot be a Discarded step; move the commitment point first",
-      );
-    }
-    await db.transaction(async (tx) => {
-      const stepName = body.name ?? current.name;
-      await tx.query(
-        `UPDATE workflows SET step_name = $3, step_category = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, current.id, stepName, nextCategory],
-      );
-      // mappings carry the step's name and category (vector texts and the old API shape read them)
-      await tx.query(
-        `UPDATE statuses_mappings SET status_to = $3, status_category = $4, updated_at = now()
-          WHERE tenant_id = $1 AND workflow_id = $2`,
-        [tenantId, current.id, stepName, nextCategory],
-      );
-      if (nextCategory !== current.category) await renumber(tx, tenantId, current.integrationId);
-      if (body.commitmentPoint) await setCommitmentPoint(tx, tenantId, current.integrationId, current.id);
-    });
-    return c.json(await getStep(db, tenantId, current.id));
+    await db.transaction((tx) => updateStep(tx, tenantId, params.id, body));
+    return c.json(await getStep(db, tenantId, params.id));
   });
 
   r.route({
