@@ -8,11 +8,19 @@
 // - GET /rest/api/{2,3,latest}/issue/{idOrKey}/changelog — startAt/maxResults pages, oldest first.
 import { compareRows, compileJql, JqlSyntaxError } from "./jql.ts";
 import { jiraError, jsonResponse } from "./faults.ts";
-import { decodeToken, encodeToken, type FakeState, intParam, type Route, type RouteContext } from "./state.ts";
+import {
+  cloudOnly,
+  decodeToken,
+  encodeToken,
+  type FakeState,
+  intParam,
+  type Route,
+  type RouteContext,
+} from "./state.ts";
 
 const queryCache = new WeakMap<FakeState, Map<string, { version: number; refs: Int32Array }>>();
 
-function matchingRefs(state: FakeState, jql: string): Int32Array {
+export function matchingRefs(state: FakeState, jql: string): Int32Array {
   const compiled = compileJql(jql, state.config.userTimeZone, state.now());
   if (!compiled.bounded) {
     throw new JqlSyntaxError(
@@ -47,7 +55,7 @@ function selectFields(all: Record<string, unknown>, spec: string[]): Record<stri
   return out;
 }
 
-function listParam(value: unknown): string[] {
+export function listParam(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => String(v).split(",")).map((s) => s.trim()).filter(Boolean);
   if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
   return [];
@@ -64,6 +72,31 @@ function approximateCount(ctx: RouteContext): Response {
     if (error instanceof JqlSyntaxError) return jiraError(400, error.message);
     throw error;
   }
+}
+
+/** Issues of a result page as search returns them: ids only, or with the selected fields and the embedded
+ * changelog (the most recent `searchChangelogCap` histories, newest first, with the real total). */
+export function pageIssues(state: FakeState, page: Int32Array, fields: string[], withChangelog: boolean) {
+  const idsOnly = !withChangelog && fields.every((f) => f === "id" || f === "key");
+  return Array.from(page, (ref) => {
+    // Ids-only pages come from the cheap row; only pages that show fields or changelogs build whole issues.
+    const row = state.store.row(ref);
+    const issue: Record<string, unknown> = {
+      expand: "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
+      id: String(row.id),
+      self: `${state.baseUrl}/rest/api/3/issue/${row.id}`,
+      key: row.key,
+    };
+    if (idsOnly) return issue;
+    const stored = state.store.get(ref);
+    const selected = selectFields(stored.fields, fields);
+    if (selected) issue.fields = selected;
+    if (withChangelog) {
+      const shown = stored.histories.slice(-state.config.searchChangelogCap).reverse();
+      issue.changelog = { startAt: 0, maxResults: shown.length, total: stored.histories.length, histories: shown };
+    }
+    return issue;
+  });
 }
 
 function search(ctx: RouteContext, input: Record<string, unknown>): Response {
@@ -93,25 +126,7 @@ function search(ctx: RouteContext, input: Record<string, unknown>): Response {
   }
   const size = Math.min(requested, cap);
   const page = refs.subarray(offset, offset + size);
-  const issues = Array.from(page, (ref) => {
-    // Ids-only pages come from the cheap row; only pages that show fields or changelogs build whole issues.
-    const row = state.store.row(ref);
-    const issue: Record<string, unknown> = {
-      expand: "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
-      id: String(row.id),
-      self: `${state.baseUrl}/rest/api/3/issue/${row.id}`,
-      key: row.key,
-    };
-    if (idsOnly) return issue;
-    const stored = state.store.get(ref);
-    const selected = selectFields(stored.fields, fields);
-    if (selected) issue.fields = selected;
-    if (withChangelog) {
-      const shown = stored.histories.slice(-state.config.searchChangelogCap).reverse();
-      issue.changelog = { startAt: 0, maxResults: shown.length, total: stored.histories.length, histories: shown };
-    }
-    return issue;
-  });
+  const issues = pageIssues(state, page, fields, withChangelog);
   const end = offset + page.length;
   const more = end < refs.length && size > 0;
   return jsonResponse({ issues, ...(more ? { nextPageToken: encodeToken(end, jql) } : {}), isLast: !more });
@@ -208,12 +223,12 @@ export const issueRoutes: Route[] = [
   {
     method: "POST",
     pattern: /^\/rest\/api\/(?:3|latest)\/search\/jql$/,
-    handler: (ctx) => search(ctx, (ctx.body ?? {}) as Record<string, unknown>),
+    handler: cloudOnly((ctx) => search(ctx, (ctx.body ?? {}) as Record<string, unknown>)),
   },
   {
     method: "GET",
     pattern: /^\/rest\/api\/(?:3|latest)\/search\/jql$/,
-    handler: (ctx) => {
+    handler: cloudOnly((ctx) => {
       const q = ctx.url.searchParams;
       return search(ctx, {
         jql: q.get("jql") ?? "",
@@ -222,7 +237,7 @@ export const issueRoutes: Route[] = [
         fields: q.has("fields") ? q.getAll("fields") : undefined,
         expand: q.get("expand") ?? undefined,
       });
-    },
+    }),
   },
   {
     method: "GET",
@@ -230,7 +245,7 @@ export const issueRoutes: Route[] = [
     handler: () =>
       jiraError(410, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."),
   },
-  { method: "POST", pattern: /^\/rest\/api\/3\/search\/approximate-count$/, handler: approximateCount },
+  { method: "POST", pattern: /^\/rest\/api\/3\/search\/approximate-count$/, handler: cloudOnly(approximateCount) },
   { method: "POST", pattern: /^\/rest\/api\/3\/changelog\/bulkfetch$/, handler: bulkChangelog },
   { method: "GET", pattern: /^\/rest\/api\/(2|3|latest)\/issue\/([^/]+)\/changelog$/, handler: issueChangelog },
 ];

@@ -90,6 +90,11 @@ export class ChangelogFetcher {
     return this.bulkSupported === undefined ? "unknown" : this.bulkSupported ? "bulk" : "per-issue";
   }
 
+  /** Known to have no bulk endpoint (Data Center / Server said so through /serverInfo): skip the probe. */
+  usePerIssue(): void {
+    this.bulkSupported = false;
+  }
+
   async *pages(issueIds: readonly string[], options: ChangelogOptions = {}): AsyncGenerator<ChangelogPage> {
     if (options.fieldIds && options.fieldIds.length > BULK_CHANGELOG_MAX_FIELD_IDS) {
       throw new RangeError(`fieldIds accepts at most ${BULK_CHANGELOG_MAX_FIELD_IDS} ids`);

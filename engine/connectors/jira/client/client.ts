@@ -149,6 +149,11 @@ export class JiraClient {
     return this.changelogs.mode;
   }
 
+  /** Data Center / Server: changelogs per issue from the start (no bulkfetch to probe). */
+  useDataCenterChangelogs(): void {
+    this.changelogs.usePerIssue();
+  }
+
   /** All projects (or the given keys) with their issue types, 50 keys per request, every page. */
   async *projects(
     keys?: readonly string[],
