@@ -17,6 +17,8 @@ interface DeadLetterData {
   attempts: number;
   /** A Date when server-rendered, an ISO string in socket frames. */
   failedAt: Date | string;
+  /** Its run; `obsolete` says why requeuing cannot help any more (null while the run is in progress). */
+  run?: { id: number | null; obsolete: string | null };
 }
 
 interface StageData {
@@ -43,6 +45,13 @@ const STAGE_LABEL: Record<string, string> = { extract: "Extract", transform: "Tr
 const ADAPTER_LABEL = { rabbitmq: "RabbitMQ", db: "database queue" };
 /** Body fields worth showing to place a dead letter (the rest is in the raw body tooltip). */
 const BODY_KEYS = ["jobId", "runId", "step", "kind", "rawIds", "rawId", "page"];
+const OBSOLETE_WHY: Record<string, string> = {
+  finished: "its run finished",
+  failed: "its run failed",
+  fenced: "its run was stopped",
+  superseded: "a newer run of its job replaced its run",
+  missing: "its run no longer exists",
+};
 
 /** Raw pages kept for re-transforms (server-rendered once; they change by the hour, not by the second). */
 interface RawData {
@@ -65,6 +74,7 @@ export default function QueuesPanel(props: { initial: QueuesData; raw?: RawData 
   const [live, setLive] = useState<LiveState>("connecting");
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmStop, setConfirmStop] = useState(false);
+  const [confirmPurge, setConfirmPurge] = useState(false);
 
   useEffect(() => {
     const onFrame = (frame: unknown) => {
@@ -110,8 +120,29 @@ export default function QueuesPanel(props: { initial: QueuesData; raw?: RawData 
     showToast("success", res.data.workersRunning ? "Workers started" : "Workers stopped");
   };
 
+  const purge = async () => {
+    setBusy("purge");
+    const res = await apiCall<{ purged: Record<string, number> }>("/app/etl/queues/dead-letters/purge-obsolete", {
+      body: {},
+    });
+    setBusy(null);
+    setConfirmPurge(false);
+    if (!res.ok) return showToast("error", `Nothing purged: ${res.error.message}`);
+    // shown gone at once; the next frame has the server's figures
+    setData((d) => ({
+      ...d,
+      stages: d.stages.map((s) => {
+        const kept = s.deadLetters.filter((l) => !l.run?.obsolete);
+        return { ...s, deadLetters: kept, deadLettered: Math.max(0, s.deadLettered - (res.data.purged[s.stage] ?? 0)) };
+      }),
+    }));
+    const n = Object.values(res.data.purged).reduce((a, b) => a + b, 0);
+    showToast("success", `Purged ${n} obsolete dead letter${n === 1 ? "" : "s"}`);
+  };
+
   const now = Date.now();
   const letters = data.stages.filter((s) => s.deadLetters.length > 0);
+  const obsolete = letters.reduce((n, s) => n + s.deadLetters.filter((l) => l.run?.obsolete).length, 0);
   return (
     <div class="space-y-5" id="queues">
       <div class="flex flex-wrap items-start justify-between gap-3">
@@ -167,7 +198,19 @@ export default function QueuesPanel(props: { initial: QueuesData; raw?: RawData 
       <StageTable data={data} />
 
       <section class="space-y-3" aria-label="Dead letters">
-        <h3 class="text-base font-semibold">Dead letters</h3>
+        <div class="flex flex-wrap items-center justify-between gap-3">
+          <h3 class="text-base font-semibold">Dead letters</h3>
+          {obsolete > 0 && (
+            <button
+              type="button"
+              class="btn"
+              id="purge-obsolete-button"
+              onClick={() => setConfirmPurge(true)}
+            >
+              Purge obsolete ({formatNumber(obsolete)})
+            </button>
+          )}
+        </div>
         {letters.length === 0 && <p class="card px-5 py-4 text-sm text-muted" id="no-dead-letters">None.</p>}
         {letters.map((s) =>
           s.deadLetters.map((letter) => (
@@ -178,6 +221,15 @@ export default function QueuesPanel(props: { initial: QueuesData; raw?: RawData 
                 <span class="text-muted" data-attempts={letter.attempts}>
                   {letter.attempts} attempt{letter.attempts === 1 ? "" : "s"}
                 </span>
+                {letter.run?.obsolete && (
+                  <span
+                    class="badge tone-idle"
+                    data-obsolete={letter.run.obsolete}
+                    title={`Requeuing cannot help: ${OBSOLETE_WHY[letter.run.obsolete] ?? letter.run.obsolete}`}
+                  >
+                    Obsolete: {OBSOLETE_WHY[letter.run.obsolete] ?? letter.run.obsolete}
+                  </span>
+                )}
                 <span class="text-muted" title={formatDate(new Date(letter.failedAt))}>
                   Last failure: {formatRelative(new Date(letter.failedAt), now)}
                 </span>
@@ -218,6 +270,20 @@ export default function QueuesPanel(props: { initial: QueuesData; raw?: RawData 
       >
         This instance stops taking messages from the extract, transform and embed queues; batches already running
         finish. Messages wait on the queues until workers run again here or on another instance.
+      </ConfirmationModal>
+      <ConfirmationModal
+        open={confirmPurge}
+        title="Purge obsolete dead letters?"
+        confirmLabel="Purge"
+        tone="danger"
+        busy={busy === "purge"}
+        onConfirm={purge}
+        onCancel={() => setConfirmPurge(false)}
+        id="purge-obsolete"
+      >
+        Deletes your tenant's {formatNumber(obsolete)} dead letter{obsolete === 1 ? "" : "s"}{" "}
+        whose run is over or was replaced by a newer run: requeuing could not change anything. Dead letters of runs
+        still in progress are kept.
       </ConfirmationModal>
     </div>
   );

@@ -40,6 +40,7 @@ import type { VNode } from "preact";
 import { Moon, Sun } from "lucide-preact";
 import ThemeToggle from "../islands/ThemeToggle.tsx";
 import { rawDataSize } from "../engine/raw_retention.ts";
+import { stagesWithRuns } from "../server/live/dead_letter_runs.ts";
 
 type ShellPage = { title: string; active: NavKey; status?: 200 | 404 };
 type ShellContent = (
@@ -128,7 +129,8 @@ export function pageRoutes() {
     }
     const { db, services } = c.get("deps");
     const monitor = queueMonitorFor(services);
-    const view = monitor ? await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) }) : null;
+    const bare = monitor ? await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) }) : null;
+    const view = bare && { ...bare, stages: await stagesWithRuns(db, auth.tenantId, bare.stages) };
     const raw = {
       ...await rawDataSize(db, auth.tenantId),
       retentionDays: c.get("deps").config.SLUICE_RAW_RETENTION_DAYS,

@@ -25,22 +25,29 @@ interface ClaimedRow {
   id: number;
   body: unknown;
   attempts: number;
+  /** The claim did not count as an attempt: the lease it replaces was another consumer's, held across a restart. */
+  forgiven: boolean;
 }
 
 // The CTE picks and locks; the UPDATE takes the lease. `attempts` grows with every claim, so ack/retry can tell
-// their own lease from a later one after a visibility timeout.
+// their own lease from a later one after a visibility timeout. Except: a lease another consumer last renewed before
+// the database (re)started expired because the database was down, not because its holder failed, so taking it over
+// is no new attempt (the old holder cannot ack it: locked_by differs). Leases of this consumer go through its
+// in-process ledger instead (#forgive), which also tells its own outage-lost leases apart.
 const CLAIM_SQL = `
 WITH picked AS (
-  SELECT id FROM queue_messages
+  SELECT id, (locked_by IS NOT NULL AND locked_by <> $3
+    AND visible_at - $4 * interval '1 millisecond' < pg_postmaster_start_time()) AS forgiven
+  FROM queue_messages
   WHERE queue = $1 AND state = 'ready' AND visible_at <= now()
   ORDER BY id
   LIMIT $2
   FOR UPDATE SKIP LOCKED
 )
 UPDATE queue_messages m
-SET attempts = m.attempts + 1, locked_by = $3, visible_at = now() + $4 * interval '1 millisecond'
+SET attempts = m.attempts + CASE WHEN picked.forgiven THEN 0 ELSE 1 END, locked_by = $3, visible_at = now() + $4 * interval '1 millisecond'
 FROM picked WHERE m.id = picked.id
-RETURNING m.id, m.body, m.attempts`;
+RETURNING m.id, m.body, m.attempts, picked.forgiven`;
 
 const LEASE = `id = $1 AND locked_by = $2 AND attempts = $3 AND state = 'ready'`;
 const ACK_SQL = `DELETE FROM queue_messages WHERE ${LEASE} RETURNING id`;
@@ -172,7 +179,7 @@ export class DbConsumer implements Consumer {
   async #forgive(rows: ClaimedRow[]): Promise<void> {
     for (const row of rows) {
       const n = this.#ctx.ledger?.take(String(row.id)) ?? 0;
-      if (n === 0 || row.attempts <= 1) continue;
+      if (n === 0 || row.attempts <= 1 || row.forgiven) continue;
       const [back] = await this.#ctx.db.query<{ attempts: number }>(
         `UPDATE queue_messages SET attempts = greatest(1, attempts - $4) WHERE ${LEASE} RETURNING attempts`,
         [row.id, this.id, row.attempts, n],

@@ -67,6 +67,7 @@ export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handl
           checkpoint: run.checkpoint ?? null,
           error: text,
         });
+        await recordUnrecorded(ctx, run.id);
         if (hopeless) return;
       }
       throw e;
@@ -75,10 +76,30 @@ export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handl
 }
 
 async function extractChunk(ctx: EngineContext, run: RunRow, lease: Lease, stopping: AbortSignal) {
+  // requests an earlier failed chunk of this run sent from this process are recorded with this chunk's first commit
+  let requests = ctx.unrecordedRequests.get(run.id) ?? 0;
+  ctx.unrecordedRequests.delete(run.id);
+  try {
+    await extractPages(ctx, run, lease, stopping, requests, (n) => requests = n);
+  } finally {
+    // added, not set: a duplicate delivery of the same run may have left some here meanwhile
+    if (requests) ctx.unrecordedRequests.set(run.id, (ctx.unrecordedRequests.get(run.id) ?? 0) + requests);
+  }
+}
+
+/** Pulls and commits pages; `track` always holds the source requests sent but not yet recorded on the run. */
+async function extractPages(
+  ctx: EngineContext,
+  run: RunRow,
+  lease: Lease,
+  stopping: AbortSignal,
+  carried: number,
+  track: (requests: number) => void,
+) {
   const connector = ctx.connectors.require(run.job_type);
   const integration = await loadIntegration(ctx, run.tenant_id, run.integration_id, true);
   const step = run.current_step!;
-  let requests = 0;
+  let requests = carried;
   // Chunk bounds use real time: the engine clock may be a test clock that does not move.
   const started = Date.now();
   const pages = connector.extract(step, {
@@ -87,7 +108,7 @@ async function extractChunk(ctx: EngineContext, run: RunRow, lease: Lease, stopp
     db: ctx.db,
     checkpoint: run.checkpoint ?? null,
     signal: stopping,
-    onRequest: () => requests++,
+    onRequest: () => track(++requests),
     addressGuard: ctx.addressGuard,
   });
   let count = 0;
@@ -102,7 +123,7 @@ async function extractChunk(ctx: EngineContext, run: RunRow, lease: Lease, stopp
     for await (const page of pages) {
       const after = await commitPage(ctx, run, lease, page, requests);
       if (after) publishing.push(after);
-      requests = 0;
+      track(requests = 0);
       count++;
       if (count >= ctx.opts.chunkPages || Date.now() - started >= ctx.opts.chunkMs || stopping.aborted) {
         more = true;
@@ -112,7 +133,7 @@ async function extractChunk(ctx: EngineContext, run: RunRow, lease: Lease, stopp
   } catch (e) {
     await Promise.allSettled(publishing);
     if (e instanceof RateLimitedError) {
-      await parkRun(ctx, run, lease.seq, e.resumeAt, e.reason, requests);
+      if (await parkRun(ctx, run, lease.seq, e.resumeAt, e.reason, requests)) track(0);
       return;
     }
     // Stopping workers aborts the source request in flight; the step simply continues elsewhere.
@@ -121,7 +142,15 @@ async function extractChunk(ctx: EngineContext, run: RunRow, lease: Lease, stopp
   }
   await published();
   if (more) await continueStep(ctx, run, lease);
-  else await endStep(ctx, run, lease, requests);
+  else await endStep(ctx, run, lease, requests, () => track(0));
+}
+
+/** A failed run's requests that no commit recorded (no lease condition: the run is over, the requests were sent). */
+async function recordUnrecorded(ctx: EngineContext, runId: number) {
+  const requests = ctx.unrecordedRequests.get(runId);
+  if (!requests) return;
+  await ctx.db.query("UPDATE etl_runs SET requests_made = requests_made + $2 WHERE id = $1", [runId, requests]);
+  ctx.unrecordedRequests.delete(runId);
 }
 
 /** A connector's record estimate when it is a usable count (anything else is ignored, never stored). */

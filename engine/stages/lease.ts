@@ -27,7 +27,14 @@ export async function continueStep(ctx: EngineContext, run: RunRow, lease: Lease
 }
 
 /** The step's source is exhausted: mark it extracted (the last step also ends extraction) and try to advance. */
-export async function endStep(ctx: EngineContext, run: RunRow, lease: Lease, requests: number) {
+export async function endStep(
+  ctx: EngineContext,
+  run: RunRow,
+  lease: Lease,
+  requests: number,
+  /** Called once `requests` are on the run, before settling (which may fail with the broker down). */
+  recorded?: () => void,
+) {
   const [row] = await ctx.db.query(
     `UPDATE etl_runs SET step_extracted = true,
        extraction_finished = (current_step = step_keys[array_length(step_keys, 1)]),
@@ -36,5 +43,6 @@ export async function endStep(ctx: EngineContext, run: RunRow, lease: Lease, req
     [run.id, lease.seq, lease.rev, requests, ctx.now()],
   );
   if (!row) throw new LeaseLostError(`end of step refused at seq ${lease.seq} rev ${lease.rev}`);
+  recorded?.();
   await settle(ctx, run.id);
 }

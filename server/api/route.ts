@@ -5,7 +5,8 @@
 //
 // Input rules, the same for every route: the role is checked first; a path value that cannot name anything is a
 // 404; query parameters the route does not declare, or declared ones given twice, are a 400 naming them (a typo
-// never silently changes a result); the body is bounded in size and depth before it is parsed (http_errors.ts).
+// never silently changes a result); a path or query value holding U+0000 is a 400 naming it (PostgreSQL text cannot
+// hold it); the body is bounded in size and depth and checked for NUL the same way (http_errors.ts).
 import { type Context, Hono } from "hono";
 import { matchedRoutes } from "hono/route";
 import { z } from "zod";
@@ -100,7 +101,12 @@ function invalid(fields: FieldError[]): ApiError {
   return new ApiError(400, "validation_failed", fields.map((f) => `${f.field}: ${f.message}`).join("; "), fields);
 }
 
-function validateParams<S extends z.ZodType>(schema: S, value: unknown) {
+const NUL_MESSAGE = "must not contain NUL characters";
+
+function validateParams<S extends z.ZodType>(schema: S, value: Record<string, string>) {
+  // PostgreSQL text cannot hold U+0000: refused here for every route rather than as a database error later
+  const nul = Object.keys(value).filter((name) => value[name].includes("\u0000"));
+  if (nul.length) throw invalid(nul.map((name) => ({ field: `params.${name}`, message: NUL_MESSAGE })));
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   // a path value that cannot name anything (an id out of range, a stray string) is simply not found
@@ -123,7 +129,10 @@ export function validateQuery<S extends z.ZodType>(schema: S | undefined, url: s
   const values = new Map<string, string>();
   const fields: FieldError[] = [];
   for (const [name, value] of params) {
-    if (known && !known.has(name)) {
+    if (name.includes("\u0000") || value.includes("\u0000")) {
+      // PostgreSQL text cannot hold U+0000: refused for every route before any handler can pass it to a query
+      fields.push({ field: `query.${shown(name)}`, message: NUL_MESSAGE });
+    } else if (known && !known.has(name)) {
       if (!fields.some((f) => f.field === `query.${shown(name)}`)) {
         fields.push({ field: `query.${shown(name)}`, message: "unknown parameter" });
       }

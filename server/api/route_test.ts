@@ -88,3 +88,29 @@ Deno.test("route: undeclared and repeated query parameters are refused by name; 
   assertEquals(operationIdOf("post", "/app/etl/custom-fields/mappings"), "postCustomFieldsMappings");
   assertEquals(operationIdOf("get", "/healthz"), "getHealthz");
 });
+
+Deno.test("route: a query or path value holding U+0000 is a 400 naming it, before the handler runs", async () => {
+  const r = apiRouter("/app/etl/named", "things");
+  let reached = 0;
+  r.route({
+    method: "get",
+    path: "/:name",
+    summary: "a thing by name",
+    params: z.object({ name: z.string() }),
+    query: z.object({ q: z.string().optional() }),
+    responses: { 200: { description: "ok" } },
+  }, (c) => c.json({ reached: ++reached }));
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.route("/app/etl/named", r.app);
+  const fieldsOf = async (path: string) => {
+    const res = await app.request(path);
+    assertEquals(res.status, 400, path);
+    return (await res.json()).error.fields.map((f: { field: string; message: string }) => `${f.field}: ${f.message}`);
+  };
+  assertEquals(await fieldsOf("/app/etl/named/a?q=x%00y"), ["query.q: must not contain NUL characters"]);
+  assertEquals(await fieldsOf("/app/etl/named/a?%00=1"), ["query.\u0000: must not contain NUL characters"]);
+  assertEquals(await fieldsOf("/app/etl/named/a%00b"), ["params.name: must not contain NUL characters"]);
+  assertEquals(reached, 0);
+  assertEquals((await app.request("/app/etl/named/ab?q=xy")).status, 200);
+});

@@ -67,6 +67,15 @@ export async function withRuns<T extends { body: Record<string, unknown> }>(
   });
 }
 
+/** Queue stages with the run of each dead letter described: the REST answer, the page and its live frames alike. */
+export function stagesWithRuns<S extends { deadLetters: readonly { body: Record<string, unknown> }[] }>(
+  db: Queryable,
+  tenantId: number,
+  stages: readonly S[],
+) {
+  return Promise.all(stages.map(async (s) => ({ ...s, deadLetters: await withRuns(db, tenantId, s.deadLetters) })));
+}
+
 /** Deletes the tenant's dead letters whose run can no longer use them; returns how many per stage. */
 export async function purgeObsoleteDeadLetters(
   db: Queryable,

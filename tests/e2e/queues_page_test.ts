@@ -102,6 +102,8 @@ Deno.test({
         assertEquals(await page.locator("#workers [data-workers]").getAttribute("data-workers"), "running");
         assertStringIncludes(await article.locator("[data-error]").textContent() ?? "", poison.error);
         assertEquals(await article.locator("[data-attempts]").getAttribute("data-attempts"), "1");
+        // its run 4242 does not exist: requeuing cannot help, and the page says so
+        assertEquals(await article.locator("[data-obsolete]").getAttribute("data-obsolete"), "missing");
         assertEquals(await cell(page, "transform", "consumers"), "1", "this instance's transform consumer");
       });
 
@@ -136,6 +138,11 @@ Deno.test({
           assertEquals(engine!.workersRunning, true);
           await article.waitFor({ timeout: 10_000 });
           assertEquals(await cell(page, "transform", "depth"), "0");
+          assertEquals(
+            await article.locator("[data-obsolete]").getAttribute("data-obsolete"),
+            "missing",
+            "live frames mark obsolete dead letters too",
+          );
         },
       );
 
@@ -178,6 +185,29 @@ Deno.test({
         assertEquals(await cell(other, "transform", "deadLettered"), "0");
         await screenshotThemes(other, "queues-tenant-admin");
         await other.close();
+      });
+
+      await t.step("Purge obsolete asks first, then deletes the obsolete dead letter", async () => {
+        const page = await browser.newPage();
+        await signIn(page, app, admin.email);
+        await page.goto(`${app.url}/queues`);
+        await ready(page);
+        await page.waitForSelector("#live-state[data-live=live]");
+        const letter = page.locator(`[data-dead-letter="${poison.id}"]`);
+        await letter.locator('[data-obsolete="missing"]').waitFor();
+        await page.click("#purge-obsolete-button");
+        await page.waitForSelector("#purge-obsolete [data-confirm]");
+        await screenshotThemes(page, "queues-purge-obsolete");
+        await page.click("#purge-obsolete [data-confirm]");
+        await letter.waitFor({ state: "detached" });
+        await page.waitForSelector("#no-dead-letters");
+        assertEquals(await page.locator("#purge-obsolete-button").count(), 0);
+        const body = await (await app.api("/app/etl/queues", { token: adminToken })).json();
+        assertEquals(body.stages.find((s: { stage: string }) => s.stage === "transform").deadLetters, []);
+        // a later frame must not bring it back
+        await page.waitForTimeout(2500);
+        assertEquals(await letter.count(), 0);
+        await page.close();
       });
 
       await t.step("users get the 404 page and no link; the socket refuses bad topics and non-admins", async () => {

@@ -92,6 +92,7 @@ for (const kind of queueKinds()) {
           VISIBILITY_MS: "800",
         };
         const lifetime = () => kind === "db" ? 300 + Math.random() * 1000 : 100 + Math.random() * 600;
+        const servedBefore = source.requests();
         const runs = [(await engine.startRun({ tenantId: crashed.tenantId, jobId: crashed.jobId })).runId];
         let kills = 0;
         while (kills < KILLS) {
@@ -121,6 +122,16 @@ for (const kind of queueKinds()) {
           1500,
         );
         assert(kills >= KILLS);
+        // Every request a surviving process sent is on its run (failed chunks' requests ride on the next commit);
+        // a SIGKILL can lose only the requests of the page that process had in flight and not yet committed.
+        const served = source.requests() - servedBefore;
+        const recorded = await db.query<{ n: number }>(
+          "SELECT coalesce(sum(requests_made), 0)::int AS n FROM etl_runs WHERE id = ANY($1::int[])",
+          [runs],
+        );
+        const lost = served - recorded[0].n;
+        console.log(`requests: ${served} served, ${recorded[0].n} recorded over ${kills} kills`);
+        assert(lost >= 0 && lost <= kills, `requests_made ${recorded[0].n} vs ${served} served, ${kills} kills`);
       } finally {
         for (const c of children) await c.kill("SIGKILL");
         await engine.close();

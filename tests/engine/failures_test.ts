@@ -79,11 +79,25 @@ for (const kind of queueKinds()) {
       const run = await waitForRun(db, parked.id, "FINISHED");
       assertEquals(run.id, started.runId, "the same run finished");
       assertEquals(source.requests("/items"), 6 + 1, "resumed from the checkpoint: each page read once, plus the 429");
+      assertEquals(run.requests_made, source.requests(), "requests_made counts every request, the 429 included");
       assertEquals(await itemsSnapshot(db, job.integrationId), expectedItems(source));
       jobRow = await getJob(db, job.jobId);
       assertEquals(jobRow.status, "FINISHED");
       assertEquals(jobRow.watermark?.getTime(), new Date(run.window_to).getTime(), "watermark = the run's start");
       assertEquals(await count(db, "SELECT 1 FROM etl_runs WHERE job_id = $1", [job.jobId]), 1);
+    });
+  });
+
+  Deno.test(`failures [${kind}]: requests of a chunk that failed on server errors still count`, async () => {
+    await withPipeline(kind, {}, async (p) => {
+      const { db, engine, job, source } = p;
+      // the connector's client tries 3 times: the chunk fails once, its retry reads the page again and goes on
+      source.fail("/items", 3, 500, 3);
+      const started = await engine.startRun({ tenantId: job.tenantId, jobId: job.jobId });
+      const run = await waitForRun(db, started.runId, "FINISHED");
+      assertEquals(source.requests("/items"), 6 + 3, "each page read once, plus three refused requests");
+      assertEquals(run.requests_made, source.requests(), "the failed chunk's requests are on the run");
+      assertEquals(await itemsSnapshot(db, job.integrationId), expectedItems(source));
     });
   });
 

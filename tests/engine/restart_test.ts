@@ -27,6 +27,8 @@ const MAX_ATTEMPTS = 5;
 interface SyncOutcome {
   digest: Awaited<ReturnType<typeof contentDigest>>;
   rowsWritten: number;
+  /** etl_runs.requests_made and the requests the synthetic source served during the sync. */
+  requests: { recorded: number; served: number };
   deadLetters: number;
   afterReturnMs?: number;
 }
@@ -37,6 +39,7 @@ async function sync(db: Db, queue: Queue, source: SyntheticSource, outage?: () =
   try {
     await engine.startWorkers();
     const job = await seedSyntheticJob(db, source, { tenant: "Acme", name: "synthetic", settings: { pageSize: 50 } });
+    const servedBefore = source.requests();
     const { runId } = await engine.startRun({ tenantId: job.tenantId, jobId: job.jobId });
     let afterReturnMs: number | undefined;
     if (outage) {
@@ -51,10 +54,14 @@ async function sync(db: Db, queue: Queue, source: SyntheticSource, outage?: () =
     } else {
       await waitForRun(db, runId, "FINISHED", 60_000, 200);
     }
-    const [run] = await db.query<{ rows_written: number }>("SELECT rows_written FROM etl_runs WHERE id = $1", [runId]);
+    const [run] = await db.query<{ rows_written: number; requests_made: number }>(
+      "SELECT rows_written, requests_made FROM etl_runs WHERE id = $1",
+      [runId],
+    );
+    const requests = { recorded: run.requests_made, served: source.requests() - servedBefore };
     const stats = await queue.stats();
     const deadLetters = stats.extract.deadLettered + stats.transform.deadLettered + stats.embed.deadLettered;
-    return { digest: await contentDigest(db), rowsWritten: run.rows_written, deadLetters, afterReturnMs };
+    return { digest: await contentDigest(db), rowsWritten: run.rows_written, requests, deadLetters, afterReturnMs };
   } finally {
     await engine.close();
   }
@@ -75,6 +82,9 @@ async function reference(source: SyntheticSource): Promise<SyncOutcome> {
 function assertSameAsClean(got: SyncOutcome, clean: SyncOutcome) {
   assert(got.digest.hash === clean.digest.hash, describeDifference(clean.digest, got.digest));
   assertEquals(got.rowsWritten, clean.rowsWritten, "rows_written is exact");
+  assertEquals(clean.requests.recorded, clean.requests.served, "requests_made is exact on a clean run");
+  // pages fetched again after a commit failed during the outage count too: every request the source served
+  assertEquals(got.requests.recorded, got.requests.served, "requests_made equals the requests the source served");
   assertEquals(got.deadLetters, 0, "the outage dead-lettered nothing");
   assert(got.afterReturnMs! < 60_000, `finished ${got.afterReturnMs} ms after the service returned`);
 }

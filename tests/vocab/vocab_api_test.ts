@@ -378,6 +378,8 @@ Deno.test(`vocabulary api[${kind}]: source statuses, bulk mapping, copy and a ne
       ["Done", false],
     ]);
     assertEquals(all.items[0].workItems, 4);
+    const nul = await call(w, `${base}&q=In%00box`, { token: w.viewer });
+    assertEquals([nul.status, nul.body.error.fields[0].field], [400, "query.q"], "U+0000 never reaches PostgreSQL");
     const steps = (await call(w, `/app/etl/workflows?integrationId=${w.integrationId}`)).body.items;
     const refinement = steps.find((s: { name: string }) => s.name === "Refinement");
     const mapped = await call(w, "/app/etl/statuses/mappings", {

@@ -34,13 +34,15 @@ export interface SyntheticSourceOptions {
   baseTime?: Date;
 }
 
-interface RateLimitRule {
+interface FaultRule {
   path: string;
-  /** Answer 429 to this request number (1-based, counted per path) … */
+  /** Answer `status` to this request number (1-based, counted per path) … */
   atRequest: number;
-  retryAfterSeconds: number;
   /** … and to this many requests in a row from there. */
   times: number;
+  status: number;
+  /** Sent as Retry-After when given. */
+  retryAfterSeconds?: number;
 }
 
 const STATUSES = ["todo", "in progress", "review", "done"];
@@ -54,7 +56,7 @@ export class SyntheticSource {
   #poison: Set<number>;
   #base: number;
   #touched = new Map<number, { at: number; suffix: string }>();
-  #rules: RateLimitRule[] = [];
+  #rules: FaultRule[] = [];
   #counts = new Map<string, number>();
   #server: Deno.HttpServer<Deno.NetAddr>;
 
@@ -80,7 +82,12 @@ export class SyntheticSource {
 
   /** From request number `atRequest` on `path`, answer 429 with Retry-After `times` times. */
   rateLimit(path: string, atRequest: number, retryAfterSeconds: number, times = 1): void {
-    this.#rules.push({ path, atRequest, retryAfterSeconds, times });
+    this.#rules.push({ path, atRequest, retryAfterSeconds, times, status: 429 });
+  }
+
+  /** From request number `atRequest` on `path`, answer `status` (a server error) `times` times. */
+  fail(path: string, atRequest: number, status: number, times = 1): void {
+    this.#rules.push({ path, atRequest, times, status });
   }
 
   /** Serves these item indexes with title null from now on (an empty list heals the source). */
@@ -124,9 +131,10 @@ export class SyntheticSource {
       r.path === url.pathname && count >= r.atRequest && count < r.atRequest + r.times
     );
     if (rule) {
-      return Response.json({ error: "rate limited" }, {
-        status: 429,
-        headers: { "retry-after": String(rule.retryAfterSeconds) },
+      const headers = rule.retryAfterSeconds === undefined ? undefined : { "retry-after": `${rule.retryAfterSeconds}` };
+      return Response.json({ error: rule.status === 429 ? "rate limited" : "failed" }, {
+        status: rule.status,
+        headers,
       });
     }
     const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get("limit") ?? this.pageSize) || this.pageSize));

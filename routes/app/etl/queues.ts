@@ -11,7 +11,7 @@ import { timestamp } from "../../../server/api/shapes.ts";
 import { isOperator } from "../../../server/auth/operator.ts";
 import { type Queue, STAGES } from "../../../engine/queue/port.ts";
 import { ownedBy, type QueueMonitor, queueMonitorFor, type WorkerControl } from "../../../server/live/queue_monitor.ts";
-import { purgeObsoleteDeadLetters, withRuns } from "../../../server/live/dead_letter_runs.ts";
+import { purgeObsoleteDeadLetters, stagesWithRuns } from "../../../server/live/dead_letter_runs.ts";
 import { rawDataSize } from "../../../engine/raw_retention.ts";
 
 export type { WorkerControl } from "../../../server/live/queue_monitor.ts";
@@ -38,7 +38,7 @@ const deadLetter = z.object({
       description: "why requeuing cannot help any more (the run is over or a newer run replaced it); null while " +
         "its run is in progress",
     }),
-  }).optional().meta({ description: "the run the message belongs to (in the REST answer; the live view omits it)" }),
+  }).optional().meta({ description: "the run the message belongs to" }),
 });
 
 export const queuesView = z.object({
@@ -82,9 +82,7 @@ export function queueRoutes() {
     const { db } = c.get("deps");
     const auth = c.get("auth");
     const view = await monitor.view({ tenantId: auth.tenantId, operator: await isOperator(db, auth) });
-    const stages = await Promise.all(
-      view.stages.map(async (s) => ({ ...s, deadLetters: await withRuns(db, auth.tenantId, s.deadLetters) })),
-    );
+    const stages = await stagesWithRuns(db, auth.tenantId, view.stages);
     const rawData = {
       ...await rawDataSize(db, auth.tenantId),
       retentionDays: c.get("deps").config.SLUICE_RAW_RETENTION_DAYS,

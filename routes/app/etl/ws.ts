@@ -20,6 +20,7 @@ import { listJobCards } from "../../../db/jobs.ts";
 import { installedJobTypes } from "../../../server/engine_services.ts";
 import type { ProgressHub } from "../../../server/live/hub.ts";
 import { queueMonitorFor } from "../../../server/live/queue_monitor.ts";
+import { stagesWithRuns } from "../../../server/live/dead_letter_runs.ts";
 import { log } from "../../../lib/log.ts";
 import { findUserById } from "../../../server/auth/users.ts";
 import type { VectorLive } from "../../../server/live/vector_live.ts";
@@ -140,7 +141,12 @@ function liveSocket(c: Context<AppEnv>, topics: Set<Topic>): WSEvents {
           unsubscribes.push(
             queueMonitorFor(services)!.subscribe(
               viewer,
-              (queues) => ws.send(JSON.stringify({ type: "queues", queues })),
+              // each letter's run (obsolete or not) is looked up per frame: runs end between frames
+              (queues) =>
+                stagesWithRuns(db, tenantId, queues.stages).then(
+                  (stages) => ws.send(JSON.stringify({ type: "queues", queues: { ...queues, stages } })),
+                  (e) => log.warn("queues frame failed", { userId, error: e }),
+                ),
             ),
           );
         }

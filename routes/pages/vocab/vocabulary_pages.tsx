@@ -1,23 +1,25 @@
 // /hierarchies, /workflows and /wits: one integration's levels, workflow steps (with the commitment point) and
 // normalized work item types, each with its counts. The integration comes from ?integrationId= (links above the
-// table; the first integration with a vocabulary otherwise). Hierarchies reorder and delete in an island; the
-// workflow and the types are shown as stored (their changes go through the /app/etl API).
-import type { ComponentChildren } from "preact";
+// table; the first integration with a vocabulary otherwise). Levels, steps and types are edited in one island
+// (islands/VocabularyEditor.tsx).
 import type { Queryable } from "../../../db/port.ts";
-import { formatNumber } from "../../../components/format.ts";
 import type { IntegrationOption } from "../../../components/vocab/types.ts";
 import { integrationLevels } from "../../app/etl/vocab/hierarchies.ts";
 import { stepsOf } from "../../app/etl/vocab/workflows.ts";
 import { integrationTypes } from "../../app/etl/vocab/wits.ts";
 import { vocabularyIntegrations } from "./statuses.tsx";
-import HierarchiesPanel from "../../../islands/HierarchiesPanel.tsx";
+import { levelForms, stepForms, typeForms } from "./forms.ts";
+import VocabularyEditor from "../../../islands/VocabularyEditor.tsx";
 
 export type VocabularyPage = "hierarchies" | "workflows" | "wits";
 
 async function pageData(db: Queryable, tenantId: number, kind: VocabularyPage, integrationId: number) {
-  if (kind === "hierarchies") return { kind, levels: await integrationLevels(db, tenantId, integrationId) };
-  if (kind === "workflows") return { kind, steps: await stepsOf(db, tenantId, integrationId) };
-  return { kind, types: await integrationTypes(db, tenantId, integrationId) };
+  if (kind === "hierarchies") {
+    return { kind, rows: await integrationLevels(db, tenantId, integrationId), forms: levelForms() };
+  }
+  if (kind === "workflows") return { kind, rows: await stepsOf(db, tenantId, integrationId), forms: stepForms() };
+  const levels = await integrationLevels(db, tenantId, integrationId);
+  return { kind, rows: await integrationTypes(db, tenantId, integrationId), forms: typeForms(levels) };
 }
 
 export async function vocabularyPageData(
@@ -56,32 +58,6 @@ function IntegrationLinks(props: { kind: VocabularyPage; integrations: Integrati
   );
 }
 
-function Table(props: { label: string; id: string; head: string[]; right?: number[]; children: ComponentChildren }) {
-  return (
-    <div class="card overflow-x-auto">
-      <table class="w-full text-sm" aria-label={props.label} id={props.id}>
-        <thead class="text-xs text-muted">
-          <tr class="border-b border-line">
-            {props.head.map((h, i) => (
-              <th
-                key={h}
-                scope="col"
-                class={`px-3 py-2 font-medium ${props.right?.includes(i) ? "text-right" : "text-left"}`}
-              >
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{props.children}</tbody>
-      </table>
-    </div>
-  );
-}
-
-const cell = "px-3 py-2 align-top";
-const num = `${cell} text-right tabular-nums`;
-
 export function VocabularyPageView(
   props: Awaited<ReturnType<typeof vocabularyPageData>> & { kind: VocabularyPage; admin: boolean },
 ) {
@@ -101,48 +77,14 @@ export function VocabularyPageView(
             one.
           </p>
         )
-        : data.kind === "hierarchies"
-        ? <HierarchiesPanel integrationId={current.id} levels={data.levels} admin={props.admin} />
-        : data.kind === "workflows"
-        ? (
-          <Table
-            label="Workflow steps"
-            id="steps"
-            head={["#", "Step", "Category", "Status names", "Work items"]}
-            right={[3, 4]}
-          >
-            {data.steps.map((s) => (
-              <tr key={s.id} class="border-b border-line last:border-0">
-                <td class={`${cell} tabular-nums`}>{s.number ?? "—"}</td>
-                <td class={`${cell} font-medium`}>
-                  {s.name}
-                  {s.commitmentPoint && (
-                    <span class="badge tone-running ml-2" id="commitment-point">Commitment point</span>
-                  )}
-                </td>
-                <td class={cell}>{s.category}</td>
-                <td class={num}>{formatNumber(s.statuses)}</td>
-                <td class={num}>{formatNumber(s.workItems)}</td>
-              </tr>
-            ))}
-          </Table>
-        )
         : (
-          <Table
-            label="Work item types"
-            id="types"
-            head={["Type", "Level", "Source types", "Work items"]}
-            right={[3]}
-          >
-            {data.types.map((t) => (
-              <tr key={t.id} class="border-b border-line last:border-0">
-                <td class={`${cell} font-medium`}>{t.name}</td>
-                <td class={cell}>{t.level.number} · {t.level.name}</td>
-                <td class={`${cell} text-muted`}>{t.sources.join(", ") || "—"}</td>
-                <td class={num}>{formatNumber(t.workItems)}</td>
-              </tr>
-            ))}
-          </Table>
+          <VocabularyEditor
+            kind={data.kind}
+            integrationId={current.id}
+            rows={data.rows}
+            admin={props.admin}
+            forms={data.forms}
+          />
         )}
       {data?.kind === "workflows" && (
         <p class="text-xs text-muted">

@@ -25,7 +25,7 @@ import {
   tenantOf,
 } from "./common.ts";
 
-const levelNumber = z.number({ error: "must be a whole number" }).int("must be a whole number")
+export const levelNumber = z.number({ error: "must be a whole number" }).int("must be a whole number")
   .min(-100, "must be at least -100").max(100, "must be at most 100");
 
 export const level = z.object({

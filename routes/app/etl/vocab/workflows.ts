@@ -27,7 +27,7 @@ import {
 } from "./common.ts";
 
 export const STEP_CATEGORIES = ["To Do", "In Progress", "Waiting", "Done", "Discarded"] as const;
-const category = z.enum(STEP_CATEGORIES, { error: `must be one of ${STEP_CATEGORIES.join(", ")}` });
+export const category = z.enum(STEP_CATEGORIES, { error: `must be one of ${STEP_CATEGORIES.join(", ")}` });
 
 export const step = z.object({
   id: z.number().int(),
