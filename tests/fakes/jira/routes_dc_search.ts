@@ -4,9 +4,8 @@
 //   configured cap (Jira: 10,000) answers 500, which is why the connector splits large windows by date.
 // Cloud removed that search (410), and Data Center has no /search/jql, approximate-count or bulkfetch (404: see
 // cloudOnly in state.ts).
-import { JqlSyntaxError } from "./jql.ts";
 import { jiraError, jsonResponse } from "./faults.ts";
-import { listParam, matchingRefs, pageIssues } from "./routes_issues.ts";
+import { listParam, matchesOr400, pageIssues, searchQuery } from "./routes_issues.ts";
 import type { Route, RouteContext } from "./state.ts";
 
 function serverInfo(ctx: RouteContext): Response {
@@ -32,13 +31,8 @@ function startAtSearch(ctx: RouteContext, input: Record<string, unknown>): Respo
     return jiraError(400, "maxResults must be a non-negative integer.");
   }
   if (startAt >= state.config.dcStartAtCap) return jiraError(500, "search limit exceeded");
-  let refs: Int32Array;
-  try {
-    refs = matchingRefs(state, jql);
-  } catch (error) {
-    if (error instanceof JqlSyntaxError) return jiraError(400, error.message);
-    throw error;
-  }
+  const refs = matchesOr400(state, jql);
+  if (refs instanceof Response) return refs;
   const fields = input.fields === undefined ? ["*navigable"] : listParam(input.fields);
   const size = Math.min(requested, state.config.searchMaxResults);
   const page = refs.subarray(startAt, startAt + size);
@@ -51,16 +45,7 @@ export const dataCenterRoutes: Route[] = [
   {
     method: "GET",
     pattern: /^\/rest\/api\/(?:2|latest)\/search$/,
-    handler: (ctx) => {
-      const q = ctx.url.searchParams;
-      return startAtSearch(ctx, {
-        jql: q.get("jql") ?? "",
-        startAt: q.get("startAt") ?? undefined,
-        maxResults: q.get("maxResults") ?? undefined,
-        fields: q.has("fields") ? q.getAll("fields") : undefined,
-        expand: q.get("expand") ?? undefined,
-      });
-    },
+    handler: (ctx) => startAtSearch(ctx, searchQuery(ctx.url)),
   },
   {
     method: "POST",

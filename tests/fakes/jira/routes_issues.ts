@@ -55,6 +55,29 @@ function selectFields(all: Record<string, unknown>, spec: string[]): Record<stri
   return out;
 }
 
+/** A GET search's parameters in the shape of its POST body (both searches accept either). */
+/** The JQL's matches, or Jira's 400 for a query it cannot run. */
+export function matchesOr400(state: FakeState, jql: string): Int32Array | Response {
+  try {
+    return matchingRefs(state, jql);
+  } catch (error) {
+    if (error instanceof JqlSyntaxError) return jiraError(400, error.message);
+    throw error;
+  }
+}
+
+export function searchQuery(url: URL): Record<string, unknown> {
+  const q = url.searchParams;
+  return {
+    jql: q.get("jql") ?? "",
+    nextPageToken: q.get("nextPageToken") ?? undefined,
+    startAt: q.get("startAt") ?? undefined,
+    maxResults: q.get("maxResults") ?? undefined,
+    fields: q.has("fields") ? q.getAll("fields") : undefined,
+    expand: q.get("expand") ?? undefined,
+  };
+}
+
 export function listParam(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => String(v).split(",")).map((s) => s.trim()).filter(Boolean);
   if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -111,13 +134,8 @@ function search(ctx: RouteContext, input: Record<string, unknown>): Response {
   if (!Number.isInteger(requested) || requested < 0) {
     return jiraError(400, "The 'maxResults' parameter must be a non-negative integer.");
   }
-  let refs: Int32Array;
-  try {
-    refs = matchingRefs(state, jql);
-  } catch (error) {
-    if (error instanceof JqlSyntaxError) return jiraError(400, error.message);
-    throw error;
-  }
+  const refs = matchesOr400(state, jql);
+  if (refs instanceof Response) return refs;
   let offset = 0;
   if (typeof input.nextPageToken === "string" && input.nextPageToken !== "") {
     const decoded = decodeToken(input.nextPageToken, jql);
@@ -228,16 +246,7 @@ export const issueRoutes: Route[] = [
   {
     method: "GET",
     pattern: /^\/rest\/api\/(?:3|latest)\/search\/jql$/,
-    handler: cloudOnly((ctx) => {
-      const q = ctx.url.searchParams;
-      return search(ctx, {
-        jql: q.get("jql") ?? "",
-        nextPageToken: q.get("nextPageToken") ?? undefined,
-        maxResults: q.get("maxResults") ?? undefined,
-        fields: q.has("fields") ? q.getAll("fields") : undefined,
-        expand: q.get("expand") ?? undefined,
-      });
-    }),
+    handler: cloudOnly((ctx) => search(ctx, searchQuery(ctx.url))),
   },
   {
     method: "GET",
