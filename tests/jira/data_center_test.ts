@@ -67,7 +67,7 @@ for (const kind of kinds()) {
       ]);
       assertEquals(e.jira.count("/rest/api/2/serverInfo"), 1);
       // truncated changelogs were completed per issue
-      assert(e.jira.requests.filter((r) => /\/issue\/\d+\/changelog$/.test(r.path)).length > 0);
+      assert(e.jira.requests.filter((r) => /^\/rest\/api\/2\/issue\/\d+\/changelog$/.test(r.path)).length > 0);
       // 60 issues under a cap of 25: the window was split by `updated`, every read stayed under the cap
       const searches = dcSearches(e);
       const windows = new Set(searches.map((s) => s.jql));
@@ -82,6 +82,21 @@ for (const kind of kinds()) {
       assertEquals(issuePages.at(-1)!.expectedRecords, SYNTH.count + 1);
     });
   });
+
+  Deno.test(`jira data center[${kind}]: a run stopped mid-window resumes at its startAt position`, () =>
+    withJira(kind, env("DataCenter"), async (e) => {
+      const connector = createJiraConnector({ http: FAST_HTTP });
+      const windowTo = new Date(Date.now() + 60 * 60_000);
+      const stopped = await runSync({ ...e, connector, windowTo, stopAfter: { step: STEP.issues, pages: 4 } });
+      assert(stopped.stopped);
+      const before = dcSearches(e).length;
+      await runSync({ ...e, connector, windowTo, resume: stopped });
+      assertEquals((await keys(e.db)).length, SYNTH.count);
+      // the windows came from the checkpoint (no sizing probes), and the first read continued past the start
+      const resumed = dcSearches(e).slice(before).filter((s) => "expand" in s);
+      assert(resumed.every((s) => s.maxResults === PAGE));
+      assert(resumed[0].startAt > 0, `resumed at ${resumed[0].startAt}`);
+    }));
 
   Deno.test(`jira data center[${kind}]: issues updated while pages are read are neither lost nor duplicated`, () =>
     withJira(kind, {
