@@ -86,11 +86,18 @@ try {
     app.db.query("SELECT key, status_id FROM work_items WHERE tenant_id = $1 AND integration_id = $2", [tenantId, id])
   );
   let previewed: { flowMetrics: { count: number } } | undefined;
-  const preview = await timed(async () => {
-    const res = await app.api("/app/etl/vocabulary/preview", { token, body: change });
-    if (res.status !== 200) throw new Error(`preview: ${res.status} ${await res.text()}`);
-    previewed = await res.json();
-  });
+  // a preview writes nothing: three in a row show the spread on a shared machine; the median is held to the target
+  const previews: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    previews.push(
+      await timed(async () => {
+        const res = await app.api("/app/etl/vocabulary/preview", { token, body: change });
+        if (res.status !== 200) throw new Error(`preview: ${res.status} ${await res.text()}`);
+        previewed = await res.json();
+      }),
+    );
+  }
+  const preview = [...previews].sort((a, b) => a - b)[1];
   const apply = await timed(async () => {
     const res = await app.api("/app/etl/vocabulary/apply", { token, body: change });
     if (res.status !== 202) throw new Error(`apply: ${res.status} ${await res.text()}`);
@@ -99,7 +106,7 @@ try {
   const ok = (ms: number) => (ms <= TARGET_MS ? "ok" : "OVER TARGET");
   console.log(`baseline (plain read of the ${ITEMS} items): ${baseline.toFixed(0)} ms`);
   console.log(
-    `preview: ${preview.toFixed(0)} ms (${
+    `preview: ${preview.toFixed(0)} ms median of ${previews.map((ms) => ms.toFixed(0)).join(", ")} (${
       (preview / baseline).toFixed(1)
     }× baseline; ${previewed?.flowMetrics.count} ` +
       `items' metrics change) target ≤ ${TARGET_MS} ms: ${ok(preview)}`,
