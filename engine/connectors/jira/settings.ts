@@ -16,6 +16,8 @@ export const jiraPageSizesSchema = z.object({
   sprints: z.number().int().min(1).max(50).optional(),
   createMeta: z.number().int().min(1).max(200).optional(),
   devStatusPerPage: z.number().int().min(1).max(500).optional(),
+  /** Data Center's startAt cap on /search (10,000): windows are split to stay within it. */
+  dcStartAtCap: z.number().int().min(1).max(10000).optional(),
 }).strict();
 
 export const jiraSettingsSchema = z.preprocess(

@@ -8,11 +8,19 @@
 // - GET /rest/api/{2,3,latest}/issue/{idOrKey}/changelog — startAt/maxResults pages, oldest first.
 import { compareRows, compileJql, JqlSyntaxError } from "./jql.ts";
 import { jiraError, jsonResponse } from "./faults.ts";
-import { decodeToken, encodeToken, type FakeState, intParam, type Route, type RouteContext } from "./state.ts";
+import {
+  cloudOnly,
+  decodeToken,
+  encodeToken,
+  type FakeState,
+  intParam,
+  type Route,
+  type RouteContext,
+} from "./state.ts";
 
 const queryCache = new WeakMap<FakeState, Map<string, { version: number; refs: Int32Array }>>();
 
-function matchingRefs(state: FakeState, jql: string): Int32Array {
+export function matchingRefs(state: FakeState, jql: string): Int32Array {
   const compiled = compileJql(jql, state.config.userTimeZone, state.now());
   if (!compiled.bounded) {
     throw new JqlSyntaxError(
@@ -47,7 +55,30 @@ function selectFields(all: Record<string, unknown>, spec: string[]): Record<stri
   return out;
 }
 
-function listParam(value: unknown): string[] {
+/** A GET search's parameters in the shape of its POST body (both searches accept either). */
+/** The JQL's matches, or Jira's 400 for a query it cannot run. */
+export function matchesOr400(state: FakeState, jql: string): Int32Array | Response {
+  try {
+    return matchingRefs(state, jql);
+  } catch (error) {
+    if (error instanceof JqlSyntaxError) return jiraError(400, error.message);
+    throw error;
+  }
+}
+
+export function searchQuery(url: URL): Record<string, unknown> {
+  const q = url.searchParams;
+  return {
+    jql: q.get("jql") ?? "",
+    nextPageToken: q.get("nextPageToken") ?? undefined,
+    startAt: q.get("startAt") ?? undefined,
+    maxResults: q.get("maxResults") ?? undefined,
+    fields: q.has("fields") ? q.getAll("fields") : undefined,
+    expand: q.get("expand") ?? undefined,
+  };
+}
+
+export function listParam(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => String(v).split(",")).map((s) => s.trim()).filter(Boolean);
   if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
   return [];
@@ -66,34 +97,11 @@ function approximateCount(ctx: RouteContext): Response {
   }
 }
 
-function search(ctx: RouteContext, input: Record<string, unknown>): Response {
-  const { state } = ctx;
-  const jql = typeof input.jql === "string" ? input.jql : "";
-  const fields = input.fields === undefined ? ["id"] : listParam(input.fields);
-  const expand = listParam(input.expand);
-  const withChangelog = expand.includes("changelog");
+/** Issues of a result page as search returns them: ids only, or with the selected fields and the embedded
+ * changelog (the most recent `searchChangelogCap` histories, newest first, with the real total). */
+export function pageIssues(state: FakeState, page: Int32Array, fields: string[], withChangelog: boolean) {
   const idsOnly = !withChangelog && fields.every((f) => f === "id" || f === "key");
-  const cap = idsOnly ? state.config.searchMaxResultsIdsOnly : state.config.searchMaxResults;
-  const requested = input.maxResults === undefined ? 50 : Number(input.maxResults);
-  if (!Number.isInteger(requested) || requested < 0) {
-    return jiraError(400, "The 'maxResults' parameter must be a non-negative integer.");
-  }
-  let refs: Int32Array;
-  try {
-    refs = matchingRefs(state, jql);
-  } catch (error) {
-    if (error instanceof JqlSyntaxError) return jiraError(400, error.message);
-    throw error;
-  }
-  let offset = 0;
-  if (typeof input.nextPageToken === "string" && input.nextPageToken !== "") {
-    const decoded = decodeToken(input.nextPageToken, jql);
-    if (decoded === undefined) return jiraError(400, "The provided next page token is invalid or expired.");
-    offset = decoded;
-  }
-  const size = Math.min(requested, cap);
-  const page = refs.subarray(offset, offset + size);
-  const issues = Array.from(page, (ref) => {
+  return Array.from(page, (ref) => {
     // Ids-only pages come from the cheap row; only pages that show fields or changelogs build whole issues.
     const row = state.store.row(ref);
     const issue: Record<string, unknown> = {
@@ -112,6 +120,31 @@ function search(ctx: RouteContext, input: Record<string, unknown>): Response {
     }
     return issue;
   });
+}
+
+function search(ctx: RouteContext, input: Record<string, unknown>): Response {
+  const { state } = ctx;
+  const jql = typeof input.jql === "string" ? input.jql : "";
+  const fields = input.fields === undefined ? ["id"] : listParam(input.fields);
+  const expand = listParam(input.expand);
+  const withChangelog = expand.includes("changelog");
+  const idsOnly = !withChangelog && fields.every((f) => f === "id" || f === "key");
+  const cap = idsOnly ? state.config.searchMaxResultsIdsOnly : state.config.searchMaxResults;
+  const requested = input.maxResults === undefined ? 50 : Number(input.maxResults);
+  if (!Number.isInteger(requested) || requested < 0) {
+    return jiraError(400, "The 'maxResults' parameter must be a non-negative integer.");
+  }
+  const refs = matchesOr400(state, jql);
+  if (refs instanceof Response) return refs;
+  let offset = 0;
+  if (typeof input.nextPageToken === "string" && input.nextPageToken !== "") {
+    const decoded = decodeToken(input.nextPageToken, jql);
+    if (decoded === undefined) return jiraError(400, "The provided next page token is invalid or expired.");
+    offset = decoded;
+  }
+  const size = Math.min(requested, cap);
+  const page = refs.subarray(offset, offset + size);
+  const issues = pageIssues(state, page, fields, withChangelog);
   const end = offset + page.length;
   const more = end < refs.length && size > 0;
   return jsonResponse({ issues, ...(more ? { nextPageToken: encodeToken(end, jql) } : {}), isLast: !more });
@@ -208,21 +241,12 @@ export const issueRoutes: Route[] = [
   {
     method: "POST",
     pattern: /^\/rest\/api\/(?:3|latest)\/search\/jql$/,
-    handler: (ctx) => search(ctx, (ctx.body ?? {}) as Record<string, unknown>),
+    handler: cloudOnly((ctx) => search(ctx, (ctx.body ?? {}) as Record<string, unknown>)),
   },
   {
     method: "GET",
     pattern: /^\/rest\/api\/(?:3|latest)\/search\/jql$/,
-    handler: (ctx) => {
-      const q = ctx.url.searchParams;
-      return search(ctx, {
-        jql: q.get("jql") ?? "",
-        nextPageToken: q.get("nextPageToken") ?? undefined,
-        maxResults: q.get("maxResults") ?? undefined,
-        fields: q.has("fields") ? q.getAll("fields") : undefined,
-        expand: q.get("expand") ?? undefined,
-      });
-    },
+    handler: cloudOnly((ctx) => search(ctx, searchQuery(ctx.url))),
   },
   {
     method: "GET",
@@ -230,7 +254,7 @@ export const issueRoutes: Route[] = [
     handler: () =>
       jiraError(410, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."),
   },
-  { method: "POST", pattern: /^\/rest\/api\/3\/search\/approximate-count$/, handler: approximateCount },
+  { method: "POST", pattern: /^\/rest\/api\/3\/search\/approximate-count$/, handler: cloudOnly(approximateCount) },
   { method: "POST", pattern: /^\/rest\/api\/3\/changelog\/bulkfetch$/, handler: bulkChangelog },
   { method: "GET", pattern: /^\/rest\/api\/(2|3|latest)\/issue\/([^/]+)\/changelog$/, handler: issueChangelog },
 ];

@@ -22,6 +22,7 @@ import {
 import { recordedData } from "./fixtures.ts";
 import { agileRoutes } from "./routes_agile.ts";
 import { issueRoutes } from "./routes_issues.ts";
+import { dataCenterRoutes } from "./routes_dc_search.ts";
 import { metaRoutes } from "./routes_meta.ts";
 import type { FakeConfig, FakeState, Route } from "./state.ts";
 import { IssueStore, storedFromIssue, type StoredIssue } from "./store.ts";
@@ -78,7 +79,7 @@ export interface FakeJira {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...issueRoutes, ...bulkIssueRoutes, ...metaRoutes, ...agileRoutes];
+const ROUTES: Route[] = [...dataCenterRoutes, ...issueRoutes, ...bulkIssueRoutes, ...metaRoutes, ...agileRoutes];
 
 function queryRecord(url: URL): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -97,7 +98,7 @@ export function startFakeJira(options: FakeJiraOptions = {}): Promise<FakeJira> 
     searchChangelogCap: options.searchChangelogCap ?? 40,
     searchMaxResults: options.searchMaxResults ?? 100,
     searchMaxResultsIdsOnly: options.searchMaxResultsIdsOnly ?? 5000,
-    bulkChangelog: options.bulkChangelog ?? true,
+    bulkChangelog: options.bulkChangelog ?? options.deploymentType !== "DataCenter",
     userTimeZone: options.userTimeZone ?? "UTC",
     email: options.email ?? "sluice-bot@example.com",
     apiToken: options.apiToken ?? "fake-jira-api-token-7f3a9c2e51",
@@ -105,6 +106,8 @@ export function startFakeJira(options: FakeJiraOptions = {}): Promise<FakeJira> 
     includeApacheProjects: options.includeApacheProjects ?? true,
     permissions: new Set(options.permissions ?? ["BROWSE_PROJECTS", "EDIT_ISSUES"]),
     approximateCountLag: options.approximateCountLag ?? 0,
+    deploymentType: options.deploymentType ?? "Cloud",
+    dcStartAtCap: options.dcStartAtCap ?? 10_000,
   };
   const store = new IssueStore();
   if (options.recorded !== false) {

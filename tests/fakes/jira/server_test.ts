@@ -209,3 +209,24 @@ Deno.test("volume: 100,000 synthesized issues are served page by page in bounded
     // Listing 100,000 ids built no issue; the one full page built its 100 (plus nothing kept beyond a small cache).
     assertEquals(jira.store.builds, 100);
   }));
+
+Deno.test("Data Center mode: serverInfo says so, startAt search with total, 500 beyond the cap, no Cloud search", () =>
+  withFake({ deploymentType: "DataCenter", dcStartAtCap: 10 }, async (_jira, call) => {
+    assertEquals((await call("/rest/api/2/serverInfo")).json.deploymentType, "DataCenter");
+    const jql = 'project IN ("EE", "K5") ORDER BY updated ASC, key ASC';
+    type Page = { startAt: number; total: number; issues: { key: string }[] };
+    const first = await call("/rest/api/2/search", { jql, startAt: 0, maxResults: 4, fields: ["updated"] });
+    assertEquals(first.status, 200);
+    const one = first.json as Page;
+    assertEquals(one.issues.length, 4);
+    assert(one.total > 10, `total ${one.total}`);
+    const two = (await call(`/rest/api/2/search?jql=${encodeURIComponent(jql)}&startAt=4&maxResults=4`)).json as Page;
+    assertEquals(two.startAt, 4);
+    assertEquals(two.total, one.total);
+    assert(!one.issues.some((i) => two.issues.some((j) => j.key === i.key)), "pages overlap");
+    const beyond = await call("/rest/api/2/search", { jql, startAt: 10, maxResults: 4 });
+    assertEquals([beyond.status, beyond.json.errorMessages], [500, ["search limit exceeded"]]);
+    assertEquals((await call("/rest/api/3/search/jql", { jql })).status, 404);
+    assertEquals((await call("/rest/api/3/search/approximate-count", { jql })).status, 404);
+    assertEquals((await call("/rest/api/3/changelog/bulkfetch", { issueIdsOrKeys: ["EE-1"] })).status, 404);
+  }));

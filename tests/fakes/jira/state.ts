@@ -22,6 +22,11 @@ export interface FakeConfig {
   permissions: Set<string>;
   /** Issues the approximate count misses (Jira: "recent updates might not be immediately visible"); default 0. */
   approximateCountLag: number;
+  /** "DataCenter" plays a Jira Data Center: /serverInfo says so, /search/jql, approximate-count and the bulkfetch
+   * endpoints answer 404, and GET/POST /rest/api/2/search pages by startAt (default "Cloud"). */
+  deploymentType: "Cloud" | "DataCenter";
+  /** Data Center's startAt cap on /search (Jira: 10,000): beyond it the search answers 500 (small in tests). */
+  dcStartAtCap: number;
 }
 
 export interface FakeState {
@@ -50,6 +55,17 @@ export interface Route {
   method: "GET" | "POST";
   pattern: RegExp;
   handler: RouteHandler;
+}
+
+/** 404 for endpoints Jira Data Center does not have, when the fake plays one. */
+export function cloudOnly(handler: RouteHandler): RouteHandler {
+  return (ctx) =>
+    ctx.state.config.deploymentType === "DataCenter"
+      ? new Response(JSON.stringify({ message: `null for uri: ${ctx.url.href}`, "status-code": 404 }), {
+        status: 404,
+        headers: { "content-type": "application/json" },
+      })
+      : handler(ctx);
 }
 
 export function intParam(url: URL, name: string, fallback: number): number {

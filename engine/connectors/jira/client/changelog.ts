@@ -84,10 +84,16 @@ export class ChangelogFetcher {
   /** Unknown until the first bulk call; false after a 404/405 (Data Center). */
   private bulkSupported: boolean | undefined;
 
-  constructor(private readonly http: SourceHttpClient, private readonly config: ChangelogFetcherConfig) {}
+  constructor(private readonly http: SourceHttpClient, private config: ChangelogFetcherConfig) {}
 
   get mode(): "bulk" | "per-issue" | "unknown" {
     return this.bulkSupported === undefined ? "unknown" : this.bulkSupported ? "bulk" : "per-issue";
+  }
+
+  /** Known to have no bulk endpoint (Data Center / Server said so through /serverInfo): skip the probe. */
+  usePerIssue(apiPath = this.config.apiPath): void {
+    this.bulkSupported = false;
+    this.config = { ...this.config, apiPath };
   }
 
   async *pages(issueIds: readonly string[], options: ChangelogOptions = {}): AsyncGenerator<ChangelogPage> {

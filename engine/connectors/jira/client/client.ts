@@ -149,6 +149,11 @@ export class JiraClient {
     return this.changelogs.mode;
   }
 
+  /** Data Center / Server: changelogs per issue from the start (no bulkfetch to probe), on REST 2 (no 3 there). */
+  useDataCenterChangelogs(): void {
+    this.changelogs.usePerIssue(this.api === "/rest/api/3" ? "/rest/api/2" : this.api);
+  }
+
   /** All projects (or the given keys) with their issue types, 50 keys per request, every page. */
   async *projects(
     keys?: readonly string[],

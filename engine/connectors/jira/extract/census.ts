@@ -5,6 +5,8 @@
 // deleted). Projects the token can no longer see are left out of the sweep: losing Browse permission looks exactly
 // like deletion, and must not deactivate a whole project: the sweep covers the configured projects this run's first
 // step actually received (read from its raw pages, so the census costs no extra project request).
+import { deploymentType } from "../client/dc_search.ts";
+import { dcAllIssueIds } from "./extract_issues_dc.ts";
 import type { ExtractContext, ExtractedPage } from "../../../connector.ts";
 import type { JiraClient } from "../client/client.ts";
 import { buildIssueJql } from "../client/jql.ts";
@@ -44,8 +46,24 @@ export async function* extractCensus(
   if (visible.length > 0) {
     const jql = buildIssueJql({ projectKeys: visible, baseJql: settings.baseJql });
     const ids: string[] = [];
-    for await (const page of client.searchIssues({ jql, fields: ["id"], expand: "", maxResults: 5000, signal })) {
-      for (const issue of page.issues) ids.push(String(issue.id));
+    if ((await deploymentType(client, signal)) !== "Cloud") {
+      // Data Center / Server: no /search/jql; startAt search by windows under its startAt cap
+      const timeZone = settings.timeZone ?? (await client.myself()).timeZone ?? "UTC";
+      const cap = settings.pageSizes.dcStartAtCap ?? 10_000;
+      ids.push(
+        ...await dcAllIssueIds(client, {
+          projectKeys: visible,
+          baseJql: settings.baseJql,
+          timeZone,
+          pageSize: 100,
+          cap,
+          signal,
+        }),
+      );
+    } else {
+      for await (const page of client.searchIssues({ jql, fields: ["id"], expand: "", maxResults: 5000, signal })) {
+        for (const issue of page.issues) ids.push(String(issue.id));
+      }
     }
     const record: CensusRecord = { projectKeys: visible, ids };
     yield { kind: CENSUS_KIND, records: [record], checkpoint: { done: true, censusDone: true } };

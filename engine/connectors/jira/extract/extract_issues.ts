@@ -15,6 +15,8 @@ import type { JiraSettings } from "../settings.ts";
 import { isChangelogTruncated } from "../client/changelog.ts";
 import { SourceRequestError } from "../../../http/errors.ts";
 import { log } from "../../../../lib/log.ts";
+import { deploymentType, rememberDeployment } from "../client/dc_search.ts";
+import { dcIssuePages, type DcPosition, planWindows } from "./extract_issues_dc.ts";
 
 export const ISSUES_KIND = "jira_issues";
 /** Issues scanned (or truncated ones waiting) before the waiting changelogs are fetched in one bulk request. */
@@ -31,6 +33,8 @@ export interface IssueCheckpoint {
   done?: boolean;
   /** Jira's approximate count for the JQL, asked once per run (null: the source could not say). */
   estimate?: number | null;
+  /** Data Center / Server: startAt paging by windows (absent on Cloud). */
+  dc?: DcPosition;
   /** Issues the search has yielded so far, and issues yielded again once their changelog was complete. */
   scanned?: number;
   again?: number;
@@ -51,8 +55,10 @@ export async function* extractIssues(
 ): AsyncGenerator<ExtractedPage> {
   if (checkpoint?.done) return;
   let jql = checkpoint?.jql;
+  let zone = settings.timeZone;
+  const userTimeZone = async () => zone ??= (await client.myself()).timeZone ?? "UTC";
   if (!jql) {
-    const timeZone = settings.timeZone ?? (await client.myself()).timeZone ?? "UTC";
+    const timeZone = await userTimeZone();
     jql = buildIssueJql({
       projectKeys: settings.projectKeys,
       baseJql: settings.baseJql,
@@ -76,7 +82,37 @@ export async function* extractIssues(
   const complete = async (issues: JiraIssue[]) =>
     (await client.completeChangelogs(issues, { fieldIds, signal })).issues;
 
-  const estimate = checkpoint ? checkpoint.estimate ?? null : await countIssues(client, jql, signal);
+  // Data Center / Server: startAt search by windows (detected once per run; the checkpoint remembers it)
+  // Cloud answers the approximate count (asked once per run anyway); only where it does not is /serverInfo asked
+  // whether this is Data Center / Server, so a Cloud run costs no extra request
+  const counted = checkpoint ? undefined : await countIssues(client, jql, signal);
+  const isDc = counted === null && (await deploymentType(client, signal)) !== "Cloud";
+  const dcStart = checkpoint ? checkpoint.dc : isDc ? null : undefined;
+  if (dcStart !== undefined) {
+    client.useDataCenterChangelogs();
+    const timeZone = await userTimeZone();
+    const q = {
+      projectKeys: settings.projectKeys,
+      baseJql: settings.baseJql,
+      timeZone,
+      fields,
+      pageSize: Math.min(settings.pageSizes.search ?? 100, 100),
+      expand: "changelog",
+      cap: settings.pageSizes.dcStartAtCap ?? 10_000,
+      complete,
+      prune: (issue: JiraIssue) => pruneHistories(issue, wanted),
+      signal,
+    };
+    const start = dcStart ??
+      { windows: await planWindows(client, q, window.from, window.to), index: 0, startAt: 0, scanned: 0 };
+    for await (const found of dcIssuePages(client, q, start)) {
+      const at: IssueCheckpoint = found.position ? { jql, dc: found.position } : { jql, done: true };
+      // +1: the census page that follows
+      yield { kind: ISSUES_KIND, records: found.issues, checkpoint: at, expectedRecords: found.expected + 1 };
+    }
+    return;
+  }
+  const estimate = checkpoint ? checkpoint.estimate ?? null : counted ?? null;
   let position: IssueCheckpoint = { jql, pageToken: checkpoint?.pageToken, searchDone: checkpoint?.searchDone };
   const progress = { scanned: checkpoint?.scanned ?? 0, again: checkpoint?.again ?? 0 };
   const at = (pending: JiraIssue[], searchDone = position.searchDone): IssueCheckpoint =>
@@ -135,7 +171,9 @@ export async function* extractIssues(
 /** Jira's approximate count for the run's JQL, or null where the source cannot say (the estimate is optional). */
 async function countIssues(client: JiraClient, jql: string, signal?: AbortSignal): Promise<number | null> {
   try {
-    return await client.approximateCount(jql, signal);
+    const count = await client.approximateCount(jql, signal);
+    rememberDeployment(client, "Cloud");
+    return count;
   } catch (e) {
     // an older site without the endpoint, or a JQL it will not count: progress then shows records without a bar
     if (!(e instanceof SourceRequestError)) throw e;
