@@ -127,6 +127,28 @@ export class SourceAddressGuard {
     return this.#client;
   }
 
+  /**
+   * A request through this guard: the host is checked first, for a clear refusal before anything is sent, and the
+   * gate behind the client checks again as it connects, so a DNS answer that changes in between cannot slip through.
+   * Redirects are never followed (the caller decides; one could carry credentials elsewhere).
+   */
+  async fetch(
+    url: URL,
+    init: RequestInit,
+    fetchFn: (url: URL, init: RequestInit) => Promise<Response> = fetch,
+  ): Promise<Response> {
+    if (!this.open) await this.check(url.hostname);
+    const client = await this.httpClient();
+    const guarded: RequestInit & { client?: Deno.HttpClient } = { ...init, redirect: "manual" };
+    if (client) guarded.client = client;
+    return await fetchFn(url, guarded);
+  }
+
+  /** Why a request to `host` failed, when the guard refused it (at the check or at connect time); else undefined. */
+  refusal(error: unknown, host: string): AddressRefusedError | undefined {
+    return error instanceof AddressRefusedError ? error : this.takeRefusal(host);
+  }
+
   /** The refusal behind a failed connection to `host`, if the gate refused it (DNS rebinding); cleared on read. */
   takeRefusal(host: string): AddressRefusedError | undefined {
     const key = host.replace(/^\[|\]$/g, "");

@@ -8,7 +8,7 @@
 // - 401/403 → SourceAuthError, other 4xx → SourceRequestError, never retried;
 // - a 2xx body that is not the JSON promised (truncated, HTML login page) → SourceResponseError, never skipped.
 import { type Clock, systemClock } from "./clock.ts";
-import { AddressRefusedError, defaultAddressGuard, type SourceAddressGuard } from "./address_guard.ts";
+import { defaultAddressGuard, type SourceAddressGuard } from "./address_guard.ts";
 import {
   RateLimitedError,
   SourceAuthError,
@@ -189,7 +189,7 @@ export class SourceHttpClient {
         ({ response, text } = await this.send(method, url, req));
       } catch (error) {
         if (req.signal?.aborted) throw req.signal.reason;
-        const refused = error instanceof AddressRefusedError ? error : this.guard.takeRefusal(url.hostname);
+        const refused = this.guard.refusal(error, url.hostname);
         if (refused) {
           emit("failed", undefined, "address refused");
           throw new SourceBlockedError(refused.message, details());
@@ -296,14 +296,7 @@ export class SourceHttpClient {
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const fetchFn = this.options.fetch ?? fetch;
-    const guard = this.guard;
-    // Checked here for a clear refusal before anything is sent; the gate behind `client` checks again as it
-    // connects, so a DNS answer that changes in between cannot slip through.
-    if (!guard.open) await guard.check(url.hostname);
-    const client = await guard.httpClient();
-    const init: RequestInit & { client?: Deno.HttpClient } = { method, headers, body, signal, redirect: "manual" };
-    if (client) init.client = client;
-    const response = await fetchFn(url, init);
+    const response = await this.guard.fetch(url, { method, headers, body, signal }, fetchFn);
     // The timeout covers the body too: a server that stalls mid-body is as broken as one that never answers.
     const text = await response.text();
     return { response, text };

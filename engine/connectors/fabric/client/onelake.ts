@@ -12,7 +12,7 @@ import {
 } from "../../../http/errors.ts";
 import { bodyExcerpt, redactUrl } from "../../../http/redact.ts";
 import type { MicrosoftTokenSource } from "../../microsoft/identity.ts";
-import { AddressRefusedError, defaultAddressGuard, type SourceAddressGuard } from "../../../http/address_guard.ts";
+import { defaultAddressGuard, type SourceAddressGuard } from "../../../http/address_guard.ts";
 
 export const STORAGE_SCOPE = "https://storage.azure.com/.default";
 const API_VERSION = "2023-11-03";
@@ -117,17 +117,15 @@ export class OneLakeClient {
       let bytes: Uint8Array;
       const guard = this.options.addressGuard ?? defaultAddressGuard();
       try {
-        // the same connect-time address check as every source request (the gate connects only to checked addresses)
-        if (!guard.open) await guard.check(url.hostname);
-        response = await fetch(url, {
+        // the same connect-time address check as every source request; a redirect is not followed (it would carry
+        // the storage token to wherever it points)
+        response = await guard.fetch(url, {
           headers: { ...headers, authorization: `Bearer ${token}`, "x-ms-version": API_VERSION },
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
-          redirect: "manual", // a redirect would carry the storage token to wherever it points
-          client: await guard.httpClient(),
         });
         bytes = new Uint8Array(await response.arrayBuffer());
       } catch (e) {
-        const refused = e instanceof AddressRefusedError ? e : guard.takeRefusal(url.hostname);
+        const refused = guard.refusal(e, url.hostname);
         if (refused) throw new SourceBlockedError(refused.message, details());
         if (attempt >= maxAttempts) throw new SourceUnavailableError(`network error (${(e as Error).name})`, details());
         await this.clock.sleep(this.backoff(attempt));
