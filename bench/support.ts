@@ -11,22 +11,46 @@ export async function productionV8Flags(): Promise<string> {
   return /--v8-flags=(\S+)/.exec(String(config.tasks?.start ?? ""))?.[1] ?? "";
 }
 
+/** Runs `script` again in a child process (stdout and stderr shared) with extra env variables; returns its exit code. */
+async function rerun(script: string, env: Record<string, string>, v8Flags = ""): Promise<number> {
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []), new URL(script).pathname],
+    env,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  return code;
+}
+
 /**
  * Re-runs the calling bench under `flags` (the env variable `name` overrides them; "" = V8 defaults) and exits
- * with its code; returns the flags in force when already running under them.
+ * with its code; returns the flags in force when already running under them. `fallback` replaces the flags of
+ * deno.json's start task as the default.
  */
-export async function underV8Flags(name: string, script: string): Promise<string> {
-  const flags = Deno.env.get(name) ?? await productionV8Flags();
+export async function underV8Flags(name: string, script: string, fallback?: string): Promise<string> {
+  const flags = Deno.env.get(name) ?? fallback ?? await productionV8Flags();
   if (flags && Deno.env.get(`${name}_APPLIED`) !== "1") {
-    const { code } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `--v8-flags=${flags}`, new URL(script).pathname],
-      env: { [name]: flags, [`${name}_APPLIED`]: "1" },
-      stdout: "inherit",
-      stderr: "inherit",
-    }).output();
-    Deno.exit(code);
+    Deno.exit(await rerun(script, { [name]: flags, [`${name}_APPLIED`]: "1" }, flags));
   }
   return flags;
+}
+
+/**
+ * The bench size from the env variable `name` (else `fallback`): one positive integer, or several separated by
+ * commas — then the calling bench runs once per size, each in a process of its own (so each size's peak RSS is its
+ * own), and exits with the first failing child's code.
+ */
+export async function benchSize(name: string, script: string, fallback: string): Promise<number> {
+  const sizes = (Deno.env.get(name) ?? fallback).split(",").map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new Error(`${name} must be positive integers separated by commas`);
+  }
+  if (sizes.length === 1) return sizes[0];
+  for (const size of sizes) {
+    const code = await rerun(script, { [name]: String(size) });
+    if (code !== 0) Deno.exit(code);
+  }
+  Deno.exit(0);
 }
 
 export async function readLine(stream: ReadableStream<Uint8Array>): Promise<string> {
@@ -110,8 +134,11 @@ export interface PageSyncOptions {
   tenantId: number;
   integrationId: number;
   credentials: unknown;
-  /** Wraps the page transaction, raw row included (e.g. to time each statement). */
-  wrap?: (tx: Queryable, page: ExtractedPage) => Queryable;
+  /**
+   * Wraps the page transaction, raw row included (e.g. to time each statement), and the step's after-step
+   * transaction (page = null, kind = the kind of the step's pages).
+   */
+  wrap?: (tx: Queryable, page: ExtractedPage | null, kind: string) => Queryable;
   /** Called before each page is committed (progress traces). */
   onPage?: (step: string, n: number) => void;
   /** An incremental run's window (default: a full run up to now). */
@@ -166,7 +193,7 @@ export async function syncPages(o: PageSyncOptions) {
       o.onPage?.(step.key, ++n);
       const t0 = performance.now();
       await o.db.transaction(async (tx) => {
-        const target = o.wrap ? o.wrap(tx, page) : tx;
+        const target = o.wrap ? o.wrap(tx, page, page.kind) : tx;
         await target.query(
           `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload)
            VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
@@ -182,7 +209,9 @@ export async function syncPages(o: PageSyncOptions) {
     // the step's derived values (e.g. Jira flow metrics) are part of its transform+load: counted with its pages
     if (o.connector.afterStep && kind) {
       const t0 = performance.now();
-      await o.db.transaction((tx) => o.connector.afterStep!(step.key, { run, integration: info, tx }));
+      await o.db.transaction((tx) =>
+        o.connector.afterStep!(step.key, { run, integration: info, tx: o.wrap ? o.wrap(tx, null, kind!) : tx })
+      );
       add(loadMsByKind, kind, performance.now() - t0);
       add(msByKind, kind, performance.now() - t0);
     }
