@@ -21,7 +21,6 @@ const STRANGERS = 13;
 
 const review = "#job-details #identity-review";
 const rows = (page: Page) => page.locator(`${review} tbody tr[data-row]`);
-const range = (page: Page) => page.textContent(`#identity-review-range`);
 
 async function openAdDetails(page: Page) {
   await page.locator('article[data-job-name="AD"]').getByRole("button", { name: "AD details" }).click();
