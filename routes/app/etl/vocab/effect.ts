@@ -1,7 +1,7 @@
 // What a vocabulary change does to the stored work items, computed on the server from stored data: the change is
 // written inside a transaction, the before and after vocabularies are read in it, the flow metrics of every work
-// item whose history touches a status whose workflow step changes are recomputed with the same function the load
-// uses (computeFlow over the stored status history), and the differences are counted with a few examples. A
+// item whose history touches a status whose workflow step changes are recomputed with the load's own metrics core
+// over the stored status history (flow_effect.ts), and the differences are counted with a few examples. A
 // preview rolls the transaction back (nothing is kept); apply commits it and starts a re-transform from raw, whose
 // result is what the preview showed.
 import { z } from "zod";
