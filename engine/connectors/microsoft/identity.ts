@@ -41,7 +41,7 @@ export class MicrosoftTokenSource {
    * expires. Its HTTP options are those of the first caller (token requests are few).
    */
   static shared(credentials: MicrosoftCredentials, authority = DEFAULT_AUTHORITY, http: TokenHttpOptions = {}) {
-    const key = JSON.stringify([authority, credentials, credentialSecret(credentials)]);
+    const key = JSON.stringify([authority, credentials]);
     let source = SOURCES.get(key);
     if (!source) {
       if (SOURCES.size >= MAX_SOURCES) SOURCES.delete(SOURCES.keys().next().value!);
