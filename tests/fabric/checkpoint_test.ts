@@ -79,8 +79,14 @@ for (const kind of adapterKinds()) {
         Year: year,
         Shipped: "2026-03-04T05:06:07.000Z",
       });
-      table.create(PARTITIONED, [row(1, "EMEA", 2025), row(2, "APAC", 2026), row(3, null, 2026)], ["Region", "Year"]);
-      assert([...lake.files.keys()].some((k) => k.includes("/Region=EMEA/Year=2025/part-")), "files per partition");
+      // a session zone other than UTC (PGlite's one session keeps it): partition timestamps must not depend on it
+      await db.exec("SET TIME ZONE 'America/New_York'");
+      table.create(PARTITIONED, [row(1, "EMEA", 2025), row(2, "APAC", 2026), row(3, null, 2026)], [
+        "Region",
+        "Year",
+        "Shipped",
+      ]);
+      assert([...lake.files.keys()].some((k) => k.includes("/Region=EMEA/Year=2025/Shipped=")), "files per partition");
       table.checkpoint();
       table.append([row(4, "EMEA", 2026)]);
       table.cleanupLog(1);
@@ -98,6 +104,10 @@ for (const kind of adapterKinds()) {
       const loaded = async () =>
         (await loadedRows(db, integrationId, ["region", "year"])).map((r) => [r.Id, r.region, r.year]);
       assertEquals(await loaded(), [[1, "EMEA", 2025], [2, "APAC", 2026], [3, null, 2026], [4, "EMEA", 2026]]);
+      const [{ shipped }] = await db.query<{ shipped: Date }>(
+        `SELECT shipped FROM fabric_${integrationId}_orders WHERE id = 4`,
+      );
+      assertEquals(shipped.toISOString(), "2026-03-04T05:06:07.000Z", "a zone-less partition timestamp is UTC");
 
       // keyed on a partition column: a delete's key comes from the remove action's partition values
       await db.query(`DROP TABLE fabric_${integrationId}_orders`);

@@ -67,11 +67,20 @@ export class DeltaTableWriter {
     return [...byPartition.entries()].map(([key, part]) => {
       const values = JSON.parse(key) as unknown[];
       const partitionValues = Object.fromEntries(
-        this.partitionColumns.map((c, i) => [c, values[i] === null ? null : String(values[i])]),
+        this.partitionColumns.map((c, i) => [c, this.partitionText(c, values[i])]),
       );
       const dir = this.partitionColumns.map((c) => `${c}=${partitionValues[c] ?? "__HIVE_DEFAULT_PARTITION__"}/`);
       return this.addAction(this.writeFile(part, dir.join("")), part.length, partitionValues);
     });
+  }
+
+  /** A partition value as Delta writes it: text, timestamps as "yyyy-MM-dd HH:mm:ss" in UTC. */
+  private partitionText(column: string, value: unknown): string | null {
+    if (value === null || value === undefined) return null;
+    const type = this.fields.find((f) => f.name === column)?.type;
+    return type === "timestamp"
+      ? new Date(value as string).toISOString().slice(0, 19).replace("T", " ")
+      : String(value);
   }
 
   private writeFile(rows: Row[], dir = ""): { path: string; size: number } {
