@@ -100,26 +100,8 @@ export async function changeEffect(db: Db, tx: Queryable, tenantId: number, chan
   const changedTypes = [...typesAfter].filter(([wid, name]) => typesBefore.get(wid) !== name).map(([wid]) => wid);
   const everyItem = before.commitment !== after.commitment;
 
-  const typed = await tx.query<{ key: string; wit_id: number }>(
-    `SELECT key, wit_id FROM work_items WHERE tenant_id = $1 AND integration_id = $2 AND active
-        AND wit_id = ANY($3::int[]) ORDER BY key`,
-    [tenantId, integrationId, changedTypes],
-  );
-  const effect: Effect = {
-    workItems: { count: typed.length, examples: [] },
-    ...await currentStepEffect(tx, { tenantId, integrationId, changedStatuses, before, after }),
-    flowMetrics: { count: 0, metrics: 0, examples: [] },
-    unmappedAfter: 0,
-  };
-  for (const t of typed.slice(0, EXAMPLES)) {
-    effect.workItems.examples.push({
-      key: t.key,
-      before: typesBefore.get(Number(t.wit_id)) ?? null,
-      after: typesAfter.get(Number(t.wit_id)) ?? null,
-    });
-  }
-
-  const flow = await flowEffect(db, {
+  // the flow metrics read stored rows on their own connections: they run while the transaction counts the rest
+  const flow = flowEffect(db, {
     tenantId,
     integrationId,
     changedStatuses,
@@ -132,9 +114,28 @@ export async function changeEffect(db: Db, tx: Queryable, tenantId: number, chan
     ),
     commitmentStep: after.commitment === null ? null : Number(after.commitment),
   });
-  const { unmappedAfter, ...flowMetrics } = flow;
-  effect.flowMetrics = flowMetrics;
-  effect.unmappedAfter = unmappedAfter;
+  // awaited below; should the transaction fail first, its own failure is the one reported
+  flow.catch(() => {});
+  const typed = await tx.query<{ key: string; wit_id: number }>(
+    `SELECT key, wit_id FROM work_items WHERE tenant_id = $1 AND integration_id = $2 AND active
+        AND wit_id = ANY($3::int[]) ORDER BY key`,
+    [tenantId, integrationId, changedTypes],
+  );
+  const current = await currentStepEffect(tx, { tenantId, integrationId, changedStatuses, before, after });
+  const { unmappedAfter, ...flowMetrics } = await flow;
+  const effect: Effect = {
+    workItems: {
+      count: typed.length,
+      examples: typed.slice(0, EXAMPLES).map((t) => ({
+        key: t.key,
+        before: typesBefore.get(Number(t.wit_id)) ?? null,
+        after: typesAfter.get(Number(t.wit_id)) ?? null,
+      })),
+    },
+    ...current,
+    flowMetrics,
+    unmappedAfter,
+  };
   return effect;
 }
 
