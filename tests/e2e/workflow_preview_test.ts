@@ -79,6 +79,10 @@ Deno.test({
       await page.click('button[aria-label="Edit To Do"]');
       await page.waitForSelector("dialog[open] #step-form");
       assert((await page.textContent("#step-form"))?.includes("tick it on another step"));
+      await page.uncheck("#step-form-commitmentPoint");
+      await page.click('#step-form button[type="submit"]');
+      const refused = await page.waitForSelector("#step-form-commitmentPoint-error");
+      assert((await refused.textContent())?.includes("exactly one commitment point"), "unticking is refused");
       await page.click('#step-form button:has-text("Cancel")');
       await page.waitForSelector("dialog[open] #step-form", { state: "detached" });
       const moved = await previewStepEdit(page, "Ready for Story Testing", async () => {
