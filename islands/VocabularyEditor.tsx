@@ -259,11 +259,9 @@ export default function VocabularyEditor(props: Props) {
       )}
       {chunk && pending && (
         <chunk.ChangePreviewModal
-          open
           id="step-preview"
           title={`Change step “${pending.row.name}”`}
           effect={pending.effect}
-          admin={props.admin}
           busy={busy}
           onApply={applyStep}
           onClose={() => setPending(null)}

@@ -2,7 +2,7 @@
 // status 已完成 (all 30 EE issues sit in it) is filtered, selected and mapped to Done; the preview shows how many
 // work items change category and flow metrics; Apply re-transforms from raw, and the stored flow metrics then
 // differ from before exactly as the preview counted. No serious axe violation; screenshots light/dark, 390 px.
-import { startEngineApp } from "../vocab/engine_app.ts";
+import { startSyncedApp } from "../vocab/engine_app.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { hasChromium, launchBrowser, screenshotSizes } from "../support/browser.ts";
 import { assertAccessibleThemes } from "../support/axe.ts";
@@ -11,7 +11,6 @@ import { pageReady, signIn } from "../support/sign_in.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
 import { METRIC_COLUMNS } from "../../engine/connectors/jira/derived/flow_metrics.ts";
-import { syncRecordedJira } from "../vocab/support.ts";
 import { waitForRun } from "../engine/support/harness.ts";
 
 const kind = primaryKind();
@@ -30,12 +29,9 @@ Deno.test({
   ignore: !hasChromium(),
   fn: async () => {
     await setupIslands();
-    const { app, jira, connector, close } = await startEngineApp(kind);
+    const { app, admin, id, close } = await startSyncedApp(kind);
     const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
     try {
-      const tenantId = await app.tenant("Acme");
-      const admin = await app.user(tenantId, "admin");
-      const id = await syncRecordedJira(app.db, tenantId, jira, connector);
       const before = await metricRows(app, id);
 
       const flagged = async () =>

@@ -3,7 +3,7 @@
 // re-transform from raw changes the stored flow metrics exactly as previewed. Then the commitment point is moved to
 // another step through the form (its one-per-workflow rule explained there), previewed and applied: one commitment
 // point, the new one. No serious axe violation in the preview; screenshots light/dark, 390 px.
-import { startEngineApp } from "../vocab/engine_app.ts";
+import { startSyncedApp } from "../vocab/engine_app.ts";
 import type { Page } from "playwright-core";
 import { assert, assertEquals } from "../support/assert.ts";
 import { hasChromium, launchBrowser, screenshotSizes } from "../support/browser.ts";
@@ -12,7 +12,7 @@ import type { TestApp } from "../support/app.ts";
 import { pageReady, signIn } from "../support/sign_in.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
-import { metricDiff, metrics, syncRecordedJira } from "../vocab/support.ts";
+import { metricDiff, metrics } from "../vocab/support.ts";
 import { waitForRun } from "../engine/support/harness.ts";
 
 const kind = primaryKind();
@@ -34,7 +34,7 @@ async function previewStepEdit(page: Page, step: string, edit: () => Promise<voi
 
 /** Apply in the preview: the step's toast names the re-transform run, which is waited for. */
 async function applyAndWait(page: Page, app: TestApp, step: string) {
-  await page.click("#step-preview #apply");
+  await page.click("#step-preview [data-confirm]");
   const toast = await page.waitForSelector(`text=“${step}” saved; re-transform run`);
   const runId = Number((await toast.textContent())?.match(/run #(\d+)/)?.[1]);
   await page.waitForSelector("dialog[open] #step-preview", { state: "detached" });
@@ -46,12 +46,9 @@ Deno.test({
   ignore: !hasChromium(),
   fn: async () => {
     await setupIslands();
-    const { app, jira, connector, close } = await startEngineApp(kind);
+    const { app, admin, id, close } = await startSyncedApp(kind);
     const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
     try {
-      const tenantId = await app.tenant("Acme");
-      const admin = await app.user(tenantId, "admin");
-      const id = await syncRecordedJira(app.db, tenantId, jira, connector);
       const before = await metrics(app.db, id);
       const page = await browser.newPage();
       await signIn(page, app, admin.email);

@@ -6,6 +6,21 @@ import { startFakeJira } from "../fakes/jira/mod.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { type EngineServices, startEngineServices } from "../../server/engine_services.ts";
 import { FAST_HTTP } from "../jira/support.ts";
+import { syncRecordedJira } from "./support.ts";
+
+/** The app with the engine, and a tenant whose Jira integration synced the recorded pages once. */
+export async function startSyncedApp(kind: AdapterKind) {
+  const started = await startEngineApp(kind);
+  try {
+    const tenantId = await started.app.tenant("Acme");
+    const admin = await started.app.user(tenantId, "admin");
+    const id = await syncRecordedJira(started.app.db, tenantId, started.jira, started.connector);
+    return { ...started, tenantId, admin, id };
+  } catch (e) {
+    await started.close();
+    throw e;
+  }
+}
 
 export async function startEngineApp(kind: AdapterKind) {
   const jira = await startFakeJira({});
