@@ -156,7 +156,7 @@ export async function syncPages(o: PageSyncOptions) {
       db: o.db,
       checkpoint: null,
       signal: new AbortController().signal,
-      onRequest: () => {},
+      beforeRequest: () => Promise.resolve(),
       addressGuard: OPEN_ADDRESSES, // the fake sources listen on loopback
     });
     let n = 0;

@@ -14,6 +14,7 @@ import { getRun, newPrefix, openQueue, queueKinds, waitForRun } from "./support/
 import { createEngine } from "../../engine/engine.ts";
 import { withConnectorEngine } from "./support/connector_engine.ts";
 import { type Child, spawnChild } from "./support/children.ts";
+import { RequestAudit } from "./support/request_audit.ts";
 import type { Db } from "../../db/port.ts";
 
 const KILLS = 10;
@@ -48,9 +49,13 @@ for (const queueKind of queueKinds()) {
       withJira("postgres", ENV, async (clean) => {
         await prepare(clean);
         const connector = createJiraConnector({ http: FAST_HTTP });
+        let cleanRows = 0;
         await withConnectorEngine({ ...clean, queueKind, connector }, async ({ engine, jobId }) => {
           const { runId } = await engine.startRun({ tenantId: clean.tenantId, jobId });
           await waitForRun(clean.db, runId, "FINISHED", 120_000);
+          const run = await getRun(clean.db, runId);
+          assertEquals(run.requests_made, clean.jira.requests.length, "requests_made is exact on the clean run");
+          cleanRows = run.rows_written;
         });
         const reference = await digest(clean.db);
         const [{ n: metrics }] = await clean.db.query<{ n: number }>(
@@ -82,6 +87,7 @@ for (const queueKind of queueKinds()) {
             const first = spawnChild(env);
             children.push(first);
             await first.ready;
+            const audit = new RequestAudit(crashed.db, () => crashed.jira.requests.length);
             const runs = [await startRun()];
             let kills = 0;
             let current = first;
@@ -89,6 +95,7 @@ for (const queueKind of queueKinds()) {
               await sleep(queueKind === "db" ? 400 + Math.random() * 1200 : 200 + Math.random() * 900);
               await current.kill("SIGKILL");
               kills++;
+              await audit.afterKill(runs);
               if ((await getRun(crashed.db, runs.at(-1)!)).status === "FINISHED") {
                 // finished before the kills ran out: crash a full re-sync too (it must change no content)
                 await crashed.db.query("UPDATE etl_jobs SET watermark = NULL WHERE id = $1", [jobId]);
@@ -106,6 +113,10 @@ for (const queueKind of queueKinds()) {
               `content differs from the clean run:\n${describeDifference(reference, survived)}`,
             );
             assertEquals(kills, KILLS);
+            // every request was journaled before it was sent (engine/request_journal.ts): none lost to a kill
+            const { served, recorded } = await audit.assertExact(runs);
+            console.log(`requests: ${served} served, ${recorded} recorded, ${audit.unsent} unsent over ${kills} kills`);
+            assertEquals((await getRun(crashed.db, runs[0])).rows_written, cleanRows, "rows_written as the clean run");
           } finally {
             for (const c of children) await c.kill("SIGKILL");
             await starter.close();

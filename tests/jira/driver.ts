@@ -105,7 +105,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         db,
         checkpoint: result.checkpoints.get(step) ?? null,
         signal: controller.signal,
-        onRequest: () => result.requests++,
+        beforeRequest: () => {
+          result.requests++;
+          return Promise.resolve();
+        },
         addressGuard: OPEN_ADDRESSES, // the fake Jira listens on loopback
       });
       for await (const page of pages) {

@@ -16,6 +16,7 @@ const NOT_CONTENT = new Set([
   "etl_runs",
   "etl_run_stages",
   "etl_run_batches",
+  "etl_run_requests",
   "raw_extraction_data",
   "login_throttle",
   // the budget a source last reported (observed_at moves with every request)
