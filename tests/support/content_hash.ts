@@ -12,6 +12,7 @@ const NOT_CONTENT = new Set([
   "queue_names",
   "queue_messages",
   "queue_consumers",
+  "queue_outage_returns",
   "etl_jobs",
   "etl_runs",
   "etl_run_stages",
