@@ -77,7 +77,7 @@ for (const kind of kinds()) {
           "/rest/api/N/issueLinkType": 1,
           "/rest/api/N/myself": 1,
           "/rest/api/N/search/approximate-count": 1,
-          "/rest/api/N/search/jql": 1,
+          "/rest/api/N/search/jql": 2, // the window's issues and the census
           "/rest/agile/N.N/board/N/sprint": 3,
           ...(stillActive.length ? { "/rest/greenhopper/N.N/rapid/charts/sprintreport": stillActive.length } : {}),
         });
