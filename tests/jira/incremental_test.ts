@@ -258,22 +258,15 @@ for (const kind of kinds()) {
 
 for (const kind of kinds()) {
   Deno.test(`jira incremental[${kind}]: the census of a run deactivates an issue deleted in Jira, only that one`, () =>
-    withJira(kind, {}, async ({ db, jira, tenantId, integrationId, credentials }) => {
+    withJira(kind, {}, async (env) => {
+      const { db, jira } = env;
       const t1 = new Date();
-      const first = await runSync({ db, connector, tenantId, integrationId, credentials, windowTo: t1 });
+      const first = await runSync({ ...env, connector, windowTo: t1 });
       assertEquals(first.kinds.filter((k) => k === "jira_issue_census").length, 1, "the census ran");
       const [{ n: active }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM work_items WHERE active");
       assertEquals(active, recordedData().issues.length, "the first census deactivates nothing");
       assert(jira.deleteIssue("EE-5"));
-      const second = await runSync({
-        db,
-        connector,
-        tenantId,
-        integrationId,
-        credentials,
-        windowFrom: new Date(t1.getTime() - 5 * 60_000),
-        windowTo: new Date(),
-      });
+      const second = await runSync({ ...env, connector, windowFrom: new Date(t1.getTime() - 300_000) });
       const inactive = await db.query<{ id: number; key: string }>("SELECT id, key FROM work_items WHERE NOT active");
       assertEquals(inactive.map((r) => r.key), ["EE-5"]);
       assertEquals([...second.embed.get("work_items") ?? []], [Number(inactive[0].id)], "its vector is dropped");

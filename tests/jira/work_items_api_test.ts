@@ -7,7 +7,7 @@ import { startTestApp } from "../support/app.ts";
 import { recordedData, startFakeJira } from "../fakes/jira/mod.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { runSync } from "./driver.ts";
-import { addStatusMappings, FAST_HTTP, RECORDED_STATUS_MAPPINGS } from "./support.ts";
+import { addStatusMappings, FAST_HTTP, jiraApiTenant, RECORDED_STATUS_MAPPINGS } from "./support.ts";
 
 const kind = primaryKind();
 // deno-lint-ignore no-explicit-any
@@ -21,19 +21,7 @@ Deno.test(`work items api[${kind}]: list, links from the item's side, blockers, 
   const jira = await startFakeJira({});
   const app = await startTestApp(kind, { env: { LOG_LEVEL: "error" } });
   try {
-    const tenantId = await app.tenant("Acme");
-    const other = await app.tenant("Other");
-    const viewer = await app.login((await app.user(tenantId, "viewer")).email);
-    const outsider = await app.login((await app.user(other, "admin")).email);
-    const [{ id: integrationId }] = await app.db.query<{ id: number }>(
-      "SELECT id FROM integrations WHERE tenant_id = $1 AND provider = 'jira'",
-      [tenantId],
-    );
-    await app.db.query("UPDATE integrations SET base_url = $2, settings = $3::jsonb WHERE id = $1", [
-      integrationId,
-      jira.url,
-      JSON.stringify({ projectKeys: ["EE", "K5"] }),
-    ]);
+    const { tenantId, viewer, outsider, integrationId } = await jiraApiTenant(app, jira);
     await addStatusMappings(app.db, tenantId, integrationId, RECORDED_STATUS_MAPPINGS);
     // EE-1 blocks EE-19 and clones ZOO-7; ZOO-8 (a project never synced) blocks EE-19 too
     const [a, b] = [issue("EE-1"), issue("EE-19")];
