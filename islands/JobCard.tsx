@@ -213,6 +213,7 @@ export default function JobCard({ job, logo, role, runIcon, settingsIcon, detail
           open={modal === "details"}
           jobId={card.id}
           title={title}
+          canLink={can.configure}
           onClose={() => setModal(null)}
         />
       )}

@@ -12,7 +12,7 @@ import { declaredRoutes, type RouteDoc } from "../server/api/route.ts";
 import { openDbQueue } from "../engine/queue/db_queue.ts";
 import type { Queue } from "../engine/queue/port.ts";
 import { ProgressHub } from "../server/live/hub.ts";
-import { type BadRequest, badRequests } from "./fuzz/bad_input.ts";
+import { type BadRequest, badRequests, fixedBadRequests } from "./fuzz/bad_input.ts";
 import { addVectorServices, type TestVectors } from "./vectors/support.ts";
 import { DatabaseVectorStore } from "../engine/vectors/db_store.ts";
 import { HashingEmbedder } from "../engine/vectors/lexical_embedder.ts";
@@ -96,7 +96,8 @@ async function fuzzRoute(app: TestApp, route: RouteDoc, token: string, numRuns: 
     assert(changed.length === 0, `${what} → ${status}, yet ${changed.join(", ")} changed`);
   });
   try {
-    await fc.assert(property, { numRuns, seed: SEED, endOnFailure: true });
+    const examples = fixedBadRequests(route).map((req): [BadRequest] => [req]);
+    await fc.assert(property, { numRuns, seed: SEED, endOnFailure: true, examples });
   } catch (e) {
     throw new Error(
       `${route.method.toUpperCase()} ${route.path} (replay with FUZZ_SEED=${SEED}):\n${(e as Error).message}`,

@@ -8,6 +8,7 @@ import { formatDuration } from "../format_details.ts";
 import { displayStatus, reviveCard, statusText } from "./job_view.ts";
 import { StatusBadge } from "./StatusBadge.tsx";
 import { RunHistoryChart } from "./RunHistoryChart.tsx";
+import { IdentityReview } from "./IdentityReview.tsx";
 import type { JobDetailsData, RateBudget, RunSummaryData } from "./types.ts";
 
 const PROVIDER_TITLE: Record<string, string> = {
@@ -30,7 +31,9 @@ export function reviveDetails(raw: JobDetailsData): JobDetailsData {
   };
 }
 
-export function JobDetailsModal(props: { open: boolean; jobId: number; title: string; onClose: () => void }) {
+export function JobDetailsModal(
+  props: { open: boolean; jobId: number; title: string; onClose: () => void; canLink?: boolean },
+) {
   const [details, setDetails] = useState<JobDetailsData | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -58,12 +61,12 @@ export function JobDetailsModal(props: { open: boolean; jobId: number; title: st
     >
       {error && <p role="alert" class="field-error">Could not load the details: {error}</p>}
       {!error && !details && <p class="py-8 text-center text-sm text-muted">Loading…</p>}
-      {details && <DetailsBody d={details} />}
+      {details && <DetailsBody d={details} canLink={props.canLink ?? false} />}
     </Modal>
   );
 }
 
-function DetailsBody({ d }: { d: JobDetailsData }) {
+function DetailsBody({ d, canLink }: { d: JobDetailsData; canLink: boolean }) {
   const job = d.job;
   return (
     <div class="space-y-6 text-sm">
@@ -102,6 +105,12 @@ function DetailsBody({ d }: { d: JobDetailsData }) {
         )}
         {(d.rateBudgets ?? []).length > 0 && <RateBudgets budgets={d.rateBudgets!} />}
       </Section>
+
+      {d.integration.provider === "ad" && (
+        <Section title="Identities to review" testId="identity-review">
+          <IdentityReview canLink={canLink} />
+        </Section>
+      )}
 
       <Section title="Latest run" testId="last-run">
         {d.lastRun

@@ -1,7 +1,8 @@
 // Directory people ↔ Jira/GitHub identities over real HTTP: automatic links by mail or UPN (any case) after a sync,
-// the job details' figures and full-walk note, the review list, an admin's manual link (or "nobody") that later
-// syncs never replace, automatic links dropped when the person leaves, role and tenant checks, and the provider's
-// connection test against the fake identity platform.
+// the job details' figures and full-walk note, the review list (searched and paged on the server), the people
+// search an admin picks from, an admin's manual link (or "nobody") that later syncs never replace, automatic links
+// dropped when the person leaves, role and tenant checks, and the provider's connection test against the fake
+// identity platform.
 import { assert, assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
 import { startTestApp } from "../support/app.ts";
@@ -37,15 +38,27 @@ Deno.test(`entra links api[${kind}]: automatic links, review list, manual overri
 
     const admin = await app.login((await app.user(t, "admin")).email);
     const viewer = await app.login((await app.user(t, "viewer")).email);
-    const list = async (status: string) =>
-      (await (await app.api(`/app/etl/directory/identities?status=${status}`, { token: viewer })).json()) as {
+    const list = async (query: string) =>
+      (await (await app.api(`/app/etl/directory/identities?${query}`, { token: viewer })).json()) as {
         total: number;
-        identities: Array<{ id: number; externalId: string; method: string | null; person: { id: number } | null }>;
+        items: Array<{ id: number; externalId: string; method: string | null; person: { id: number } | null }>;
       };
-    const linked = await list("linked");
-    assertEquals(linked.identities.map((i) => [i.externalId, i.method]), [["j1", "mail"], ["octo2", "upn"]]);
-    assertEquals((await list("unlinked")).identities.map((i) => i.externalId), ["j9", "octo3"]);
-    assertEquals((await list("all")).total, 4, "only this tenant's identities");
+    const linked = await list("status=linked");
+    assertEquals(linked.items.map((i) => [i.externalId, i.method]), [["j1", "mail"], ["octo2", "upn"]]);
+    assertEquals((await list("status=unlinked")).items.map((i) => i.externalId), ["j9", "octo3"]);
+    assertEquals((await list("status=all")).total, 4, "only this tenant's identities");
+    // server-side search (name, account id, e-mail; LIKE characters taken literally) and paging
+    assertEquals((await list("q=STRANGER")).items.map((i) => i.externalId), ["j9"]);
+    assertEquals((await list("q=octo&status=unlinked")).items.map((i) => i.externalId), ["octo3"]);
+    assertEquals((await list("q=%25")).total, 0);
+    const second = await list("limit=2&offset=2");
+    assertEquals([second.total, second.items.length], [4, 2]);
+    const tooLong = await app.api(`/app/etl/directory/identities?q=${"x".repeat(201)}`, { token: viewer });
+    assertEquals([tooLong.status, (await tooLong.json()).error.fields[0].field], [400, "query.q"]);
+    const people = await (await app.api("/app/etl/directory/people?q=PERSON%203", { token: viewer })).json();
+    assertEquals(people.items.map((p: { displayName: string }) => p.displayName), ["Person 3"]);
+    const paged = await (await app.api("/app/etl/directory/people?limit=5", { token: viewer })).json();
+    assertEquals([paged.total, paged.items.length], [7, 5]);
 
     const [{ id: jobId }] = await app.db.query<{ id: number }>(
       "SELECT id FROM etl_jobs WHERE tenant_id = $1 AND job_type = 'ad'",
@@ -77,8 +90,8 @@ Deno.test(`entra links api[${kind}]: automatic links, review list, manual overri
     // the directory changes: person 2 leaves; a sync keeps manual decisions and drops the stale automatic link
     graph.directory.removeUser(userId(2));
     await sync();
-    const after = await list("all");
-    const by = new Map(after.identities.map((i) => [i.externalId, i]));
+    const after = await list("status=all");
+    const by = new Map(after.items.map((i) => [i.externalId, i]));
     assertEquals([by.get("j1")!.method, by.get("j1")!.person], ["manual", null], "nobody stays nobody");
     assertEquals(by.get("j9")!.person?.id, Number(person3));
     assertEquals([by.get("octo2")!.method, by.get("octo2")!.person], [null, null], "the person left");

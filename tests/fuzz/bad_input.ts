@@ -151,6 +151,27 @@ function url(route: RouteDoc, badParam?: { name: string; segment: string }, quer
   return path + (query ? `?${query}` : "");
 }
 
+/**
+ * Requests every body route is sent on every run, whatever the seed: a wrong content type and a body over the
+ * limit, so each run reaches 415 and 413 rather than depending on what the random draw picked.
+ */
+export function fixedBadRequests(route: RouteDoc): BadRequest[] {
+  if (!route.spec.body) return [];
+  const method = route.method.toUpperCase();
+  const path = url(route, undefined, queryKeys(route).map((k) => `${k}=1`).join("&"));
+  const limit = route.spec.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  return [
+    { kind: "content-type text/plain", method, path, contentType: "text/plain", body: '{"a":1}' },
+    {
+      kind: "body 1 byte over the limit",
+      method,
+      path,
+      contentType: "application/json",
+      body: JSON.stringify({ pad: "x".repeat(limit + 1) }),
+    },
+  ];
+}
+
 /** Every kind of bad request the route can be sent. */
 export function badRequests(route: RouteDoc): fc.Arbitrary<BadRequest> {
   const method = route.method.toUpperCase();

@@ -44,6 +44,8 @@ export function PagedTable<T>(props: PagedTableProps<T>) {
   const { offset, limit } = list.params;
 
   const onRowKey = (e: KeyboardEvent, index: number, row: T) => {
+    // keys typed into a control inside the row (a combobox, a button) are that control's
+    if (e.target !== e.currentTarget) return;
     const all = [...(body.current?.querySelectorAll<HTMLElement>("tr[data-row]") ?? [])];
     const move = (i: number) => {
       const target = all[Math.max(0, Math.min(all.length - 1, i))];
@@ -55,7 +57,7 @@ export function PagedTable<T>(props: PagedTableProps<T>) {
     else if (e.key === "ArrowUp") move(index - 1);
     else if (e.key === "Home") move(0);
     else if (e.key === "End") move(all.length - 1);
-    else if (e.key === "Enter" && props.onActivate && e.target === e.currentTarget) props.onActivate(row);
+    else if (e.key === "Enter" && props.onActivate) props.onActivate(row);
     else if (e.key === "/") search.current?.focus();
     else return;
     e.preventDefault();

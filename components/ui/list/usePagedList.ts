@@ -1,7 +1,7 @@
 // State of a server-paged, searchable, filterable list in an island: starts from the page the server rendered,
 // fetches `endpoint + ?q=&limit=&offset=&filters` when the operator searches (debounced), filters or pages, drops
 // answers to superseded requests, and mirrors the state into the page URL (history.replaceState), so a reload or a
-// shared link shows the same page.
+// shared link shows the same page — except for a list inside a dialog (`mirrorUrl: false`), which is not the page's.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { apiCall } from "../../api.ts";
 import { type ListParams, type Page, toSearch } from "./list_query.ts";
@@ -21,7 +21,7 @@ export interface PagedList<T> {
 export function usePagedList<T>(
   endpoint: string,
   initial: { params: ListParams; page: Page<T> },
-  options: { debounceMs?: number; defaultLimit?: number; extra?: Record<string, string> } = {},
+  options: { debounceMs?: number; defaultLimit?: number; extra?: Record<string, string>; mirrorUrl?: boolean } = {},
 ): PagedList<T> {
   const [params, setParams] = useState(initial.params);
   const [page, setPage] = useState(initial.page);
@@ -37,7 +37,7 @@ export function usePagedList<T>(
       return;
     }
     const search = toSearch(params, options.defaultLimit);
-    history.replaceState(history.state, "", location.pathname + search);
+    if (options.mirrorUrl !== false) history.replaceState(history.state, "", location.pathname + search);
     const mine = ++seq.current;
     const timer = setTimeout(async () => {
       setLoading(true);

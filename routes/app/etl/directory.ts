@@ -2,11 +2,13 @@
 // links (same e-mail as the person's mail or user principal name) and an admin's manual override, which either
 // names the person or says "nobody" and is never replaced by automatic matching. Removing the override lets
 // automatic matching decide again, at once. Any role reads; admins change links. Tenant-scoped: another tenant's
-// identity or person is a 404.
+// identity or person is a 404. Both lists are server-paged and searched (`q`, case-insensitive "contains") in the
+// list routes' shape, so the AD job's details dialog pages and searches without holding the directory.
 import { z } from "zod";
 import { ApiError } from "../../../server/http_errors.ts";
 import { apiRouter } from "../../../server/api/route.ts";
-import { errorResponse, id, idParams, pageQuery } from "../../../server/api/schemas.ts";
+import { errorResponse, id, idParams } from "../../../server/api/schemas.ts";
+import { containsPattern, listQuery, pageBody } from "../../../server/api/list_query.ts";
 import type { Queryable } from "../../../db/port.ts";
 import { relinkIdentities } from "../../../engine/connectors/entra/load/links.ts";
 
@@ -30,7 +32,9 @@ const identityView = z.object({
   person: person.nullable(),
 });
 
-const listView = z.object({ total: z.number().int().min(0), identities: z.array(identityView) });
+/** What `q` matches: an identity's name, account id or e-mail; a person's name, mail or user principal name. */
+const IDENTITY_SEARCH = "(i.display_name ILIKE $2 OR i.external_id ILIKE $2 OR i.email ILIKE $2)";
+const PERSON_SEARCH = "(p.display_name ILIKE $2 OR p.mail ILIKE $2 OR p.user_principal_name ILIKE $2)";
 
 const STATUS = {
   unlinked: "l.identity_id IS NULL",
@@ -69,23 +73,52 @@ export function directoryRoutes() {
     method: "get",
     path: "/identities",
     summary: "Jira and GitHub identities with the directory person each is linked to",
-    description: "`status=unlinked` lists the identities to review (no link and no manual decision).",
-    query: z.object({ status: z.enum(["unlinked", "linked", "manual", "all"]).prefault("all"), ...pageQuery() }),
-    responses: { 200: { description: "identities, unlinked first", schema: listView } },
+    description: "`status=unlinked` lists the identities to review (no link and no manual decision); `q` searches " +
+      "name, account id and e-mail.",
+    query: listQuery({ status: z.enum(["unlinked", "linked", "manual", "all"]).prefault("all") }),
+    responses: { 200: { description: "identities, unlinked first", schema: pageBody(identityView) } },
   }, async (c, { query }) => {
     const { db } = c.get("deps");
     const tenantId = c.get("auth").tenantId;
-    const where = `WHERE i.tenant_id = $1 AND i.active AND ${STATUS[query.status]}`;
+    const where = `WHERE i.tenant_id = $1 AND i.active AND ${
+      STATUS[query.status]
+    } AND ($2::text IS NULL OR ${IDENTITY_SEARCH})`;
+    const args = [tenantId, query.q ? containsPattern(query.q) : null];
     const rows = await db.query<Row>(
       `${SELECT} ${where} ORDER BY (l.identity_id IS NULL) DESC, lower(coalesce(i.display_name, i.external_id)), i.id
-       LIMIT $2 OFFSET $3`,
-      [tenantId, query.limit, query.offset],
+       LIMIT $3 OFFSET $4`,
+      [...args, query.limit, query.offset],
     );
-    const [{ n }] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (${SELECT} ${where}) x`,
-      [tenantId],
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${SELECT} ${where}) x`, args);
+    return c.json({ items: rows.map(shape), total: Number(n), limit: query.limit, offset: query.offset });
+  });
+
+  r.route({
+    method: "get",
+    path: "/people",
+    summary: "Active directory people, to pick the one an identity belongs to",
+    description: "`q` searches display name, mail and user principal name.",
+    query: listQuery({}, 10, 50),
+    responses: { 200: { description: "people by name", schema: pageBody(person) } },
+  }, async (c, { query }) => {
+    const { db } = c.get("deps");
+    const tenantId = c.get("auth").tenantId;
+    const where = `WHERE p.tenant_id = $1 AND p.active AND ($2::text IS NULL OR ${PERSON_SEARCH})`;
+    const args = [tenantId, query.q ? containsPattern(query.q) : null];
+    const rows = await db.query<z.infer<typeof person>>(
+      `SELECT p.id, p.display_name AS "displayName", p.mail, p.user_principal_name AS "userPrincipalName",
+              p.department, p.job_title AS "jobTitle"
+         FROM directory_people p ${where}
+        ORDER BY lower(coalesce(p.display_name, p.mail, p.external_id)), p.id LIMIT $3 OFFSET $4`,
+      [...args, query.limit, query.offset],
     );
-    return c.json({ total: Number(n), identities: rows.map(shape) });
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM directory_people p ${where}`, args);
+    return c.json({
+      items: rows.map((p) => ({ ...p, id: Number(p.id) })),
+      total: Number(n),
+      limit: query.limit,
+      offset: query.offset,
+    });
   });
 
   r.route({

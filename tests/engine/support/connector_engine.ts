@@ -24,17 +24,7 @@ export async function withConnectorEngine(
   },
   fn: (e: ConnectorEngine) => Promise<void>,
 ): Promise<void> {
-  // the engine decrypts credentials through openCredentials; the test hands the fake's directly
-  await o.db.query("UPDATE integrations SET credentials_enc = 'sealed-in-test' WHERE id = $1", [o.integrationId]);
-  // seeded Fabric and AD jobs start inactive
-  await o.db.query("UPDATE etl_jobs SET active = true WHERE tenant_id = $1 AND integration_id = $2", [
-    o.tenantId,
-    o.integrationId,
-  ]);
-  const [{ id: jobId }] = await o.db.query<{ id: number }>(
-    "SELECT id FROM etl_jobs WHERE tenant_id = $1 AND integration_id = $2",
-    [o.tenantId, o.integrationId],
-  );
+  const jobId = await readyJob(o.db, o.tenantId, o.integrationId);
   const q = await openQueue(o.queueKind, o.db);
   const engine = createEngine({
     addressGuard: OPEN_ADDRESSES,
@@ -50,6 +40,22 @@ export async function withConnectorEngine(
     await engine.close();
     await q.close();
   }
+}
+
+/** The integration's seeded job, made runnable with credentials the test hands over as-is; returns its id. */
+export async function readyJob(db: Db, tenantId: number, integrationId: number): Promise<number> {
+  // the engine decrypts credentials through openCredentials; the test hands the fake's directly
+  await db.query("UPDATE integrations SET credentials_enc = 'sealed-in-test' WHERE id = $1", [integrationId]);
+  // seeded Fabric and AD jobs start inactive
+  await db.query("UPDATE etl_jobs SET active = true WHERE tenant_id = $1 AND integration_id = $2", [
+    tenantId,
+    integrationId,
+  ]);
+  const [{ id }] = await db.query<{ id: number }>(
+    "SELECT id FROM etl_jobs WHERE tenant_id = $1 AND integration_id = $2",
+    [tenantId, integrationId],
+  );
+  return Number(id);
 }
 
 /** Every stage of the run counted as many batches done as it expected. */

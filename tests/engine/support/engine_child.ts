@@ -1,7 +1,8 @@
 // A Sluice engine in its own process, for crash and leader tests (spawned with `deno run`, killed with SIGKILL).
 //   CHILD_MODE=worker: stage workers + an orchestrator tick every TICK_MS, until killed.
 //   CHILD_MODE=leader: orchestrator ticks only, until STOP_FILE exists, then a clean exit (releasing the leader lock).
-// JIRA_CREDENTIALS (JSON) adds the Jira connector (quick retries, no pacing) with those credentials handed over as-is.
+// CONNECTOR (jira | entra | fabric) with CREDENTIALS (JSON) adds that source's connector (quick retries, no pacing)
+// beside the synthetic one, the credentials handed over as-is (the tests never encrypt).
 // Prints one JSON line per event of interest on stdout: {"ready":…}, {"tick":…}.
 import { connectPostgres } from "../../../db/postgres.ts";
 import { openDbQueue } from "../../../engine/queue/db_queue.ts";
@@ -9,8 +10,7 @@ import { openRabbitQueue } from "../../../engine/queue/rabbit_queue.ts";
 import { createEngine } from "../../../engine/engine.ts";
 import { OPEN_ADDRESSES } from "../../../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../../../engine/connectors/synthetic/connector.ts";
-import { createJiraConnector } from "../../../engine/connectors/jira/connector.ts";
-import { FAST_HTTP } from "../../jira/support.ts";
+import { sourceConnector } from "./source_connectors.ts";
 import { setLogLevel } from "../../../lib/log.ts";
 
 setLogLevel("error");
@@ -31,15 +31,14 @@ const queue = env("QUEUE_KIND", "db") === "db"
     pollIntervalMs: 100,
   })
   : await openRabbitQueue({ url: env("AMQP_URL"), prefix, maxAttempts, connectionName: `sluice-child-${prefix}` });
-const jiraCredentials = Deno.env.get("JIRA_CREDENTIALS");
+const source = Deno.env.get("CONNECTOR");
+const credentials = source ? JSON.parse(env("CREDENTIALS")) : undefined;
 const engine = createEngine({
   addressGuard: OPEN_ADDRESSES,
   db,
   queue,
-  connectors: jiraCredentials
-    ? [createSyntheticConnector(), createJiraConnector({ http: FAST_HTTP })]
-    : [createSyntheticConnector()],
-  openCredentials: jiraCredentials ? () => Promise.resolve(JSON.parse(jiraCredentials)) : undefined,
+  connectors: source ? [createSyntheticConnector(), sourceConnector(source)] : [createSyntheticConnector()],
+  openCredentials: source ? () => Promise.resolve(credentials) : undefined,
   chunkPages: 2,
   staleAfterMs: Number(env("STALE_MS", "1500")),
   concurrency: { extract: 1, transform: 2, embed: 2 },
