@@ -3,7 +3,10 @@
 //   (a) queue messages per extracted record (every publish counted: extract chunks, transform and embed batches);
 //       target ≤ 0.02;
 //   (b) end-to-end records/s of a synthetic-connector run (HTTP extract → raw → transform/upsert → embed) divided
-//       by the rows/s of a raw COPY of the same rows into the same table (Db port copyFrom) — the ceiling.
+//       by the rows/s of a raw COPY of the same rows into the same table (Db port copyFrom) — the ceiling;
+//   (c) the request journal's cost (engine/request_journal.ts: one autocommitted upsert before each source request):
+//       the mean time of that round trip, times the run's requests, as a share of the run's time (an upper bound: the
+//       extract path waits for it, transform and embed overlap it).
 // Usage: deno run -A bench/pipeline_bench.ts [items=20000] [pageSize=500]
 import type { Queryable } from "../db/port.ts";
 import type { Queue, StageName } from "../engine/queue/port.ts";
@@ -12,6 +15,7 @@ import { OPEN_ADDRESSES } from "../engine/http/address_guard.ts";
 import { createSyntheticConnector } from "../engine/connectors/synthetic/connector.ts";
 import { SyntheticSource } from "../engine/connectors/synthetic/source.ts";
 import { setLogLevel } from "../lib/log.ts";
+import { recordRequestSent } from "../engine/request_journal.ts";
 import { createTestDb, primaryKind } from "../tests/support/db.ts";
 import {
   openQueue,
@@ -73,6 +77,7 @@ async function bench(kind: QueueKind) {
       "SELECT sum(records)::int AS n FROM etl_run_stages WHERE run_id = $1 AND stage = 'extract'",
       [run.id],
     );
+    const journalMs = await journalRoundTripMs(db, run.id);
 
     // Baseline: COPY the very same item rows into the same table for a second integration.
     const copyJob = await seedSyntheticJob(db, source, { tenantId: job.tenantId });
@@ -127,6 +132,9 @@ async function bench(kind: QueueKind) {
       pipelineRecordsPerSecond: pipelineRate,
       copyRowsPerSecond: copyRate,
       ratio: pipelineRate / copyRate,
+      requests: run.requests_made,
+      journalMs,
+      journalShare: (journalMs * run.requests_made) / (seconds * 1000),
     };
   } finally {
     await engine.close();
@@ -134,6 +142,14 @@ async function bench(kind: QueueKind) {
     await source.close();
     await testDb.close();
   }
+}
+
+/** Mean time of one journal entry, measured on the finished run (its requests_made was folded in already). */
+async function journalRoundTripMs(db: Queryable, runId: number, n = 500): Promise<number> {
+  for (let i = 0; i < 20; i++) await recordRequestSent(db, runId); // warm the pool and the plan
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await recordRequestSent(db, runId);
+  return (performance.now() - t0) / n;
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
@@ -145,6 +161,8 @@ for (const kind of queueKinds()) {
       `${r.messagesPerRecord.toFixed(4)} msg/record (target ≤ 0.02) | (b) pipeline ${
         fmt(r.pipelineRecordsPerSecond)
       } ` +
-      `rec/s (${r.pipelineSeconds.toFixed(2)} s) ÷ COPY ${fmt(r.copyRowsPerSecond)} rows/s = ${r.ratio.toFixed(3)}`,
+      `rec/s (${r.pipelineSeconds.toFixed(2)} s) ÷ COPY ${fmt(r.copyRowsPerSecond)} rows/s = ${r.ratio.toFixed(3)}` +
+      ` | (c) request journal ${r.journalMs.toFixed(3)} ms × ${r.requests} requests = ` +
+      `${(r.journalShare * 100).toFixed(2)} % of the run's time`,
   );
 }

@@ -2,8 +2,9 @@
 // line from its child process, sampling peak RSS, and the COPY baseline (the rows a sync wrote, copied by
 // Db.copyFrom into scratch tables of the same shape: defaults, indexes and — for the main figure — foreign keys).
 import { type Db, pgArrayLiteral, type Queryable } from "../db/port.ts";
-import type { Connector, ExtractedPage, RunInfo } from "../engine/connector.ts";
+import type { Connector, ExtractedPage } from "../engine/connector.ts";
 import { OPEN_ADDRESSES } from "../engine/http/address_guard.ts";
+import { createDriverRun } from "../tests/support/runs.ts";
 
 /** The --v8-flags of deno.json's start task (how production runs), "" when it sets none. */
 export async function productionV8Flags(): Promise<string> {
@@ -155,16 +156,13 @@ export async function syncPages(o: PageSyncOptions) {
     "SELECT base_url, settings, provider FROM integrations WHERE id = $1",
     [o.integrationId],
   );
-  const run: RunInfo = {
-    runId: 0,
-    token: crypto.randomUUID(),
+  // a real run: the Jira census and sprint step read this run's earlier raw pages, as they do under the engine
+  const run = await createDriverRun(o.db, {
     tenantId: o.tenantId,
-    jobId: 0,
     integrationId: o.integrationId,
-    trigger: "manual",
-    windowFrom: o.windowFrom ?? null,
-    windowTo: o.windowTo ?? new Date(),
-  };
+    windowFrom: o.windowFrom,
+    windowTo: o.windowTo,
+  });
   const info = {
     id: o.integrationId,
     provider: integration.provider,
@@ -183,7 +181,7 @@ export async function syncPages(o: PageSyncOptions) {
       db: o.db,
       checkpoint: null,
       signal: new AbortController().signal,
-      onRequest: () => {},
+      beforeRequest: () => Promise.resolve(),
       addressGuard: OPEN_ADDRESSES, // the fake sources listen on loopback
     });
     let n = 0;
@@ -195,9 +193,17 @@ export async function syncPages(o: PageSyncOptions) {
       await o.db.transaction(async (tx) => {
         const target = o.wrap ? o.wrap(tx, page, page.kind) : tx;
         await target.query(
-          `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-          [o.tenantId, o.integrationId, step.key, page.kind, page.records.length, JSON.stringify(page.records)],
+          `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, record_count, payload, run_id)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
+          [
+            o.tenantId,
+            o.integrationId,
+            step.key,
+            page.kind,
+            page.records.length,
+            JSON.stringify(page.records),
+            run.runId,
+          ],
         );
         const l0 = performance.now();
         await o.connector.load(step.key, page.kind, page.records, { run, integration: info, tx: target });

@@ -103,7 +103,7 @@ try {
     if (res.status !== 202) throw new Error(`apply: ${res.status} ${await res.text()}`);
     await res.json();
   });
-  const ok = (ms: number) => (ms <= TARGET_MS ? "ok" : "OVER TARGET");
+  const ok = (ms: number) => `${(ms / TARGET_MS).toFixed(2)}× target, ${ms <= TARGET_MS ? "ok" : "OVER TARGET"}`;
   console.log(`baseline (plain read of the ${ITEMS} items): ${baseline.toFixed(0)} ms`);
   console.log(
     `preview: ${preview.toFixed(0)} ms median of ${previews.map((ms) => ms.toFixed(0)).join(", ")} (${

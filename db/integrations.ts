@@ -1,6 +1,6 @@
 // SQL for the integrations aggregate. Read paths never select the encrypted credentials; they only report
 // whether credentials are set.
-import type { Queryable } from "./port.ts";
+import { ident, type Queryable } from "./port.ts";
 import { DEFAULT_VOCABULARY, VOCABULARY_PROVIDERS, writeVocabulary } from "./vocabulary/vocabulary.ts";
 
 /** The last connection test of the saved configuration. */
@@ -252,8 +252,17 @@ export async function jobsOfIntegration(db: Queryable, tenantId: number, id: num
   );
 }
 
-/** Deletes the integration with its (inactive, idle) jobs; the caller has checked no job still uses it. */
+/**
+ * Deletes the integration with its (inactive, idle) jobs; the caller has checked no job still uses it. Tables a
+ * connector created for this integration alone go too: Fabric's fabric_<id>_<table> (their registry rows would
+ * cascade, the tables themselves would stay behind, holding the tenant's data).
+ */
 export async function deleteIntegration(db: Queryable, tenantId: number, id: number): Promise<boolean> {
+  const owned = await db.query<{ sql_table: string }>(
+    "SELECT sql_table FROM fabric_tables WHERE tenant_id = $1 AND integration_id = $2",
+    [tenantId, id],
+  );
+  for (const t of owned) await db.exec(`DROP TABLE IF EXISTS ${ident(t.sql_table)}`);
   await db.query("DELETE FROM etl_jobs WHERE tenant_id = $1 AND integration_id = $2", [tenantId, id]);
   const rows = await db.query("DELETE FROM integrations WHERE tenant_id = $1 AND id = $2 RETURNING id", [tenantId, id]);
   return rows.length === 1;

@@ -9,6 +9,7 @@ import { resumeRun } from "./lifecycle.ts";
 import { extractMessage } from "./messages.ts";
 import { transact } from "./outbox.ts";
 import { stepStates } from "./runs.ts";
+import { foldRequests } from "./request_journal.ts";
 
 export interface StartRunRequest {
   tenantId: number;
@@ -78,7 +79,7 @@ async function createRun(
     : new Date(new Date(job.watermark).getTime() - overlapMinutes(job.settings) * 60_000);
   // A run left live by an earlier crash must not keep writing once a new one owns the job.
   await tx.query(
-    `UPDATE etl_runs SET status = 'FENCED', finished_at = $2, error = 'replaced by a newer run'
+    `UPDATE etl_runs SET status = 'FENCED', finished_at = $2, error = 'replaced by a newer run', ${foldRequests()}
      WHERE id = $1 AND status IN ('RUNNING', 'RATE_LIMITED')`,
     [job.current_run_id, now],
   );
@@ -214,7 +215,8 @@ export async function forcePending(
   const fenced = await ctx.db.transaction(async (tx) => {
     const job = await lockJob(tx, req.tenantId, req.jobId);
     const [run] = await tx.query<{ id: number; step_keys: string[] }>(
-      `UPDATE etl_runs SET status = 'FENCED', finished_at = $2, error = 'fenced by an operator (force pending)'
+      `UPDATE etl_runs SET status = 'FENCED', finished_at = $2, error = 'fenced by an operator (force pending)',
+         ${foldRequests()}
        WHERE id = $1 AND status IN ('RUNNING', 'RATE_LIMITED') RETURNING id, step_keys`,
       [job.current_run_id, now],
     );

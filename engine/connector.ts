@@ -44,8 +44,11 @@ export interface ExtractContext {
   /** Where the previous chunk of this step stopped (null = start of the step). */
   checkpoint: unknown | null;
   signal: AbortSignal;
-  /** Count one source API request (etl_runs.requests_made). */
-  onRequest(): void;
+  /**
+   * Counts one source API request (etl_runs.requests_made) durably: awaited right BEFORE each request is sent
+   * (SourceHttpClientOptions.beforeSend), never after, so a crash while it is in flight cannot lose it.
+   */
+  beforeRequest(): Promise<void>;
   /** The addresses this instance lets a source reach: every source client of the step must use it. */
   addressGuard: SourceAddressGuard;
 }

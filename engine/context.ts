@@ -127,11 +127,6 @@ export interface EngineContext {
   addressGuard: SourceAddressGuard;
   /** Counts of messages dropped by fencing, per stage (also logged). */
   dropped: Record<StageName, number>;
-  /**
-   * Source requests this process sent for a run whose commit then failed (database down, lease moved on, source
-   * error), by run id: added to etl_runs.requests_made by the run's next commit here, so the count stays exact.
-   */
-  unrecordedRequests: Map<number, number>;
 }
 
 export function connectorOf(ctx: EngineContext, type: string): Connector {

@@ -85,7 +85,6 @@ export function createEngine(deps: EngineDeps): Engine {
     openCredentials: deps.openCredentials,
     addressGuard: deps.addressGuard ?? defaultAddressGuard(),
     dropped: { extract: 0, transform: 0, embed: 0 },
-    unrecordedRequests: new Map(),
   };
   const orchestrator = new Orchestrator(ctx);
   let consumers: Consumer[] = [];

@@ -10,6 +10,7 @@ import { republish, transact } from "./outbox.ts";
 import { isLive, loadRun, runRef, type RunRow, stepStates } from "./runs.ts";
 import { log } from "../lib/log.ts";
 import { prepareAfterStep } from "./after_step.ts";
+import { foldRequests } from "./request_journal.ts";
 
 async function lockJobOfRun(tx: Queryable, runId: number) {
   const [job] = await tx.query<{ id: number; current_run_id: number | null }>(
@@ -83,8 +84,9 @@ async function finish(ctx: EngineContext, runId: number): Promise<void> {
     // the hook may have added to the last step's records
     const counters = await readCounters(tx, runId);
     const rows = counters.filter((c) => c.stage === "transform").reduce((n, c) => n + c.records, 0);
-    await tx.query(
-      `UPDATE etl_runs SET status = 'FINISHED', finished_at = $2, rows_written = $3, heartbeat_at = $2 WHERE id = $1`,
+    const [finished] = await tx.query<{ requests_made: number }>(
+      `UPDATE etl_runs SET status = 'FINISHED', finished_at = $2, rows_written = $3, heartbeat_at = $2, ${foldRequests()}
+       WHERE id = $1 RETURNING requests_made`,
       [runId, now, rows],
     );
     const states = stepStates(run.step_keys, null, "finished");
@@ -102,7 +104,7 @@ async function finish(ctx: EngineContext, runId: number): Promise<void> {
          WHERE id = $1 RETURNING next_run_at`,
         [run.job_id, now, run.window_to, states],
       );
-    return { run, rows, nextRunAt: updated?.next_run_at ?? null };
+    return { run, rows, requests: finished.requests_made, nextRunAt: updated?.next_run_at ?? null };
   });
   if (!done) return;
   ctx.rates.forget(runId);
@@ -114,7 +116,7 @@ async function finish(ctx: EngineContext, runId: number): Promise<void> {
     runId,
     at: now.toISOString(),
     rowsWritten: done.rows,
-    requestsMade: done.run.requests_made,
+    requestsMade: done.requests,
     durationMs: now.getTime() - new Date(done.run.started_at).getTime(),
     nextRunAt: done.nextRunAt ? new Date(done.nextRunAt).toISOString() : null,
   });
@@ -137,7 +139,7 @@ export async function failRun(
     if (!run || (run.status !== "RUNNING" && run.status !== "RATE_LIMITED")) return undefined;
     await tx.query(
       `UPDATE etl_runs SET status = 'FAILED', finished_at = $2, error = $3, error_details = $4::jsonb,
-         resume_at = NULL WHERE id = $1`,
+         resume_at = NULL, ${foldRequests()} WHERE id = $1`,
       [runId, now, error, details],
     );
     const [job] = await tx.query<{ next_run_at: Date }>(
@@ -183,17 +185,16 @@ export async function parkRun(
   seq: number | null,
   resumeAt: Date,
   reason: string,
-  requests: number,
 ): Promise<boolean> {
   const now = ctx.now();
   const parked = await ctx.db.transaction(async (tx) => {
     await lockJobOfRun(tx, run.id);
     const [row] = await tx.query<{ current_step: string; checkpoint: unknown }>(
-      `UPDATE etl_runs SET status = 'RATE_LIMITED', resume_at = $3, requests_made = requests_made + $4,
-         extract_seq = extract_seq + 1, heartbeat_at = $5
+      `UPDATE etl_runs SET status = 'RATE_LIMITED', resume_at = $3, ${foldRequests()},
+         extract_seq = extract_seq + 1, heartbeat_at = $4
        WHERE id = $1 AND status = 'RUNNING' AND ($2::int IS NULL OR extract_seq = $2)
        RETURNING current_step, checkpoint`,
-      [run.id, seq, resumeAt, requests, now],
+      [run.id, seq, resumeAt, now],
     );
     if (!row) return false;
     await tx.query(

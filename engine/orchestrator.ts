@@ -13,6 +13,7 @@ import { resumeRun, settle, takeOver } from "./lifecycle.ts";
 import { errorText } from "./queue/port.ts";
 import { log } from "../lib/log.ts";
 import { pruneRawPages } from "./raw_retention.ts";
+import { foldRequests } from "./request_journal.ts";
 
 export interface TickReport {
   leader: boolean;
@@ -132,7 +133,8 @@ export class Orchestrator {
       [this.#ctx.now()],
     );
     const runs = await db.query<{ job_id: number }>(
-      `UPDATE etl_runs r SET status = 'FENCED', finished_at = $1, error = 'not the current run of its job'
+      `UPDATE etl_runs r SET status = 'FENCED', finished_at = $1, error = 'not the current run of its job',
+         ${foldRequests("r")}
        WHERE r.status IN ('RUNNING', 'RATE_LIMITED')
          AND NOT EXISTS (SELECT 1 FROM etl_jobs j WHERE j.current_run_id = r.id)
        RETURNING r.job_id`,

@@ -10,6 +10,7 @@ import { showToast } from "../components/ui/toasts.ts";
 import type { JsonSchema } from "../components/ui/form/schema.ts";
 import { UnmappedTypes } from "../components/vocab/UnmappedTypes.tsx";
 import { type EditorKind, KINDS, type Removal, type VocabRow } from "../components/vocab/editor_kinds.tsx";
+import type { Effect } from "../components/vocab/types.ts";
 
 interface Props {
   kind: EditorKind;
@@ -42,6 +43,7 @@ export default function VocabularyEditor(props: Props) {
   const [form, setForm] = useState<Form | null>(null);
   const [chunk, setChunk] = useState<Dialogs | null>(null);
   const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<{ row: VocabRow; body: unknown; effect: Effect } | null>(null);
   const movable = spec.movable ? rows.filter(spec.movable) : [];
 
   const reload = async () => {
@@ -99,11 +101,34 @@ export default function VocabularyEditor(props: Props) {
 
   const save = async (values: Record<string, unknown>): Promise<void | string | FieldError[]> => {
     const payload = spec.body?.(values) ?? values;
+    if (props.kind === "workflows" && form?.kind === "edit") return await previewStep(form.row, payload);
     const res = form?.kind === "edit"
       ? await apiCall<VocabRow>(`${api}/${form.row.id}`, { method: "PATCH", body: payload })
       : await apiCall<VocabRow>(api, { body: { ...payload, integrationId: props.integrationId } });
     if (!res.ok) return res.error.fields?.length ? res.error.fields : res.error.message;
     showToast("success", `“${res.data.name}” saved`);
+    await reload();
+  };
+
+  // a step edit changes flow metrics: its effect is previewed (nothing saved) before Apply saves and re-transforms
+  const previewStep = async (row: VocabRow, patch: Record<string, unknown>) => {
+    const body = { integrationId: props.integrationId, workflows: [{ id: row.id, ...patch }] };
+    const res = await apiCall<Effect>("/app/etl/vocabulary/preview", { body });
+    if (!res.ok) {
+      const fields = res.error.fields?.map((f) => ({ ...f, field: f.field.replace(/^workflows\.0\./, "") }));
+      return fields?.length ? fields : res.error.message;
+    }
+    setPending({ row, body, effect: res.data });
+  };
+
+  const applyStep = async () => {
+    if (!pending) return;
+    setBusy(true);
+    const res = await apiCall<{ runId: number }>("/app/etl/vocabulary/apply", { body: pending.body });
+    setBusy(false);
+    if (!res.ok) return showToast("error", res.error.message);
+    showToast("success", `“${pending.row.name}” saved; re-transform run #${res.data.runId} started`);
+    setPending(null);
     await reload();
   };
 
@@ -230,6 +255,16 @@ export default function VocabularyEditor(props: Props) {
           title={`Edit ${spec.noun} “${form.row.name}”`}
           schema={props.forms.edit}
           record={spec.record(form.row)}
+        />
+      )}
+      {chunk && pending && (
+        <chunk.ChangePreviewModal
+          id="step-preview"
+          title={`Change step “${pending.row.name}”`}
+          effect={pending.effect}
+          busy={busy}
+          onApply={applyStep}
+          onClose={() => setPending(null)}
         />
       )}
       {chunk && removal && (

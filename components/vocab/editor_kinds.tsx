@@ -84,7 +84,7 @@ export const KINDS: Record<EditorKind, KindSpec> = {
       count("workItems", "Work items"),
     ],
     movable: () => true,
-    record: (r) => ({ name: r.name, description: r.description ?? "" }),
+    record: (r) => ({ number: r.number, name: r.name, description: r.description ?? "" }),
     body: clearable,
     removal: (a) => {
       const types = a.types as Named[];

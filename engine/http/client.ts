@@ -89,6 +89,19 @@ export interface SourceHttpClientOptions {
    */
   addressGuard?: SourceAddressGuard;
   onRequest?: (event: RequestEvent) => void;
+  /**
+   * Awaited right before each request (retries included) is written, after pacing and authorization: the engine
+   * journals the request here so a crash while it is in flight cannot lose its count. A failure here (the database
+   * is down) is not a transport error: it propagates as is and the request is not sent.
+   */
+  beforeSend?: () => Promise<void>;
+}
+
+/** Carries a beforeSend failure past the transport-error handling (which would retry it as a network error). */
+class BeforeSendFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super("beforeSend failed", { cause });
+  }
 }
 
 const MAX_REDIRECTS = 5;
@@ -188,6 +201,7 @@ export class SourceHttpClient {
       try {
         ({ response, text } = await this.send(method, url, req));
       } catch (error) {
+        if (error instanceof BeforeSendFailure) throw error.cause;
         if (req.signal?.aborted) throw req.signal.reason;
         const refused = this.guard.refusal(error, url.hostname);
         if (refused) {
@@ -296,6 +310,7 @@ export class SourceHttpClient {
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const fetchFn = this.options.fetch ?? fetch;
+    if (this.options.beforeSend) await this.options.beforeSend().catch((e) => Promise.reject(new BeforeSendFailure(e)));
     const response = await this.guard.fetch(url, { method, headers, body, signal }, fetchFn);
     // The timeout covers the body too: a server that stalls mid-body is as broken as one that never answers.
     const text = await response.text();

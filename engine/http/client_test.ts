@@ -322,3 +322,33 @@ Deno.test("base URLs carrying credentials are refused", () => {
     assert(!(error as Error).message.includes("secret@"));
   }
 });
+
+Deno.test("beforeSend runs before every request is sent, retries included; its failure sends nothing", async () => {
+  let journaled = 0;
+  const seenAtArrival: number[] = [];
+  await withScript((_req) => {
+    seenAtArrival.push(journaled);
+    // the first answer is a retried 500: the retry is journaled before it is sent too
+    return seenAtArrival.length === 1
+      ? new Response("down", { status: 500 })
+      : Response.json({ ok: true }, { status: 200 });
+  }, async (url) => {
+    const base = { addressGuard: OPEN_ADDRESSES, baseUrl: url, clock: new VirtualClock(), random: () => 0 };
+    const client = new SourceHttpClient({
+      ...base,
+      beforeSend: async () => {
+        await new Promise((r) => setTimeout(r, 5)); // a real commit takes a while; the send must wait for it
+        journaled++;
+      },
+    });
+    await client.getJson("/x");
+    assertEquals(seenAtArrival, [1, 2], "each request arrived after its own journal entry");
+
+    // the database is down: that error comes through as it is (no retry as a network error), nothing is sent
+    const down = new Error("connection refused (database)");
+    const failing = new SourceHttpClient({ ...base, beforeSend: () => Promise.reject(down) });
+    const error = await assertRejects(() => failing.getJson("/x"));
+    assert(error === down, `the journal's own error, got ${error}`);
+    assertEquals(seenAtArrival.length, 2, "no request was sent without its journal entry");
+  });
+});

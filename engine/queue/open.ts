@@ -3,6 +3,7 @@ import type { Db } from "../../db/port.ts";
 import { type DbQueueOptions, openDbQueue } from "./db_queue.ts";
 import type { Queue, QueueSettings } from "./port.ts";
 import { openRabbitQueue, type RabbitQueueOptions } from "./rabbit_queue.ts";
+import { dbOutageLedger } from "./shared_outage_ledger.ts";
 
 export interface OpenQueueOptions extends QueueSettings {
   /** AMQP_URL; unset → the queue lives in `db`. */
@@ -14,6 +15,7 @@ export interface OpenQueueOptions extends QueueSettings {
 
 export async function openQueue(options: OpenQueueOptions): Promise<Queue> {
   const { amqpUrl, db, rabbit, database, ...settings } = options;
-  if (amqpUrl) return await openRabbitQueue({ ...rabbit, ...settings, url: amqpUrl });
+  // the broker's outage returns are recorded in the database, so any process's consumer forgives them
+  if (amqpUrl) return await openRabbitQueue({ sharedLedger: dbOutageLedger(db), ...rabbit, ...settings, url: amqpUrl });
   return await openDbQueue(db, { ...database, ...settings });
 }

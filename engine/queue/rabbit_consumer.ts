@@ -6,6 +6,7 @@ import type { AMQPMessage, AMQPQueue, AMQPSubscription } from "@cloudamqp/amqp-c
 import { type ConsumeLimits, type Consumer, decodeBody, type Handler, QueueError, type StageName } from "./port.ts";
 import { DeliveryRunner, type Lease, OutageLedger } from "./runner.ts";
 import { attemptOf } from "./rabbit_topology.ts";
+import type { SharedOutageLedger } from "./shared_outage_ledger.ts";
 
 /** Moves a delivery's message to the stage DLQ (confirmed) before the delivery is acked. */
 export type DeadLetterPublisher = (msg: AMQPMessage, error: string, attempts: number) => Promise<void>;
@@ -21,6 +22,9 @@ export class RabbitConsumer implements Consumer {
   #stopped: Promise<void> | undefined;
   #onClosed: (c: RabbitConsumer) => void;
   #ledger: OutageLedger;
+  #shared: SharedOutageLedger | undefined;
+  /** Deliveries received and not yet settled: what a lost connection takes back (see heldLost). */
+  #held = new Set<AMQPMessage>();
 
   constructor(
     stage: StageName,
@@ -31,8 +35,10 @@ export class RabbitConsumer implements Consumer {
     deadLetter: DeadLetterPublisher,
     onClosed: (c: RabbitConsumer) => void,
     ledger = new OutageLedger(),
+    shared?: SharedOutageLedger,
   ) {
     this.#ledger = ledger;
+    this.#shared = shared;
     this.stage = stage;
     this.#queue = queue;
     this.#limits = limits;
@@ -81,40 +87,61 @@ export class RabbitConsumer implements Consumer {
     this.#onClosed(this);
   }
 
-  #onMessage(msg: AMQPMessage): void {
-    if (this.#aborted) return;
-    // A stopping consumer can still receive deliveries that were in flight, or ones from a re-subscription after
-    // a reconnect; the runner hands those straight back.
-    this.#runner.accept(this.#lease(msg));
+  /** Ids of the deliveries held right now, forgotten here: the connection that carried them is gone. */
+  heldLost(): string[] {
+    const ids = [...this.#held].map(idOf);
+    this.#held.clear();
+    return ids;
   }
 
-  #lease(msg: AMQPMessage): Lease {
-    const id = msg.properties.messageId ?? `unidentified-${msg.deliveryTag}`;
-    // the broker counts a return caused by a lost connection like a failure; this process knows better
-    const attempt = Math.max(1, attemptOf(msg.properties.headers, msg.redelivered) - this.#ledger.forgiven(id));
+  #onMessage(msg: AMQPMessage): void {
+    if (this.#aborted) return;
+    this.#held.add(msg);
+    // A stopping consumer can still receive deliveries that were in flight, or ones from a re-subscription after
+    // a reconnect; the runner hands those straight back.
+    if (!msg.redelivered || !this.#shared) return this.#runner.accept(this.#lease(msg, 0));
+    // a redelivery may be one another process lost to an outage: ask the shared ledger first
+    void this.#shared.forgiven(idOf(msg)).then((n) => {
+      if (!this.#aborted) this.#runner.accept(this.#lease(msg, n));
+    });
+  }
+
+  #lease(msg: AMQPMessage, forgivenElsewhere: number): Lease {
+    const id = idOf(msg);
+    // The broker counts a return caused by a lost connection like a failure; the process that lost it knows better
+    // (this one's ledger, or the shared one). The larger is taken: both may have noted the same return.
+    const forgiven = Math.max(this.#ledger.forgiven(id), forgivenElsewhere);
+    const attempt = Math.max(1, attemptOf(msg.properties.headers, msg.redelivered) - forgiven);
+    const settled = <T>(p: Promise<T>) => p.finally(() => this.#held.delete(msg));
     const decoded = decodeBody(msg.bodyString() ?? "");
     return {
       delivery: { stage: this.stage, id, body: "body" in decoded ? decoded.body : {}, attempt },
       ...("invalid" in decoded ? { invalid: decoded.invalid } : {}),
-      ack: () => msg.ack(),
+      ack: () => settled(msg.ack()),
       // basic.reject counts as a failed delivery (x-delivery-count) on RabbitMQ 4.3+; basic.nack does not.
-      retry: () => msg.reject(true),
-      deadLetter: async (error) => {
-        if (msg.channel.closed) {
-          throw new QueueError("channel closed before dead-lettering; the broker redelivers the message");
-        }
-        try {
-          await this.#deadLetter(msg, error, attempt);
-        } catch (e) {
-          // Not moved: hand it back rather than hold it unacked forever; being past maxAttempts, the next
-          // delivery tries the dead-lettering again without running the handler.
-          await msg.reject(true).catch(() => {});
-          throw e;
-        }
-        await msg.ack();
-      },
-      release: () => msg.nack(true),
+      retry: () => settled(msg.reject(true)),
+      deadLetter: (error) => settled(this.#moveToDeadLetters(msg, error, attempt)),
+      release: () => settled(msg.nack(true)),
       lost: () => msg.channel.closed,
     };
   }
+
+  async #moveToDeadLetters(msg: AMQPMessage, error: string, attempt: number): Promise<void> {
+    if (msg.channel.closed) {
+      throw new QueueError("channel closed before dead-lettering; the broker redelivers the message");
+    }
+    try {
+      await this.#deadLetter(msg, error, attempt);
+    } catch (e) {
+      // Not moved: hand it back rather than hold it unacked forever; being past maxAttempts, the next
+      // delivery tries the dead-lettering again without running the handler.
+      await msg.reject(true).catch(() => {});
+      throw e;
+    }
+    await msg.ack();
+  }
+}
+
+function idOf(msg: AMQPMessage): string {
+  return msg.properties.messageId ?? `unidentified-${msg.deliveryTag}`;
 }

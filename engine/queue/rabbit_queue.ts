@@ -45,6 +45,7 @@ import {
   STAGES,
 } from "./port.ts";
 import { OutageLedger } from "./runner.ts";
+import type { SharedOutageLedger } from "./shared_outage_ledger.ts";
 
 export interface RabbitQueueOptions extends QueueSettings {
   url: string;
@@ -59,6 +60,11 @@ export interface RabbitQueueOptions extends QueueSettings {
   heartbeatSeconds?: number;
   /** Connection name shown by the broker (default `sluice`); `-session`/`-admin` is appended. */
   connectionName?: string;
+  /**
+   * Where deliveries lost with a dropped connection are recorded for every process (shared_outage_ledger.ts), so
+   * their redelivery costs no attempt wherever it lands; without it only this process's own ledger forgives.
+   */
+  sharedLedger?: SharedOutageLedger;
 }
 
 /** Dead letters scanned at most when looking one up by id. */
@@ -122,7 +128,12 @@ export class RabbitQueue implements Queue {
           const id = msg.properties.headers?.[HEADER_PUBLISH_ID];
           if (typeof id === "string") this.#returned.add(id);
         },
-        ondisconnect: (e) => log.warn("amqp connection lost; reconnecting", { error: e ? errorText(e) : undefined }),
+        ondisconnect: (e) => {
+          log.warn("amqp connection lost; reconnecting", { error: e ? errorText(e) : undefined });
+          // every delivery held on the lost connection is back in the broker's hands, charged as a delivery
+          const lost = [...this.#consumers].flatMap((c) => c.heldLost());
+          if (lost.length > 0) void this.#options.sharedLedger?.record(lost);
+        },
         onrecoverfailed: (queue, e) => log.error("amqp consumer not recovered", { queue, error: errorText(e) }),
       });
     } catch (e) {
@@ -235,6 +246,7 @@ export class RabbitQueue implements Queue {
       this.#deadLetterPublisher(stage),
       (c) => this.#consumers.delete(c),
       this.#ledger,
+      this.#options.sharedLedger,
     );
     await consumer.start();
     this.#consumers.add(consumer);

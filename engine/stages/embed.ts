@@ -78,7 +78,7 @@ export function embedHandler(ctx: EngineContext): Handler {
           "UPDATE etl_run_batches SET embed_published_at = NULL WHERE run_id = $1 AND raw_id = $2 AND embedded_at IS NULL",
           [run.id, msg.rawId],
         );
-        await parkRun(ctx, run, null, e.resumeAt, `embedder: ${e.reason}`, 0);
+        await parkRun(ctx, run, null, e.resumeAt, `embedder: ${e.reason}`);
         return;
       }
       if (delivery.attempt >= ctx.queue.maxAttempts && !isInfrastructureError(e)) {

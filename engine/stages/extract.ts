@@ -1,7 +1,8 @@
 // Extract stage. One message = one bounded chunk of the run's current step (≤ chunkPages pages or ≤ chunkMs), then
 // a continuation message carries on, so no delivery is held long (RabbitMQ's consumer timeout) and a crash loses at
 // most the page in flight. Each page commits in ONE transaction: raw row, batch row, counters, checkpoint (compare-
-// and-set on the run's extract lease), and — with the database queue — its transform message.
+// and-set on the run's extract lease), requests_made (from the request journal), and — with the database queue —
+// its transform message.
 import type { Handler } from "../queue/port.ts";
 import { errorText } from "../queue/port.ts";
 import type { ExtractedPage } from "../connector.ts";
@@ -17,6 +18,7 @@ import { log } from "../../lib/log.ts";
 import { replayChunk } from "./replay.ts";
 import { continueStep, endStep, type Lease } from "./lease.ts";
 import { isInfrastructureError } from "../../lib/infra_errors.ts";
+import { foldRequests, recordRequestSent } from "../request_journal.ts";
 
 export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handler {
   return async (delivery) => {
@@ -67,7 +69,6 @@ export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handl
           checkpoint: run.checkpoint ?? null,
           error: text,
         });
-        await recordUnrecorded(ctx, run.id);
         if (hopeless) return;
       }
       throw e;
@@ -75,31 +76,11 @@ export function extractHandler(ctx: EngineContext, stopping: AbortSignal): Handl
   };
 }
 
+/** Pulls and commits pages of the run's current step until the chunk's bounds. */
 async function extractChunk(ctx: EngineContext, run: RunRow, lease: Lease, stopping: AbortSignal) {
-  // requests an earlier failed chunk of this run sent from this process are recorded with this chunk's first commit
-  let requests = ctx.unrecordedRequests.get(run.id) ?? 0;
-  ctx.unrecordedRequests.delete(run.id);
-  try {
-    await extractPages(ctx, run, lease, stopping, requests, (n) => requests = n);
-  } finally {
-    // added, not set: a duplicate delivery of the same run may have left some here meanwhile
-    if (requests) ctx.unrecordedRequests.set(run.id, (ctx.unrecordedRequests.get(run.id) ?? 0) + requests);
-  }
-}
-
-/** Pulls and commits pages; `track` always holds the source requests sent but not yet recorded on the run. */
-async function extractPages(
-  ctx: EngineContext,
-  run: RunRow,
-  lease: Lease,
-  stopping: AbortSignal,
-  carried: number,
-  track: (requests: number) => void,
-) {
   const connector = ctx.connectors.require(run.job_type);
   const integration = await loadIntegration(ctx, run.tenant_id, run.integration_id, true);
   const step = run.current_step!;
-  let requests = carried;
   // Chunk bounds use real time: the engine clock may be a test clock that does not move.
   const started = Date.now();
   const pages = connector.extract(step, {
@@ -108,7 +89,8 @@ async function extractPages(
     db: ctx.db,
     checkpoint: run.checkpoint ?? null,
     signal: stopping,
-    onRequest: () => track(++requests),
+    // journaled before the socket write, so a crash after sending cannot lose the request (request_journal.ts)
+    beforeRequest: () => recordRequestSent(ctx.db, run.id),
     addressGuard: ctx.addressGuard,
   });
   let count = 0;
@@ -121,9 +103,8 @@ async function extractPages(
   };
   try {
     for await (const page of pages) {
-      const after = await commitPage(ctx, run, lease, page, requests);
+      const after = await commitPage(ctx, run, lease, page);
       if (after) publishing.push(after);
-      track(requests = 0);
       count++;
       if (count >= ctx.opts.chunkPages || Date.now() - started >= ctx.opts.chunkMs || stopping.aborted) {
         more = true;
@@ -133,7 +114,7 @@ async function extractPages(
   } catch (e) {
     await Promise.allSettled(publishing);
     if (e instanceof RateLimitedError) {
-      if (await parkRun(ctx, run, lease.seq, e.resumeAt, e.reason, requests)) track(0);
+      await parkRun(ctx, run, lease.seq, e.resumeAt, e.reason);
       return;
     }
     // Stopping workers aborts the source request in flight; the step simply continues elsewhere.
@@ -142,15 +123,7 @@ async function extractPages(
   }
   await published();
   if (more) await continueStep(ctx, run, lease);
-  else await endStep(ctx, run, lease, requests, () => track(0));
-}
-
-/** A failed run's requests that no commit recorded (no lease condition: the run is over, the requests were sent). */
-async function recordUnrecorded(ctx: EngineContext, runId: number) {
-  const requests = ctx.unrecordedRequests.get(runId);
-  if (!requests) return;
-  await ctx.db.query("UPDATE etl_runs SET requests_made = requests_made + $2 WHERE id = $1", [runId, requests]);
-  ctx.unrecordedRequests.delete(runId);
+  else await endStep(ctx, run, lease);
 }
 
 /** A connector's record estimate when it is a usable count (anything else is ignored, never stored). */
@@ -164,7 +137,6 @@ async function commitPage(
   run: RunRow,
   lease: Lease,
   page: ExtractedPage,
-  requests: number,
 ): Promise<Promise<void> | undefined> {
   const step = run.current_step!;
   const records = Array.isArray(page.records) ? page.records : [];
@@ -172,9 +144,9 @@ async function commitPage(
     const now = ctx.now();
     const [ok] = await tx.query(
       `UPDATE etl_runs SET checkpoint = $4::jsonb, checkpoint_rev = checkpoint_rev + 1,
-         requests_made = requests_made + $5, heartbeat_at = $6, owner = $7
+         ${foldRequests()}, heartbeat_at = $5, owner = $6
        WHERE id = $1 AND status = 'RUNNING' AND extract_seq = $2 AND checkpoint_rev = $3 RETURNING id`,
-      [run.id, lease.seq, lease.rev, JSON.stringify(page.checkpoint ?? null), requests, now, ctx.owner],
+      [run.id, lease.seq, lease.rev, JSON.stringify(page.checkpoint ?? null), now, ctx.owner],
     );
     if (!ok) throw new LeaseLostError(`page commit refused at seq ${lease.seq} rev ${lease.rev}`);
     const [raw] = await tx.query<{ id: number }>(

@@ -6,6 +6,7 @@ import { settle } from "../lifecycle.ts";
 import { extractMessage } from "../messages.ts";
 import { transact } from "../outbox.ts";
 import { runRef, type RunRow } from "../runs.ts";
+import { foldRequests } from "../request_journal.ts";
 
 /** The seq of the message being handled and the checkpoint revision committed last. */
 export interface Lease {
@@ -27,22 +28,14 @@ export async function continueStep(ctx: EngineContext, run: RunRow, lease: Lease
 }
 
 /** The step's source is exhausted: mark it extracted (the last step also ends extraction) and try to advance. */
-export async function endStep(
-  ctx: EngineContext,
-  run: RunRow,
-  lease: Lease,
-  requests: number,
-  /** Called once `requests` are on the run, before settling (which may fail with the broker down). */
-  recorded?: () => void,
-) {
+export async function endStep(ctx: EngineContext, run: RunRow, lease: Lease) {
   const [row] = await ctx.db.query(
     `UPDATE etl_runs SET step_extracted = true,
        extraction_finished = (current_step = step_keys[array_length(step_keys, 1)]),
-       extract_seq = extract_seq + 1, requests_made = requests_made + $4, heartbeat_at = $5
+       extract_seq = extract_seq + 1, ${foldRequests()}, heartbeat_at = $4
      WHERE id = $1 AND status = 'RUNNING' AND extract_seq = $2 AND checkpoint_rev = $3 RETURNING id`,
-    [run.id, lease.seq, lease.rev, requests, ctx.now()],
+    [run.id, lease.seq, lease.rev, ctx.now()],
   );
   if (!row) throw new LeaseLostError(`end of step refused at seq ${lease.seq} rev ${lease.rev}`);
-  recorded?.();
   await settle(ctx, run.id);
 }

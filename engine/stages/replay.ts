@@ -18,7 +18,7 @@ export async function replayChunk(ctx: EngineContext, run: RunRow, lease: Lease)
      WHERE tenant_id = $1 AND integration_id = $2 AND step = $3 AND id > $4 ORDER BY id LIMIT $5`,
     [run.tenant_id, run.integration_id, step, after, limit],
   );
-  if (rows.length === 0) return await endStep(ctx, run, lease, 0);
+  if (rows.length === 0) return await endStep(ctx, run, lease);
   const ref = runRef(run, step);
   const ids = rows.map((r) => r.id);
   const records = rows.reduce((n, r) => n + r.record_count, 0);
@@ -48,6 +48,6 @@ export async function replayChunk(ctx: EngineContext, run: RunRow, lease: Lease)
     await markPublished(ctx, run.id, "published_at", ids);
   }
   for (const c of committed.counters) emitProgress(ctx, ref, c);
-  if (rows.length < limit) await endStep(ctx, run, lease, 0);
+  if (rows.length < limit) await endStep(ctx, run, lease);
   else await continueStep(ctx, run, lease);
 }

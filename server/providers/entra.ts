@@ -27,7 +27,10 @@ export const entraProvider: ProviderSpec = {
     const problems: FieldError[] = [];
     if (!baseUrl) problems.push({ field: "baseUrl", message: "set the identity platform URL before activating" });
     if (!hasCredentials) {
-      problems.push({ field: "credentials", message: "set the tenant id, client id and secret before activating" });
+      problems.push({
+        field: "credentials",
+        message: "set the tenant id, client id and a secret or certificate before activating",
+      });
     }
     return problems;
   },

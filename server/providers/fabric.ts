@@ -34,7 +34,10 @@ export const fabricProvider: ProviderSpec = {
     const s = settings as { workspace?: string; lakehouse?: string; tables?: unknown[] };
     if (!baseUrl) problems.push({ field: "baseUrl", message: "set the identity platform URL before activating" });
     if (!hasCredentials) {
-      problems.push({ field: "credentials", message: "set the tenant id, client id and secret before activating" });
+      problems.push({
+        field: "credentials",
+        message: "set the tenant id, client id and a secret or certificate before activating",
+      });
     }
     if (!s.workspace) problems.push({ field: "settings.workspace", message: "set the workspace before activating" });
     if (!s.lakehouse) problems.push({ field: "settings.lakehouse", message: "set the lakehouse before activating" });

@@ -160,6 +160,8 @@ Deno.test({
         await page.waitForSelector(".modal-backdrop[data-state=open] #activate-both");
         await page.click("#activate-both [data-confirm]");
         await page.waitForSelector('article[data-job-name="Acme Jira"][data-status="ready"]');
+        // every sprint report answers 404 (boards deleted, say): the run goes on, the details name the boards
+        jira.inject({ kind: "status", status: 404, path: /sprintreport$/, times: Infinity });
         await card.getByRole("button", { name: "Run now", exact: true }).click();
         await page.waitForSelector('article[data-job-name="Acme Jira"][data-status="running"]');
         await page.waitForSelector('article[data-job-name="Acme Jira"] [data-step-grid]');
@@ -182,6 +184,17 @@ Deno.test({
         await page.waitForSelector("#job-details [data-figures]");
         assertStringIncludes(await page.textContent('#job-details [data-section="provider-section"]') ?? "", "EE, K5");
         assertStringIncludes(await page.textContent('#job-details [data-section="last-run"]') ?? "", "FINISHED");
+        // the boards whose sprint reports answered 404, each with the number of its sprints asked for
+        const refused = new Map<string, Set<string>>();
+        for (const r of jira.requests.filter((r) => r.path.endsWith("/sprintreport"))) {
+          const board = String(r.query.rapidViewId);
+          refused.set(board, (refused.get(board) ?? new Set()).add(String(r.query.sprintId)));
+        }
+        assert(refused.size > 0, "the run asked for sprint reports");
+        const missing = await page.textContent("#job-details [data-missing-sprint-reports]") ?? "";
+        for (const [board, sprints] of refused) {
+          assertStringIncludes(missing, `board ${board} (${sprints.size} sprint`);
+        }
         await check(page, "details");
         await page.keyboard.press("Escape");
         await page.waitForSelector("#job-details", { state: "detached" });

@@ -1,5 +1,6 @@
 // The Microsoft providers in the browser: the Integrations page renders the Entra ID and Fabric forms from their
-// schemas (client credentials, group filter, lakehouse tables as "table:key" lines), their connection tests run
+// schemas (client credentials — a secret for Entra ID, a certificate for Fabric, its PEM key pasted into a one-line
+// password field —, group filter, lakehouse tables as "table:key" lines), their connection tests run
 // against the fake identity platform, Graph and OneLake and say what they found, and the saved settings are what
 // the connectors read.
 import type { Page } from "playwright-core";
@@ -29,6 +30,17 @@ async function fillCredentials(page: Page, c: { tenantId: string; clientId: stri
   await page.fill("#integration-form-credentials_clientSecret", c.clientSecret);
 }
 
+/** The certificate variant: the key goes into a password input, which drops its line breaks. */
+async function fillCertificate(page: Page, c: { tenantId: string; clientId: string }) {
+  await page.selectOption("#integration-form-credentials_kind", "client_certificate");
+  await page.fill("#integration-form-credentials_tenantId", c.tenantId);
+  await page.fill("#integration-form-credentials_clientId", c.clientId);
+  await page.fill("#integration-form-credentials_privateKey", fixture("app_key.pem"));
+  await page.fill("#integration-form-credentials_certificate", fixture("app_cert.pem"));
+}
+
+const fixture = (name: string) => Deno.readTextFileSync(new URL(`../fixtures/microsoft/${name}`, import.meta.url));
+
 async function save(page: Page, url: string) {
   await Promise.all([
     page.waitForURL(new RegExp(`${url}/integrations\\?created=\\d+$`)),
@@ -42,7 +54,7 @@ Deno.test({
   ignore: !hasChromium(),
   fn: async () => {
     await setupIslands();
-    const graph = startFakeGraph();
+    const graph = startFakeGraph({ certificate: fixture("app_cert.pem") });
     const lake = startFakeOneLake(graph);
     seedDirectory(graph, 3);
     new DeltaTableWriter(lake.files, TABLE_DIR).create(FIELDS, orders(1, 2));
@@ -83,10 +95,11 @@ Deno.test({
       await page.fill("#integration-form-settings_tables", "orders:Id, refunds:RefundId");
       await page.click("#integration-form summary:has-text('Advanced settings')");
       await page.fill("#integration-form-settings_onelakeUrl", lake.url);
-      await fillCredentials(page, graph.credentials);
+      await fillCertificate(page, graph.credentials);
       await page.click('#integration-form [data-action="test-form"]');
       await page.waitForSelector("#form-test-result[data-test-result]");
       assertStringIncludes(await page.textContent("#form-test-result") ?? "", "refunds");
+      assertEquals(graph.assertions.map((a) => a.ok), [true], "the certificate's assertion bought the Storage token");
       await screenshot(page, "microsoft-fabric-form");
       await save(page, app.url);
 

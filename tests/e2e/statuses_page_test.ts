@@ -2,19 +2,15 @@
 // status 已完成 (all 30 EE issues sit in it) is filtered, selected and mapped to Done; the preview shows how many
 // work items change category and flow metrics; Apply re-transforms from raw, and the stored flow metrics then
 // differ from before exactly as the preview counted. No serious axe violation; screenshots light/dark, 390 px.
+import { startSyncedApp } from "../vocab/engine_app.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { hasChromium, launchBrowser, screenshotSizes } from "../support/browser.ts";
 import { assertAccessibleThemes } from "../support/axe.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
+import type { TestApp } from "../support/app.ts";
 import { pageReady, signIn } from "../support/sign_in.ts";
 import { primaryKind } from "../support/db.ts";
 import { setupIslands } from "../../server/islands/mod.ts";
-import { startFakeJira } from "../fakes/jira/mod.ts";
-import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { METRIC_COLUMNS } from "../../engine/connectors/jira/derived/flow_metrics.ts";
-import { type EngineServices, startEngineServices } from "../../server/engine_services.ts";
-import { syncRecordedJira } from "../vocab/support.ts";
-import { FAST_HTTP } from "../jira/support.ts";
 import { waitForRun } from "../engine/support/harness.ts";
 
 const kind = primaryKind();
@@ -33,20 +29,9 @@ Deno.test({
   ignore: !hasChromium(),
   fn: async () => {
     await setupIslands();
-    const jira = await startFakeJira({});
-    const connector = createJiraConnector({ http: FAST_HTTP });
-    let services: EngineServices | undefined;
-    const app = await startTestApp(kind, {
-      env: { AMQP_URL: "" },
-      extend: async (deps) => {
-        services = await startEngineServices(deps, [connector], { orchestrator: false, backfill: false });
-      },
-    });
+    const { app, admin, id, close } = await startSyncedApp(kind);
     const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
     try {
-      const tenantId = await app.tenant("Acme");
-      const admin = await app.user(tenantId, "admin");
-      const id = await syncRecordedJira(app.db, tenantId, jira, connector);
       const before = await metricRows(app, id);
 
       const flagged = async () =>
@@ -104,9 +89,7 @@ Deno.test({
       await page.close();
     } finally {
       await browser.close();
-      await services?.stop();
-      await app.close();
-      await jira.close();
+      await close();
     }
   },
 });

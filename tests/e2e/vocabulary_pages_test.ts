@@ -1,7 +1,7 @@
 // The Hierarchies, Workflows and Work item types pages in Chromium: a level reordered by keyboard (Alt+Arrow Down),
 // the Story level — used by six work item types — deleted through the dependency dialog, which lists them and asks
 // where they move (reassigned to Epic, then deleted); a level created (a taken number refused under its field) and
-// one edited in the generated forms; a workflow step created, renamed and made the commitment point, and a step in
+// one edited in the generated forms; a workflow step created, an edit of it previewed and cancelled, and a step in
 // use deleted with its status names reassigned; a work item type created, an unmapped source type mapped to it in
 // bulk, the type renamed and deleted with its source type reassigned; the workflow shows its one commitment point; the types list
 // their source names and counts. Viewers see no actions. No serious axe violation; screenshots light/dark, 390 px.
@@ -135,15 +135,21 @@ Deno.test({
       assertEquals(await page.inputValue("#level-form-name"), "Sub-task");
       await page.fill("#level-form-name", "Subtask");
       await page.fill("#level-form-description", "the smallest pieces");
+      // the level number too: another level's is refused under the field, a free one is stored
+      await page.fill("#level-form-number", "50");
+      await page.click('#level-form button[type="submit"]');
+      assert((await (await page.waitForSelector("#level-form-number-error")).textContent())?.includes("another level"));
+      await page.fill("#level-form-number", "-5");
       await submitDialog(page, "level-form");
       await page.waitForFunction(() =>
         document.querySelector("#levels tbody tr:last-child td:nth-child(2)")?.textContent === "Subtask"
       );
-      const [edited] = await app.db.query<{ description: string }>(
-        "SELECT description FROM wits_hierarchies WHERE integration_id = $1 AND level_name = 'Subtask'",
+      const [edited] = await app.db.query<{ description: string; number: number }>(
+        `SELECT description, level_number AS number FROM wits_hierarchies
+          WHERE integration_id = $1 AND level_name = 'Subtask'`,
         [integrationId],
       );
-      assertEquals(edited.description, "the smallest pieces");
+      assertEquals(edited, { description: "the smallest pieces", number: -5 });
 
       await page.click('nav a[href="/workflows"]');
       await page.waitForURL(`${app.url}/workflows`);
@@ -168,20 +174,22 @@ Deno.test({
       );
       assertEquals(review.category, "Waiting");
 
+      // a step edit is previewed first (tests/e2e/workflow_preview_test.ts applies one): Cancel keeps nothing
       await page.click('button[aria-label="Edit Review"]');
       await page.waitForSelector("dialog[open] #step-form");
       assertEquals(await page.inputValue("#step-form-name"), "Review");
       await page.fill("#step-form-name", "Peer review");
       await page.check("#step-form-commitmentPoint");
       await submitDialog(page, "step-form");
-      await page.waitForFunction(() =>
-        document.querySelector("#steps tr:has(#commitment-point)")?.textContent?.includes("Peer review")
-      );
+      await page.waitForSelector("dialog[open] #step-preview #effect");
+      await page.click('#step-preview button:has-text("Cancel")');
+      await page.waitForSelector("dialog[open] #step-preview", { state: "detached" });
       const points = await app.db.query<{ name: string }>(
         "SELECT step_name AS name FROM workflows WHERE integration_id = $1 AND is_commitment_point AND active",
         [integrationId],
       );
-      assertEquals(points, [{ name: "Peer review" }], "stored: one commitment point, the renamed step");
+      assertEquals(points.length, 1);
+      assert(points[0].name !== "Peer review", "the previewed change was not saved");
 
       const [used] = await app.db.query<{ id: number; name: string; mappings: number }>(
         `SELECT w.id, w.step_name AS name, count(*)::int AS mappings FROM workflows w
@@ -199,7 +207,7 @@ Deno.test({
         "SELECT count(*)::int AS moved FROM statuses_mappings WHERE workflow_id = $1",
         [review.id],
       );
-      assertEquals(moved, used.mappings, `${used.name}'s status names now map to Peer review`);
+      assertEquals(moved, used.mappings, `${used.name}'s status names now map to Review`);
       assertEquals(
         (await app.db.query("SELECT 1 FROM workflows WHERE id = $1", [used.id])).length,
         0,

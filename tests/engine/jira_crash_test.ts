@@ -4,13 +4,13 @@
 // and start, sprint added/removed dates and estimates. The synthetic project gives long histories (completed by
 // bulkfetch in a second pass: the same issue loaded twice), sprint moves and pull requests; small search pages
 // and two parallel transforms per process make batches land in any order and be redelivered after each kill.
-import { assert } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { needsPostgres } from "../support/db.ts";
 import { contentDigest } from "../support/content_hash.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { DEVELOPMENT_FIELD, SPRINT_FIELD, STORY_POINTS_FIELD } from "../fakes/jira/mod.ts";
 import { FAST_HTTP, type JiraEnv, mapCustomFields, withJira } from "../jira/support.ts";
-import { queueKinds, waitForRun } from "./support/harness.ts";
+import { getRun, queueKinds, waitForRun } from "./support/harness.ts";
 import { readyJob, withConnectorEngine } from "./support/connector_engine.ts";
 import { assertKillsChangeNothing } from "./support/kill_loop.ts";
 import type { Db } from "../../db/port.ts";
@@ -41,9 +41,13 @@ for (const queueKind of queueKinds()) {
       withJira("postgres", ENV, async (clean) => {
         await prepare(clean);
         const connector = createJiraConnector({ http: FAST_HTTP });
+        let cleanRows = 0;
         await withConnectorEngine({ ...clean, queueKind, connector }, async ({ engine, jobId }) => {
           const { runId } = await engine.startRun({ tenantId: clean.tenantId, jobId });
           await waitForRun(clean.db, runId, "FINISHED", 120_000);
+          const run = await getRun(clean.db, runId);
+          assertEquals(run.requests_made, clean.jira.requests.length, "requests_made is exact on the clean run");
+          cleanRows = run.rows_written;
         });
         const reference = await digest(clean.db);
         const [{ n: metrics }] = await clean.db.query<{ n: number }>(
@@ -63,6 +67,8 @@ for (const queueKind of queueKinds()) {
             jobId: await readyJob(crashed.db, crashed.tenantId, crashed.integrationId),
             kills: KILLS,
             lifetimeMs: () => queueKind === "db" ? 400 + Math.random() * 1200 : 200 + Math.random() * 900,
+            served: () => crashed.jira.requests.length,
+            rowsWritten: cleanRows,
           });
         });
       }),

@@ -1,18 +1,16 @@
 // The Entra ID connector run by the real engine (queued extract → transform stages, three steps) against the fake
-// Graph, on every queue adapter: a first run walks every page of users and groups and links identities; a second
-// run follows the delta links the first committed, applies a change and a deletion and finishes with settled
-// counters; a third run over an unchanged directory writes nothing.
+// Graph, on every queue adapter (and on the embedded database with the database queue): a first run walks every
+// page of users and groups and links identities; a second run follows the delta links the first committed, applies
+// a change and a deletion and finishes with settled counters; a third run over an unchanged directory writes
+// nothing.
 import { assert, assertEquals } from "../support/assert.ts";
-import { primaryKind } from "../support/db.ts";
 import { createEntraConnector } from "../../engine/connectors/entra/connector.ts";
-import { queueKinds } from "../engine/support/harness.ts";
+import { engineCombos } from "../engine/support/harness.ts";
 import { runToFinished, withConnectorEngine } from "../engine/support/connector_engine.ts";
 import { count } from "../github/support.ts";
 import { addIdentities, FAST_HTTP, person, seedDirectory, userId, withEntra } from "./support.ts";
 
-const kind = primaryKind();
-
-for (const queueKind of queueKinds()) {
+for (const { kind, queueKind } of engineCombos()) {
   Deno.test(`entra via engine[${kind}/${queueKind}]: full walk, delta round, no-op round`, () =>
     withEntra(kind, { fake: { pageSize: 4, memberSlice: 3 } }, async ({ db, graph, tenantId, integrationId }) => {
       seedDirectory(graph, 25);

@@ -1,18 +1,15 @@
 // The Fabric connector run by the real engine (queued extract → transform, data then commit step) against the fake
-// OneLake, on every queue adapter: a first run reads the whole Delta table, a second reads the appended and
-// deleted versions only and commits the new version; counters settle; the job details show the table, its
-// version and rows.
+// OneLake, on every queue adapter (and on the embedded database with the database queue): a first run reads the
+// whole Delta table, a second reads the appended and deleted versions only and commits the new version; counters
+// settle; the job details show the table, its version and rows.
 import { assertEquals } from "../support/assert.ts";
-import { primaryKind } from "../support/db.ts";
 import { createFabricConnector } from "../../engine/connectors/fabric/connector.ts";
-import { queueKinds } from "../engine/support/harness.ts";
+import { engineCombos } from "../engine/support/harness.ts";
 import { runToFinished, withConnectorEngine } from "../engine/support/connector_engine.ts";
 import { providerFigures } from "../../routes/app/etl/job_details.ts";
 import { FAST_ONELAKE, FIELDS, loadedRows, orders, sortById, withFabric } from "./support.ts";
 
-const kind = primaryKind();
-
-for (const queueKind of queueKinds()) {
+for (const { kind, queueKind } of engineCombos()) {
   Deno.test(`fabric via engine[${kind}/${queueKind}]: full read, then new versions only`, () =>
     withFabric(kind, async ({ db, graph, table, tenantId, integrationId }) => {
       table.create(FIELDS, orders(1, 40));

@@ -4,7 +4,7 @@
 import type { Db } from "../../db/port.ts";
 import { createTenant } from "../../db/seed.ts";
 import { createFabricConnector } from "../../engine/connectors/fabric/connector.ts";
-import { type FakeGraph, startFakeGraph } from "../fakes/msgraph/mod.ts";
+import { type FakeGraph, type FakeGraphOptions, startFakeGraph } from "../fakes/msgraph/mod.ts";
 import { DeltaTableWriter, type FakeOneLake, type FieldDef, type Row, startFakeOneLake } from "../fakes/onelake/mod.ts";
 import { type AdapterKind, withTestDb } from "../support/db.ts";
 import { assertEquals } from "../support/assert.ts";
@@ -42,9 +42,13 @@ export interface FabricEnv {
   sync(options?: Partial<Omit<SyncOptions, "connector">>): Promise<SyncResult>;
 }
 
-export async function withFabric(kind: AdapterKind, fn: (env: FabricEnv) => Promise<void>) {
+export async function withFabric(
+  kind: AdapterKind,
+  fn: (env: FabricEnv) => Promise<void>,
+  identity: FakeGraphOptions = {},
+) {
   setLogLevel("error");
-  const graph = startFakeGraph();
+  const graph = startFakeGraph(identity);
   const lake = startFakeOneLake(graph);
   try {
     await withTestDb(kind, async (db) => {

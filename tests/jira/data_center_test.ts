@@ -9,8 +9,10 @@ import { contentDigest, describeDifference } from "../support/content_hash.ts";
 import type { Db } from "../../db/port.ts";
 import { runSync } from "./driver.ts";
 import { ISSUES_KIND } from "../../engine/connectors/jira/extract/extract_issues.ts";
+import { CENSUS_KIND } from "../../engine/connectors/jira/extract/census.ts";
 import { type EnvOptions, FAST_HTTP, type JiraEnv, kinds, mapCustomFields, withJira } from "./support.ts";
 
+type Obj = { jql?: string; expand?: string };
 const SYNTH = { count: 60, seed: 11, longHistoryEvery: 6 };
 const CAP = 25;
 const PAGE = 10;
@@ -37,6 +39,23 @@ function dcSearches(env: JiraEnv) {
   return env.jira.requests
     .filter((r) => r.path === "/rest/api/2/search")
     .map((r) => r.body as { jql: string; startAt: number; maxResults: number });
+}
+
+/** Keys of the n least recently updated issues, as the fake orders them now. */
+async function oldestKeys(e: JiraEnv, n: number): Promise<string[]> {
+  const res = await fetch(`${e.jira.url}/rest/api/2/search`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${btoa(`${e.jira.basicAuth.email}:${e.jira.basicAuth.token}`)}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({
+      jql: `project IN (${PROJECTS.map((p) => `"${p}"`).join(", ")}) ORDER BY updated ASC, key ASC`,
+      maxResults: n,
+      fields: ["updated"],
+    }),
+  });
+  return ((await res.json()).issues as { key: string }[]).map((i) => i.key);
 }
 
 for (const kind of kinds()) {
@@ -78,8 +97,11 @@ for (const kind of kinds()) {
       // the DC totals are the estimate: each issue once, and the last page states exactly what the step yielded
       // (the issues and the census page that closes the step)
       assertEquals(result.recordsByKind.get(ISSUES_KIND), SYNTH.count);
-      const issuePages = result.pageLog.filter((p) => p.step === STEP.issues);
-      assertEquals(issuePages.at(-1)!.expectedRecords, SYNTH.count + 1);
+      const stepPages = result.pageLog.filter((p) => p.step === STEP.issues);
+      assertEquals(stepPages.filter((p) => p.kind === ISSUES_KIND).at(-1)!.expectedRecords, SYNTH.count + 1);
+      // the census (ids of the whole scope, read like the issues) closes the step with the estimate's last record
+      assertEquals(stepPages.at(-1)!.kind, CENSUS_KIND);
+      assertEquals(stepPages.reduce((n, p) => n + p.records, 0), SYNTH.count + 1);
     });
   });
 
@@ -106,19 +128,7 @@ for (const kind of kinds()) {
     }, async (e) => {
       // one window (default cap): the two first issues, already read, move to the end of the order right after
       // the first page, so everything after them shifts two places left under the reader
-      const res = await fetch(`${e.jira.url}/rest/api/2/search`, {
-        method: "POST",
-        headers: {
-          authorization: `Basic ${btoa(`${e.jira.basicAuth.email}:${e.jira.basicAuth.token}`)}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({
-          jql: `project IN (${PROJECTS.map((p) => `"${p}"`).join(", ")}) ORDER BY updated ASC, key ASC`,
-          maxResults: 2,
-          fields: ["updated"],
-        }),
-      });
-      const moved = ((await res.json()).issues as { key: string }[]).map((i) => i.key);
+      const moved = await oldestKeys(e, 2);
       assertEquals(moved.length, 2);
       let searches = 0;
       const connector = createJiraConnector({
@@ -144,5 +154,50 @@ for (const kind of kinds()) {
       assert(starts.some((s, i) => i > 1 && s < starts[i - 1]), `startAts ${starts.join(",")}`);
       // every issue once, plus the two moved ones again with their newer content
       assertEquals(result.recordsByKind.get(ISSUES_KIND), SYNTH.count + moved.length);
+    }));
+
+  Deno.test(`jira data center[${kind}]: a window that outgrows the cap while it is paged is split again`, () =>
+    withJira(kind, env("DataCenter"), async (e) => {
+      await mapFields(e);
+      // after the first page of issues, the 30 oldest issues are edited: they move into the newest window (its end
+      // is in the future), which then holds more than the cap of 25 and answers 500 "search limit exceeded"
+      const moved = await oldestKeys(e, 30);
+      const t0 = Date.now();
+      let edited = false;
+      const connector = createJiraConnector({
+        http: {
+          ...FAST_HTTP,
+          onRequest: () => {
+            const last = e.jira.requests.at(-1)!;
+            const body = last.body as { startAt?: number; expand?: string } | undefined;
+            if (edited || last.path !== "/rest/api/2/search" || !body?.expand || body.startAt !== 0) return;
+            edited = true;
+            // a minute apart (still before the window's end): more than the cap in one minute could not be paged
+            moved.forEach((key, i) =>
+              e.jira.updateIssue(key, { at: t0 + (i + 1) * 60_000, fields: { summary: `${key} edited while paging` } })
+            );
+          },
+        },
+      });
+      const result = await runSync({ ...e, connector, windowTo: new Date(Date.now() + 60 * 60_000) });
+      assert(!result.stopped, String(result.error));
+      assert(edited);
+      const refused = e.jira.requests.filter((r) => r.status === 500);
+      assert(refused.length > 0, "the grown window was refused past the cap");
+      assert(refused.every((r) => r.path === "/rest/api/2/search" && (r.body as { startAt: number }).startAt >= CAP));
+      // every issue loaded once, the edited ones with their new content
+      assertEquals((await keys(e.db)).length, SYNTH.count);
+      const summaries = await e.db.query<{ key: string; summary: string }>(
+        "SELECT key, summary FROM work_items WHERE key = ANY($1) ORDER BY key",
+        [moved],
+      );
+      assertEquals(summaries.map((r) => r.summary), moved.sort().map((k) => `${k} edited while paging`));
+      // after the refusal the issue pages went on in windows not read before (the rest of the grown one, split)
+      const pages = e.jira.requests.filter((r) => r.path === "/rest/api/2/search" && (r.body as Obj).expand);
+      const firstRefusal = pages.findIndex((r) => r.status === 500);
+      const before = new Set(pages.slice(0, firstRefusal).map((r) => (r.body as Obj).jql));
+      const later = pages.slice(firstRefusal).filter((r) => r.status === 200 && !before.has((r.body as Obj).jql));
+      assert(later.length > 0, "new windows after the refusal");
+      assertEquals(e.jira.internalErrors, []);
     }));
 }

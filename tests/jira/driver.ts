@@ -6,6 +6,7 @@ import type { Db } from "../../db/port.ts";
 import type { Connector, RunInfo } from "../../engine/connector.ts";
 import { jiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { OPEN_ADDRESSES } from "../../engine/http/address_guard.ts";
+import { createDriverRun } from "../support/runs.ts";
 
 export interface SyncOptions {
   db: Db;
@@ -26,6 +27,8 @@ export interface SyncOptions {
 }
 
 export interface SyncState {
+  /** The run the pages belong to (raw rows carry its id). */
+  run: RunInfo;
   checkpoints: Map<string, unknown>;
   completed: Set<string>;
 }
@@ -41,8 +44,8 @@ export interface SyncResult extends SyncState {
   kinds: string[];
   error?: unknown;
   recordsByKind: Map<string, number>;
-  /** Per committed page: its step, its record count and the step's record estimate it stated (if any). */
-  pageLog: Array<{ step: string; records: number; expectedRecords?: number }>;
+  /** Per committed page: its step, kind, record count and the step's record estimate it stated (if any). */
+  pageLog: Array<{ step: string; kind: string; records: number; expectedRecords?: number }>;
 }
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
@@ -54,16 +57,13 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     "SELECT base_url, settings, provider FROM integrations WHERE tenant_id = $1 AND id = $2",
     [options.tenantId, options.integrationId],
   );
-  const run: RunInfo = {
-    runId: 0,
-    token: crypto.randomUUID(),
+  // a real run (resumed: the same one), so steps that read this run's earlier raw pages (census, sprints) find them
+  const run: RunInfo = options.resume ? { ...options.resume.run, trigger: "resume" } : await createDriverRun(db, {
     tenantId: options.tenantId,
-    jobId: 0,
     integrationId: options.integrationId,
-    trigger: options.resume ? "resume" : "manual",
-    windowFrom: options.windowFrom ?? null,
-    windowTo: options.windowTo ?? new Date(),
-  };
+    windowFrom: options.windowFrom,
+    windowTo: options.windowTo,
+  });
   const info = {
     id: options.integrationId,
     provider: integration.provider,
@@ -71,6 +71,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     settings: integration.settings,
   };
   const result: SyncResult = {
+    run,
     checkpoints: new Map(options.resume?.checkpoints ?? []),
     completed: new Set(options.resume?.completed ?? []),
     requests: 0,
@@ -105,14 +106,18 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         db,
         checkpoint: result.checkpoints.get(step) ?? null,
         signal: controller.signal,
-        onRequest: () => result.requests++,
+        beforeRequest: () => {
+          result.requests++;
+          return Promise.resolve();
+        },
         addressGuard: OPEN_ADDRESSES, // the fake Jira listens on loopback
       });
       for await (const page of pages) {
         const loaded = await db.transaction(async (tx) => {
           await tx.query(
-            `INSERT INTO raw_extraction_data (tenant_id, integration_id, step, kind, external_id, record_count, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+            `INSERT INTO raw_extraction_data
+                    (tenant_id, integration_id, step, kind, external_id, record_count, payload, run_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
             [
               options.tenantId,
               options.integrationId,
@@ -121,6 +126,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
               page.externalId ?? null,
               page.records.length,
               JSON.stringify(page.records),
+              run.runId,
             ],
           );
           return await connector.load(step, page.kind, page.records, { run, integration: info, tx });
@@ -130,7 +136,12 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         result.records += page.records.length;
         result.rows += loaded.rows;
         result.kinds.push(page.kind);
-        result.pageLog.push({ step, records: page.records.length, expectedRecords: page.expectedRecords });
+        result.pageLog.push({
+          step,
+          kind: page.kind,
+          records: page.records.length,
+          expectedRecords: page.expectedRecords,
+        });
         result.recordsByKind.set(page.kind, (result.recordsByKind.get(page.kind) ?? 0) + page.records.length);
         for (const e of loaded.embed ?? []) {
           const set = result.embed.get(e.table) ?? new Set<number>();

@@ -67,7 +67,7 @@ for (const kind of kinds()) {
       });
       const calls = jira.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`);
       // projects (one page for both keys), statuses of each project, link types, the user's time zone, the
-      // approximate count, one empty search
+      // approximate count, one empty search, the census (ids of the whole scope, one page)
       assertEquals(calls, [
         "GET /rest/api/3/project/search",
         "GET /rest/api/3/project/EE/statuses",
@@ -76,12 +76,14 @@ for (const kind of kinds()) {
         "GET /rest/api/3/myself",
         "POST /rest/api/3/search/approximate-count",
         "POST /rest/api/3/search/jql",
+        "POST /rest/api/3/search/jql",
       ]);
       assertEquals(second.requests, calls.length, "etl_runs.requests_made is fed for every request");
       assertEquals(second.rows, 0);
       assertEquals(second.embed.size, 0, "nothing to re-embed");
       assertEquals(await fingerprint(db), before);
-      const jql = (jira.requests.at(-1)!.body as { jql: string }).jql;
+      assertEquals((jira.requests.at(-1)!.body as { fields: string[] }).fields, ["id"], "the census");
+      const jql = (jira.requests.at(-2)!.body as { jql: string }).jql;
       assert(/updated >= "\d{4}-\d\d-\d\d \d\d:\d\d" AND updated < /.test(jql), jql);
     }));
 
@@ -125,7 +127,8 @@ for (const kind of kinds()) {
         windowTo: new Date(at + 2 * 60_000),
       });
       assertEquals(jira.count("/search/jql") >= 1, true);
-      assertEquals(jira.requests.slice(requestsBefore).filter((r) => r.path.endsWith("/search/jql")).length, 1);
+      // the window's search and the census
+      assertEquals(jira.requests.slice(requestsBefore).filter((r) => r.path.endsWith("/search/jql")).length, 2);
       assertEquals(second.recordsByKind.get("jira_issues"), 1, "only the changed issue came back");
       const [after] = await db.query<
         {
@@ -181,8 +184,9 @@ for (const kind of kinds()) {
           windowTo,
           resume: stopped,
         });
-        // the resumed search starts with the saved page token: no page is read twice
-        const resumedSearches = jira.requests.filter((r) => r.path.endsWith("/search/jql")).slice(searchesBefore);
+        // the resumed search starts with the saved page token: no page is read twice (the census aside)
+        const resumedSearches = jira.requests.filter((r) => r.path.endsWith("/search/jql")).slice(searchesBefore)
+          .filter((r) => String((r.body as { fields?: string[] }).fields) !== "id");
         assertEquals(resumedSearches.length, 3);
         assert(typeof (resumedSearches[0].body as { nextPageToken?: string }).nextPageToken === "string");
         const issueRecords = resumed.kinds.filter((k) => k === "jira_issues").length;
@@ -250,4 +254,21 @@ for (const kind of kinds()) {
         assertEquals(items, recordedData().issues.length);
       },
     ));
+}
+
+for (const kind of kinds()) {
+  Deno.test(`jira incremental[${kind}]: the census of a run deactivates an issue deleted in Jira, only that one`, () =>
+    withJira(kind, {}, async (env) => {
+      const { db, jira } = env;
+      const t1 = new Date();
+      const first = await runSync({ ...env, connector, windowTo: t1 });
+      assertEquals(first.kinds.filter((k) => k === "jira_issue_census").length, 1, "the census ran");
+      const [{ n: active }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM work_items WHERE active");
+      assertEquals(active, recordedData().issues.length, "the first census deactivates nothing");
+      assert(jira.deleteIssue("EE-5"));
+      const second = await runSync({ ...env, connector, windowFrom: new Date(t1.getTime() - 300_000) });
+      const inactive = await db.query<{ id: number; key: string }>("SELECT id, key FROM work_items WHERE NOT active");
+      assertEquals(inactive.map((r) => r.key), ["EE-5"]);
+      assertEquals([...second.embed.get("work_items") ?? []], [Number(inactive[0].id)], "its vector is dropped");
+    }));
 }

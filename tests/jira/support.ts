@@ -6,6 +6,7 @@ import { insertMany } from "../../db/port.ts";
 import { createTenant } from "../../db/seed.ts";
 import { type FakeJira, type FakeJiraOptions, startFakeJira } from "../fakes/jira/mod.ts";
 import { type AdapterKind, adapterKinds, withTestDb } from "../support/db.ts";
+import type { TestApp } from "../support/app.ts";
 import { assertEquals } from "../support/assert.ts";
 import { setLogLevel } from "../../lib/log.ts";
 
@@ -136,4 +137,22 @@ export function kinds(): AdapterKind[] {
 /** Rows of one table for the tenant, ordered, for before/after comparisons. */
 export async function snapshot(db: Db, table: string, order = "id") {
   return await db.query(`SELECT * FROM ${table} ORDER BY ${order}`);
+}
+
+/** API tests: tenant "Acme" with a viewer, a user of another tenant, and Acme's Jira integration on the fake. */
+export async function jiraApiTenant(app: TestApp, jira: FakeJira, projectKeys = ["EE", "K5"]) {
+  const tenantId = await app.tenant("Acme");
+  const other = await app.tenant("Other");
+  const viewer = await app.login((await app.user(tenantId, "viewer")).email);
+  const outsider = await app.login((await app.user(other, "viewer")).email);
+  const [{ id: integrationId }] = await app.db.query<{ id: number }>(
+    "SELECT id FROM integrations WHERE tenant_id = $1 AND provider = 'jira'",
+    [tenantId],
+  );
+  await app.db.query("UPDATE integrations SET base_url = $2, settings = $3::jsonb WHERE id = $1", [
+    integrationId,
+    jira.url,
+    JSON.stringify({ projectKeys }),
+  ]);
+  return { tenantId, viewer, outsider, integrationId };
 }

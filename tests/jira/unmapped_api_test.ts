@@ -7,7 +7,7 @@ import { startFakeJira } from "../fakes/jira/mod.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { retransformIntegration } from "../../engine/connectors/jira/retransform.ts";
 import { runSync } from "./driver.ts";
-import { addStatusMappings, FAST_HTTP, RECORDED_STATUS_MAPPINGS } from "./support.ts";
+import { addStatusMappings, FAST_HTTP, jiraApiTenant, RECORDED_STATUS_MAPPINGS } from "./support.ts";
 
 const kind = primaryKind();
 type Entry = { name: string; workItems: number; reason?: string; integrationId: number };
@@ -16,19 +16,7 @@ Deno.test(`unmapped api[${kind}]: unmapped types and statuses are listed until t
   const jira = await startFakeJira({});
   const app = await startTestApp(kind, { env: { LOG_LEVEL: "error" } });
   try {
-    const tenantId = await app.tenant("Acme");
-    const other = await app.tenant("Other");
-    const viewer = await app.login((await app.user(tenantId, "viewer")).email);
-    const outsider = await app.login((await app.user(other, "viewer")).email);
-    const [{ id }] = await app.db.query<{ id: number }>(
-      "SELECT id FROM integrations WHERE tenant_id = $1 AND provider = 'jira'",
-      [tenantId],
-    );
-    await app.db.query("UPDATE integrations SET base_url = $2, settings = $3::jsonb WHERE id = $1", [
-      id,
-      jira.url,
-      JSON.stringify({ projectKeys: ["EE", "K5"] }),
-    ]);
+    const { tenantId, viewer, outsider, integrationId: id } = await jiraApiTenant(app, jira);
     const connector = createJiraConnector({ http: FAST_HTTP });
     await runSync({ db: app.db, connector, tenantId, integrationId: id, credentials: jira.basicAuth });
 

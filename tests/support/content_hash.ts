@@ -12,10 +12,12 @@ const NOT_CONTENT = new Set([
   "queue_names",
   "queue_messages",
   "queue_consumers",
+  "queue_outage_returns",
   "etl_jobs",
   "etl_runs",
   "etl_run_stages",
   "etl_run_batches",
+  "etl_run_requests",
   "raw_extraction_data",
   "login_throttle",
   // the budget a source last reported (observed_at moves with every request)

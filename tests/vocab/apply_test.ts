@@ -2,28 +2,16 @@
 // preview of mapping 已完成 (an unmapped status all 30 EE issues sit in) to the Done step counts the work items and
 // flow metrics it changes and writes nothing; apply saves the mapping and re-transforms from the stored raw pages
 // through the engine's queues (no Jira calls), and the stored metrics then differ from before exactly as previewed.
+import { startEngineApp } from "./engine_app.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
-import { startTestApp } from "../support/app.ts";
-import { startFakeJira } from "../fakes/jira/mod.ts";
-import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
-import { type EngineServices, startEngineServices } from "../../server/engine_services.ts";
 import { metricDiff, metrics, syncRecordedJira } from "./support.ts";
-import { FAST_HTTP } from "../jira/support.ts";
 import { waitForRun } from "../engine/support/harness.ts";
 
 const kind = primaryKind();
 
 Deno.test(`vocabulary apply[${kind}]: the re-transform changes exactly what the preview said`, async () => {
-  const jira = await startFakeJira({});
-  const connector = createJiraConnector({ http: FAST_HTTP });
-  let services: EngineServices | undefined;
-  const app = await startTestApp(kind, {
-    env: { AMQP_URL: "" },
-    extend: async (deps) => {
-      services = await startEngineServices(deps, [connector], { orchestrator: false, backfill: false });
-    },
-  });
+  const { app, jira, connector, close } = await startEngineApp(kind);
   try {
     const tenantId = await app.tenant("Acme");
     const admin = await app.login((await app.user(tenantId, "admin")).email);
@@ -80,8 +68,6 @@ Deno.test(`vocabulary apply[${kind}]: the re-transform changes exactly what the 
       assertEquals(shown, ex.after, `${ex.key} ${ex.metric}`);
     }
   } finally {
-    await services?.stop();
-    await app.close();
-    await jira.close();
+    await close();
   }
 });

@@ -2,28 +2,16 @@
 // In Progress steps into Waiting steps moves work time into waiting time; the preview counts the items and values
 // that change and writes nothing, a step outside the integration or a dropped commitment point is refused naming the
 // field, and after apply the re-transform changed exactly what the preview said.
+import { startEngineApp } from "./engine_app.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { primaryKind } from "../support/db.ts";
-import { startTestApp } from "../support/app.ts";
-import { startFakeJira } from "../fakes/jira/mod.ts";
-import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
-import { type EngineServices, startEngineServices } from "../../server/engine_services.ts";
 import { metricDiff, metrics, syncRecordedJira } from "./support.ts";
-import { FAST_HTTP } from "../jira/support.ts";
 import { waitForRun } from "../engine/support/harness.ts";
 
 const kind = primaryKind();
 
 Deno.test(`vocabulary step preview[${kind}]: a category change shows its effect first, apply matches it`, async () => {
-  const jira = await startFakeJira({});
-  const connector = createJiraConnector({ http: FAST_HTTP });
-  let services: EngineServices | undefined;
-  const app = await startTestApp(kind, {
-    env: { AMQP_URL: "" },
-    extend: async (deps) => {
-      services = await startEngineServices(deps, [connector], { orchestrator: false, backfill: false });
-    },
-  });
+  const { app, jira, connector, close } = await startEngineApp(kind);
   try {
     const tenantId = await app.tenant("Acme");
     const admin = await app.login((await app.user(tenantId, "admin")).email);
@@ -74,8 +62,6 @@ Deno.test(`vocabulary step preview[${kind}]: a category change shows its effect 
       preview.flowMetrics.metrics,
     ]);
   } finally {
-    await services?.stop();
-    await app.close();
-    await jira.close();
+    await close();
   }
 });

@@ -92,6 +92,18 @@ Deno.test(`vocabulary api[${kind}]: hierarchy levels`, async () => {
       body: { name: "Portfolio Epic" },
     });
     assertEquals([renamed.body.name, renamed.body.description], ["Portfolio Epic", "top"]);
+    // the level number is edited too; another level's number is refused naming the field, its own is fine
+    const taken = await call(w, `/app/etl/hierarchies/${created.body.id}`, { method: "PATCH", body: { number: 4 } });
+    assertEquals([taken.status, taken.body.error.fields[0].field], [400, "number"]);
+    const renumbered = await call(w, `/app/etl/hierarchies/${created.body.id}`, {
+      method: "PATCH",
+      body: { number: 7 },
+    });
+    assertEquals([renumbered.status, renumbered.body.number, renumbered.body.name], [200, 7, "Portfolio Epic"]);
+    const same = await call(w, `/app/etl/hierarchies/${created.body.id}`, { method: "PATCH", body: { number: 7 } });
+    assertEquals(same.status, 200);
+    const bad = await call(w, `/app/etl/hierarchies/${created.body.id}`, { method: "PATCH", body: { number: 1.5 } });
+    assertEquals([bad.status, bad.body.error.fields[0].field], [400, "number"]);
 
     // reorder: the new level moves to the bottom, the numbers stay in place
     const ids = [...all.body.items.map((l: { id: number }) => l.id), created.body.id];

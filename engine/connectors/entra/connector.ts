@@ -33,7 +33,9 @@ export function entraClientFor(
   http: GraphHttpOptions & TokenHttpOptions = {},
 ): GraphClient {
   const settings = readEntraSettings(rawSettings);
-  const tokens = MicrosoftTokenSource.shared(readMicrosoftCredentials(rawCredentials), baseUrl ?? undefined, http);
+  // the token source is shared by every run of these credentials: a run's request journal is no hook of its own
+  const { beforeSend: _journal, ...tokenHttp } = http;
+  const tokens = MicrosoftTokenSource.shared(readMicrosoftCredentials(rawCredentials), baseUrl ?? undefined, tokenHttp);
   return new GraphClient(settings.graphUrl, tokens, { pacer: { ratePerSecond: settings.requestsPerSecond }, ...http });
 }
 
@@ -48,10 +50,7 @@ export function createEntraConnector(options: EntraConnectorOptions = {}): Conne
       const client = entraClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
         ...options.http,
         addressGuard: ctx.addressGuard,
-        onRequest: (event) => {
-          ctx.onRequest();
-          options.http?.onRequest?.(event);
-        },
+        beforeSend: () => ctx.beforeRequest(),
       });
       options.onClient?.(client);
       const resource = step === ENTRA_STEP.users ? "users" : step === ENTRA_STEP.groups ? "groups" : null;

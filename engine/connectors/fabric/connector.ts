@@ -58,10 +58,7 @@ export function createFabricConnector(options: FabricConnectorOptions = {}): Con
         onelake: {
           ...options.onelake,
           addressGuard: ctx.addressGuard,
-          onRequest: () => {
-            ctx.onRequest();
-            options.onelake?.onRequest?.();
-          },
+          beforeSend: () => ctx.beforeRequest(),
         },
       });
       const scope = { db: ctx.db, tenantId: ctx.run.tenantId, integrationId: ctx.integration.id };

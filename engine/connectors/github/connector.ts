@@ -98,10 +98,7 @@ export function createGitHubConnector(options: GitHubConnectorOptions = {}): Con
         made = githubClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
           ...options.http,
           addressGuard: ctx.addressGuard,
-          onRequest: (event) => {
-            ctx.onRequest();
-            options.http?.onRequest?.(event);
-          },
+          beforeSend: () => ctx.beforeRequest(),
         });
         options.onClient?.(made);
         return made;

@@ -68,10 +68,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
     const client = jiraClientFor(ctx.integration.baseUrl, settings, ctx.integration.credentials, {
       ...options.http,
       addressGuard: ctx.addressGuard,
-      onRequest: (event) => {
-        ctx.onRequest();
-        options.http?.onRequest?.(event);
-      },
+      beforeSend: () => ctx.beforeRequest(),
     });
     const checkpoint = (ctx.checkpoint ?? null) as Record<string, unknown> | null;
     // a back-fill asks for its fields in the issues step and for nothing else

@@ -3,42 +3,22 @@
 // cached until shortly before it expires; a 401 from the resource server drops the cached token so the next call
 // mints a new one (a token revoked or expired early).
 //
-// Only client secrets are implemented: certificate credentials (a signed client assertion) are not.
-import { z } from "zod";
-import { SourceHttpClient, type SourceHttpClientOptions } from "../../http/client.ts";
+// The app proves itself with a client secret or, with certificate credentials, a client assertion signed by the
+// certificate's private key (client_assertion.ts), minted afresh for every token request.
 import { type Clock, systemClock } from "../../http/clock.ts";
+import { SourceHttpClient, type SourceHttpClientOptions } from "../../http/client.ts";
 import { SourceAuthError, SourceRequestError } from "../../http/errors.ts";
+import { CLIENT_ASSERTION_TYPE, ClientAssertionSigner } from "./client_assertion.ts";
+import { credentialSecret, type MicrosoftCredentials } from "./credentials.ts";
+
+export {
+  MicrosoftConfigError,
+  type MicrosoftCredentials,
+  microsoftCredentialsSchema,
+  readMicrosoftCredentials,
+} from "./credentials.ts";
 
 export const DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
-
-// A union of one variant (certificates would be the second): the generated form shows the kind as a choice.
-export const microsoftCredentialsSchema = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("client_credentials"),
-    tenantId: z.string().trim().min(1, "the directory (tenant) id is empty").max(200)
-      .regex(/^[A-Za-z0-9.-]+$/, "not a tenant id (GUID) or domain")
-      .meta({ title: "Directory (tenant) id", description: "GUID or primary domain of the Entra tenant" }),
-    clientId: z.string().trim().min(1, "the client id is empty").max(200)
-      .meta({ title: "Application (client) id" }),
-    clientSecret: z.string().min(1, "the client secret is empty").max(1000)
-      .meta({ title: "Client secret", description: "The app registration's secret value", secret: true }),
-  }).strict(),
-]);
-
-export type MicrosoftCredentials = z.infer<typeof microsoftCredentialsSchema>;
-
-export class MicrosoftConfigError extends Error {
-  override readonly name = "MicrosoftConfigError";
-}
-
-export function readMicrosoftCredentials(raw: unknown): MicrosoftCredentials {
-  if (raw === null || raw === undefined) throw new MicrosoftConfigError("the integration has no credentials");
-  const parsed = microsoftCredentialsSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new MicrosoftConfigError("stored credentials are not a tenant id, client id and client secret");
-  }
-  return parsed.data;
-}
 
 interface TokenBody {
   token_type?: string;
@@ -51,7 +31,7 @@ const EXPIRY_MARGIN_MS = 60_000;
 
 export type TokenHttpOptions = Omit<SourceHttpClientOptions, "baseUrl" | "authorization" | "secrets">;
 
-/** Token sources by authority + tenant + client + secret: a token outlives a run (and a step) until it expires. */
+/** Token sources by authority + credentials (secret or certificate): a token outlives a run (and a step) until it expires. */
 const SOURCES = new Map<string, MicrosoftTokenSource>();
 const MAX_SOURCES = 64;
 
@@ -61,7 +41,7 @@ export class MicrosoftTokenSource {
    * expires. Its HTTP options are those of the first caller (token requests are few).
    */
   static shared(credentials: MicrosoftCredentials, authority = DEFAULT_AUTHORITY, http: TokenHttpOptions = {}) {
-    const key = JSON.stringify([authority, credentials.tenantId, credentials.clientId, credentials.clientSecret]);
+    const key = JSON.stringify([authority, credentials]);
     let source = SOURCES.get(key);
     if (!source) {
       if (SOURCES.size >= MAX_SOURCES) SOURCES.delete(SOURCES.keys().next().value!);
@@ -89,13 +69,13 @@ export class MicrosoftTokenSource {
       provider: http.provider ?? "microsoft-identity",
       pacer: false,
       baseUrl: authority.replace(/\/+$/, ""),
-      secrets: () => [credentials.clientSecret],
+      secrets: () => [credentialSecret(credentials)],
     });
   }
 
-  /** Every literal secret this source holds (the client secret and tokens), for scrubbing error text. */
+  /** Every literal secret this source holds (the client secret or private key, and tokens), for scrubbing. */
   get secrets(): string[] {
-    return [this.credentials.clientSecret, ...[...this.#cache.values()].map((t) => t.token)];
+    return [credentialSecret(this.credentials), ...[...this.#cache.values()].map((t) => t.token)];
   }
 
   /** A bearer token for `scope` (e.g. https://graph.microsoft.com/.default), minted once and reused until expiry. */
@@ -115,6 +95,17 @@ export class MicrosoftTokenSource {
     this.#cache.delete(scope);
   }
 
+  #signer: Promise<ClientAssertionSigner> | null = null;
+
+  /** The form fields that prove the client: its secret, or an assertion for this token endpoint signed by its key. */
+  async #proof(path: string): Promise<Record<string, string>> {
+    const c = this.credentials;
+    if (c.kind === "client_credentials") return { client_secret: c.clientSecret };
+    this.#signer ??= ClientAssertionSigner.create(c);
+    const assertion = await (await this.#signer).sign(this.http.buildUrl(path).toString(), this.#clock.now());
+    return { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion };
+  }
+
   async #mint(scope: string): Promise<string> {
     const path = `/${encodeURIComponent(this.credentials.tenantId)}/oauth2/v2.0/token`;
     let res;
@@ -125,7 +116,7 @@ export class MicrosoftTokenSource {
         endpoint: "POST token",
         form: {
           client_id: this.credentials.clientId,
-          client_secret: this.credentials.clientSecret,
+          ...await this.#proof(path),
           scope,
           grant_type: "client_credentials",
         },

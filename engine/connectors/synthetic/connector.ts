@@ -46,7 +46,7 @@ async function* extract(step: string, ctx: ExtractContext): AsyncIterable<Extrac
     backoffBaseMs: 20,
     backoffMaxMs: 200,
     maxWaitMs: setting(settings, "maxWaitMs", 2000),
-    onRequest: () => ctx.onRequest(),
+    beforeSend: () => ctx.beforeRequest(),
     addressGuard: ctx.addressGuard,
   });
   let cursor = checkpoint?.cursor ?? null;

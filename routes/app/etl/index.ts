@@ -23,6 +23,7 @@ import { statusRoutes } from "./vocab/statuses.ts";
 import { vocabularyCopyRoutes } from "./vocab/copy.ts";
 import { vocabularyChangeRoutes } from "./vocab/apply.ts";
 import { directoryRoutes } from "./directory.ts";
+import { workItemRoutes } from "./work_items.ts";
 
 export function etlApiRoutes() {
   const api = new Hono<AppEnv>();
@@ -49,5 +50,6 @@ export function etlApiRoutes() {
   api.route("/integrations", vocabularyCopyRoutes());
   api.route("/vocabulary", vocabularyChangeRoutes());
   api.route("/directory", directoryRoutes());
+  api.route("/work-items", workItemRoutes());
   return api;
 }

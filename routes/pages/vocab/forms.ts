@@ -10,14 +10,12 @@ import { category } from "../../app/etl/vocab/workflows.ts";
 const description = z.string().trim().max(500).optional().meta({ title: "Description", widget: "textarea" });
 
 export function levelForms() {
-  return {
-    create: formSchema(z.object({
-      number: levelNumber.meta({ title: "Level number", description: "higher levels hold lower ones" }),
-      name: name.meta({ title: "Name" }),
-      description,
-    })),
-    edit: formSchema(z.object({ name: name.meta({ title: "Name" }), description })),
-  };
+  const fields = z.object({
+    number: levelNumber.meta({ title: "Level number", description: "higher levels hold lower ones; unique" }),
+    name: name.meta({ title: "Name" }),
+    description,
+  });
+  return { create: formSchema(fields), edit: formSchema(fields) };
 }
 
 export function stepForms() {

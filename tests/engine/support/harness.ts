@@ -5,13 +5,23 @@ import type { Queue } from "../../../engine/queue/port.ts";
 import { openDbQueue } from "../../../engine/queue/db_queue.ts";
 import { openRabbitQueue } from "../../../engine/queue/rabbit_queue.ts";
 import type { SyntheticSource } from "../../../engine/connectors/synthetic/source.ts";
-import { AMQP_URL } from "../../support/db.ts";
+import { type AdapterKind, AMQP_URL, primaryKind } from "../../support/db.ts";
 
 export type QueueKind = "db" | "rabbitmq";
 
 /** The queue adapters to run every scenario on: the database queue always, RabbitMQ when AMQP_URL is set. */
 export function queueKinds(): QueueKind[] {
   return AMQP_URL ? ["db", "rabbitmq"] : ["db"];
+}
+
+/**
+ * Database × queue pairs a connector's engine suite runs on: every queue adapter on the primary database, and the
+ * embedded database (PGlite) with the database queue, as the single binary runs.
+ */
+export function engineCombos(): Array<{ kind: AdapterKind; queueKind: QueueKind }> {
+  const combos = queueKinds().map((queueKind) => ({ kind: primaryKind(), queueKind }));
+  if (primaryKind() !== "pglite") combos.push({ kind: "pglite", queueKind: "db" });
+  return combos;
 }
 
 export interface TestQueue {

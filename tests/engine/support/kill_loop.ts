@@ -12,6 +12,7 @@ import type { SourceName } from "./source_connectors.ts";
 import { assertStagesSettled } from "./connector_engine.ts";
 import { assert, assertEquals } from "../../support/assert.ts";
 import { type ContentDigest, contentDigest, describeDifference } from "../../support/content_hash.ts";
+import { RequestAudit } from "./request_audit.ts";
 
 export interface KillLoop {
   /** The crashed sync's own database (the children connect to it by URL on the same server). */
@@ -27,10 +28,16 @@ export interface KillLoop {
   /** How long a worker lives before its SIGKILL (ms). */
   lifetimeMs(): number;
   timeoutMs?: number;
+  /** Requests the source served so far: given, requests_made is audited kill by kill (request_audit.ts). */
+  served?: () => number;
+  /** The clean run's rows_written: given, the first crashed run must report the same. */
+  rowsWritten?: number;
 }
 
 export interface KillLoopResult {
   kills: number;
+  /** Present when `served` was given. */
+  audit?: RequestAudit;
   /** Kills that hit the first run (the full walk) before it finished; later ones hit a re-sync or an idle worker. */
   midRun: number;
   runs: number[];
@@ -56,12 +63,14 @@ export async function syncThroughKills(o: KillLoop): Promise<KillLoopResult> {
     let current = spawnChild(env);
     children.push(current);
     await current.ready;
+    const audit = o.served ? new RequestAudit(o.db, o.served) : undefined;
     const runs = [await startRun()];
     let kills = 0, midRun = 0;
     while (kills < o.kills) {
       await sleep(o.lifetimeMs());
       await current.kill("SIGKILL");
       kills++;
+      await audit?.afterKill(runs);
       if ((await getRun(o.db, runs[0])).status !== "FINISHED") midRun++;
       if ((await getRun(o.db, runs.at(-1)!)).status === "FINISHED") {
         await o.db.query("UPDATE etl_jobs SET watermark = NULL WHERE id = $1", [o.jobId]);
@@ -72,7 +81,7 @@ export async function syncThroughKills(o: KillLoop): Promise<KillLoopResult> {
       await current.ready;
     }
     for (const runId of runs) await waitForRun(o.db, runId, "FINISHED", o.timeoutMs ?? 120_000);
-    return { kills, midRun, runs };
+    return { kills, midRun, runs, audit };
   } finally {
     for (const c of children) await c.kill("SIGKILL");
     await starter.close();
@@ -97,6 +106,16 @@ export async function assertKillsChangeNothing(reference: ContentDigest, o: Kill
   assertEquals(result.kills, o.kills);
   assert(result.midRun > 0, "at least one kill hit the first run in progress");
   for (const runId of result.runs) await assertStagesSettled(o.db, runId);
+  if (result.audit) {
+    // every request was journaled before it was sent (engine/request_journal.ts): none lost to a kill
+    const { served, recorded } = await result.audit.assertExact(result.runs);
+    console.log(
+      `requests: ${served} served, ${recorded} recorded, ${result.audit.unsent} unsent over ${result.kills} kills`,
+    );
+  }
+  if (o.rowsWritten !== undefined) {
+    assertEquals((await getRun(o.db, result.runs[0])).rows_written, o.rowsWritten, "rows_written as the clean run");
+  }
   const survived = await contentDigest(o.db);
   assertEquals(
     survived.hash,

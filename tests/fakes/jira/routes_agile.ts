@@ -35,7 +35,8 @@ function boardSprints(ctx: RouteContext): Response {
   }
   if (!board.sprints) return jiraError(400, "The board does not support sprints");
   const states = (ctx.url.searchParams.get("state") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const list = states.length ? board.sprints.filter((s) => states.includes(String(s.state))) : board.sprints;
+  const patched = board.sprints.map((s) => ({ ...s, ...ctx.state.sprintPatches.get(Number(s.id)) }));
+  const list = states.length ? patched.filter((s) => states.includes(String(s.state))) : patched;
   const startAt = Math.max(0, intParam(ctx.url, "startAt", 0));
   const maxResults = Math.min(50, Math.max(1, intParam(ctx.url, "maxResults", 50)));
   const values = list.slice(startAt, startAt + maxResults);

@@ -76,6 +76,8 @@ export interface FakeJira {
   deleteIssue(idOrKey: string): boolean;
   synthesize(options: SynthOptions | undefined): void;
   setDevStatus(issueId: string, applicationType: string, dataType: string, body: unknown): void;
+  /** Changes a sprint as the board listing shows it (e.g. `{ state: "closed", completeDate }`). */
+  patchSprint(sprintId: number, patch: Record<string, unknown>): void;
   close(): Promise<void>;
 }
 
@@ -119,7 +121,15 @@ export function startFakeJira(options: FakeJiraOptions = {}): Promise<FakeJira> 
   const requests: LoggedRequest[] = [];
   const internalErrors: string[] = [];
   const closing = new AbortController();
-  const state: FakeState = { store, data, config, now: () => clock.now(), baseUrl: "", devStatus: new Map() };
+  const state: FakeState = {
+    store,
+    data,
+    config,
+    now: () => clock.now(),
+    baseUrl: "",
+    devStatus: new Map(),
+    sprintPatches: new Map(),
+  };
   const budget = { windowStart: 0, used: 0 };
 
   const authOf = (header: string | null): LoggedRequest["authorization"] => {
@@ -267,6 +277,9 @@ export function startFakeJira(options: FakeJiraOptions = {}): Promise<FakeJira> 
     synthesize: (synth) => store.setSynthetic(synth),
     setDevStatus(issueId, applicationType, dataType, body) {
       state.devStatus.set(`${issueId}|${applicationType}|${dataType}`, body);
+    },
+    patchSprint(sprintId, patch) {
+      state.sprintPatches.set(sprintId, { ...state.sprintPatches.get(sprintId), ...structuredClone(patch) });
     },
     async close() {
       closing.abort();

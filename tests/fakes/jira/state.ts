@@ -38,6 +38,8 @@ export interface FakeState {
   baseUrl: string;
   /** Test-provided dev-status bodies, keyed "issueId|applicationType|dataType". */
   devStatus: Map<string, unknown>;
+  /** Test-made changes to board sprints (a sprint closed between two syncs), by sprint id. */
+  sprintPatches: Map<number, Record<string, unknown>>;
 }
 
 export interface RouteContext {

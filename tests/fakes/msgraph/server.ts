@@ -1,10 +1,14 @@
 // A fake Microsoft identity platform + Graph on 127.0.0.1 for the Entra ID connector tests. Shapes follow Graph's
 // public documentation examples: the v2.0 client-credentials token endpoint (form post → token_type, expires_in,
-// access_token; refused credentials → 400 invalid_client with an AADSTS description), and /v1.0/users/delta and
+// access_token; refused credentials → 400 invalid_client with an AADSTS description; with a registered certificate,
+// a client assertion instead of the secret, checked by assertion.ts), and /v1.0/users/delta and
 // /v1.0/groups/delta rounds (value + @odata.nextLink with a $skiptoken, the last page with @odata.deltaLink and a
 // $deltatoken). Faults on demand: 429 with Retry-After, an expired delta token (410 syncStateNotFound), every
 // issued access token expiring at once (401 InvalidAuthenticationToken), an empty page in the middle of a round.
 import { FakeDirectory } from "./directory.ts";
+import { type AssertionCheck, AssertionVerifier } from "./assertion.ts";
+
+const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 export interface FakeGraphOptions {
   tenantId?: string;
@@ -16,6 +20,8 @@ export interface FakeGraphOptions {
   memberSlice?: number;
   /** Seconds an access token lives (expires_in). */
   tokenLifetime?: number;
+  /** PEM certificate registered for the app: client assertions signed by its key are accepted too. */
+  certificate?: string;
 }
 
 export interface GraphRequest {
@@ -30,6 +36,8 @@ export interface FakeGraph {
   directory: FakeDirectory;
   credentials: { kind: "client_credentials"; tenantId: string; clientId: string; clientSecret: string };
   requests: GraphRequest[];
+  /** Every client assertion presented to the token endpoint, with the verdict. */
+  assertions: AssertionCheck[];
   /** Tokens minted by the token endpoint. */
   readonly tokensIssued: number;
   internalErrors: string[];
@@ -76,19 +84,39 @@ export function startFakeGraph(options: FakeGraphOptions = {}): FakeGraph {
   let minted = 0;
   let origin = "";
 
-  function token(form: URLSearchParams): Response {
+  const verifier = options.certificate ? new AssertionVerifier(options.certificate, clientId) : null;
+  const assertions: AssertionCheck[] = [];
+  const invalidClient = (description: string) =>
+    json(400, {
+      error: "invalid_client",
+      error_description: description,
+      error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1])],
+      trace_id: crypto.randomUUID(),
+      correlation_id: crypto.randomUUID(),
+    });
+
+  /** Whether the form proves the client (its secret, or an assertion signed by the registered certificate). */
+  async function clientRefusal(form: URLSearchParams): Promise<string | null> {
+    if (form.get("client_id") !== clientId) return "AADSTS700016: Application not found in the directory.";
+    const assertion = form.get("client_assertion");
+    if (assertion === null) {
+      return form.get("client_secret") === clientSecret ? null : "AADSTS7000215: Invalid client secret provided.";
+    }
+    if (form.get("client_assertion_type") !== JWT_BEARER) {
+      return "AADSTS700024: client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.";
+    }
+    if (!verifier) return "AADSTS700027: No certificate is registered on the application.";
+    const check = await verifier.check(assertion, `${origin}/${tenantId}/oauth2/v2.0/token`);
+    assertions.push(check);
+    return check.ok ? null : check.error!;
+  }
+
+  async function token(form: URLSearchParams): Promise<Response> {
     if (form.get("grant_type") !== "client_credentials") {
       return json(400, { error: "unsupported_grant_type", error_description: "AADSTS70003: grant type" });
     }
-    if (form.get("client_id") !== clientId || form.get("client_secret") !== clientSecret) {
-      return json(400, {
-        error: "invalid_client",
-        error_description: "AADSTS7000215: Invalid client secret provided.",
-        error_codes: [7000215],
-        trace_id: crypto.randomUUID(),
-        correlation_id: crypto.randomUUID(),
-      });
-    }
+    const refusal = await clientRefusal(form);
+    if (refusal) return invalidClient(refusal);
     if (!/\/\.default$/.test(form.get("scope") ?? "")) {
       return json(400, { error: "invalid_scope", error_description: "AADSTS1002012: The provided value for scope" });
     }
@@ -144,7 +172,7 @@ export function startFakeGraph(options: FakeGraphOptions = {}): FakeGraph {
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     if (req.method === "POST" && url.pathname === `/${tenantId}/oauth2/v2.0/token`) {
-      return token(new URLSearchParams(await req.text()));
+      return await token(new URLSearchParams(await req.text()));
     }
     if (req.method === "POST" && /\/oauth2\/v2\.0\/token$/.test(url.pathname)) {
       return json(400, { error: "invalid_request", error_description: "AADSTS90002: Tenant not found." });
@@ -190,6 +218,7 @@ export function startFakeGraph(options: FakeGraphOptions = {}): FakeGraph {
     directory,
     credentials: { kind: "client_credentials", tenantId, clientId, clientSecret },
     requests,
+    assertions,
     get tokensIssued() {
       return minted;
     },

@@ -1,8 +1,11 @@
 // Writes a Delta table into the fake OneLake's files the way a writer would: Parquet data files (hyparquet-writer)
 // and one newline-delimited JSON commit per version under _delta_log (protocol, metaData with the Spark schema,
 // add/remove actions, commitInfo). Enough of the Delta protocol for a reader's tests: appends, a file removed
-// (rows deleted by rewriting the file), a schema change, a vacuumed file.
+// (rows deleted by rewriting the file), a schema change, a vacuumed file, partitioned tables (a file per partition
+// under `<column>=<value>/`, the partition columns only in the log's partitionValues), checkpoints (single or
+// multi-part, with _last_checkpoint) and log cleanup.
 import { parquetWriteBuffer } from "hyparquet-writer";
+import { type CheckpointAction, checkpointParquet } from "./delta_checkpoint.ts";
 import type { BasicType } from "hyparquet-writer";
 
 export interface FieldDef {
@@ -27,6 +30,10 @@ export class DeltaTableWriter {
   fields: FieldDef[] = [];
   /** Live data files and the rows each holds. */
   readonly live = new Map<string, Row[]>();
+  /** The add action of each live file (what a checkpoint lists). */
+  private readonly adds = new Map<string, { add: Record<string, unknown> }>();
+  private partitionColumns: string[] = [];
+  private metaData: object = {};
   private counter = 0;
 
   constructor(readonly files: Map<string, Uint8Array>, readonly tableDir: string, readonly rowGroupSize = 4) {}
@@ -39,20 +46,45 @@ export class DeltaTableWriter {
   }
 
   private metaDataAction() {
-    return {
-      metaData: {
-        id: crypto.randomUUID(),
-        format: { provider: "parquet", options: {} },
-        schemaString: this.schemaString(),
-        partitionColumns: [],
-        configuration: {},
-        createdTime: Date.now(),
-      },
+    this.metaData = {
+      id: crypto.randomUUID(),
+      format: { provider: "parquet", options: {} },
+      schemaString: this.schemaString(),
+      partitionColumns: this.partitionColumns,
+      configuration: {},
+      createdTime: Date.now(),
     };
+    return { metaData: this.metaData };
   }
 
-  private writeFile(rows: Row[]): { path: string; size: number } {
-    const columnData = this.fields.map((f) => ({
+  /** Data files for `rows` with their add actions: one file, or one per partition of a partitioned table. */
+  private writeFiles(rows: Row[]): object[] {
+    const byPartition = new Map<string, Row[]>();
+    for (const r of rows) {
+      const key = JSON.stringify(this.partitionColumns.map((c) => r[c] ?? null));
+      byPartition.set(key, [...byPartition.get(key) ?? [], r]);
+    }
+    return [...byPartition.entries()].map(([key, part]) => {
+      const values = JSON.parse(key) as unknown[];
+      const partitionValues = Object.fromEntries(
+        this.partitionColumns.map((c, i) => [c, this.partitionText(c, values[i])]),
+      );
+      const dir = this.partitionColumns.map((c) => `${c}=${partitionValues[c] ?? "__HIVE_DEFAULT_PARTITION__"}/`);
+      return this.addAction(this.writeFile(part, dir.join("")), part.length, partitionValues);
+    });
+  }
+
+  /** A partition value as Delta writes it: text, timestamps as "yyyy-MM-dd HH:mm:ss" in UTC. */
+  private partitionText(column: string, value: unknown): string | null {
+    if (value === null || value === undefined) return null;
+    const type = this.fields.find((f) => f.name === column)?.type;
+    return type === "timestamp"
+      ? new Date(value as string).toISOString().slice(0, 19).replace("T", " ")
+      : String(value);
+  }
+
+  private writeFile(rows: Row[], dir = ""): { path: string; size: number } {
+    const columnData = this.fields.filter((f) => !this.partitionColumns.includes(f.name)).map((f) => ({
       name: f.name,
       type: PARQUET[f.type],
       nullable: true,
@@ -66,7 +98,7 @@ export class DeltaTableWriter {
       }),
     }));
     const buffer = parquetWriteBuffer({ columnData, rowGroupSize: this.rowGroupSize });
-    const path = `part-${String(++this.counter).padStart(5, "0")}-${crypto.randomUUID()}.c000.snappy.parquet`;
+    const path = `${dir}part-${String(++this.counter).padStart(5, "0")}-${crypto.randomUUID()}.c000.snappy.parquet`;
     this.files.set(`${this.tableDir}/${path}`, new Uint8Array(buffer));
     this.live.set(path, rows);
     return { path, size: buffer.byteLength };
@@ -83,32 +115,33 @@ export class DeltaTableWriter {
     return this.version;
   }
 
-  private addAction(file: { path: string; size: number }, rows: number) {
-    return {
+  private addAction(file: { path: string; size: number }, rows: number, partitionValues: object = {}) {
+    const action = {
       add: {
         path: file.path,
-        partitionValues: {},
+        partitionValues,
         size: file.size,
         modificationTime: Date.now(),
         dataChange: true,
         stats: JSON.stringify({ numRecords: rows }),
       },
     };
+    this.adds.set(file.path, action);
+    return action;
   }
 
-  create(fields: FieldDef[], rows: Row[]): number {
+  create(fields: FieldDef[], rows: Row[], partitionColumns: string[] = []): number {
     this.fields = fields;
-    const file = this.writeFile(rows);
+    this.partitionColumns = partitionColumns;
     return this.commit([
       { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
       this.metaDataAction(),
-      this.addAction(file, rows.length),
+      ...this.writeFiles(rows),
     ], "CREATE TABLE AS SELECT");
   }
 
   append(rows: Row[]): number {
-    const file = this.writeFile(rows);
-    return this.commit([this.addAction(file, rows.length)], "WRITE");
+    return this.commit(this.writeFiles(rows), "WRITE");
   }
 
   /** Deletes rows matching `drop` by rewriting each file that holds one (remove + add of the rest). */
@@ -116,10 +149,12 @@ export class DeltaTableWriter {
     const actions: object[] = [];
     for (const [path, rows] of [...this.live]) {
       if (!rows.some(drop)) continue;
-      actions.push({ remove: { path, deletionTimestamp: Date.now(), dataChange: true } });
+      const { partitionValues } = this.adds.get(path)!.add;
+      actions.push({ remove: { path, deletionTimestamp: Date.now(), dataChange: true, partitionValues } });
       this.live.delete(path);
+      this.adds.delete(path);
       const kept = rows.filter((r) => !drop(r));
-      if (kept.length) actions.push(this.addAction(this.writeFile(kept), kept.length));
+      if (kept.length) actions.push(...this.writeFiles(kept));
     }
     return this.commit(actions, "DELETE");
   }
@@ -127,19 +162,41 @@ export class DeltaTableWriter {
   /** New schema (e.g. an added column), then rows written with it. */
   changeSchema(fields: FieldDef[], rows: Row[]): number {
     this.fields = fields;
-    const file = this.writeFile(rows);
-    return this.commit([
-      this.metaDataAction(),
-      this.addAction(file, rows.length),
-    ], "ADD COLUMNS");
+    return this.commit([this.metaDataAction(), ...this.writeFiles(rows)], "ADD COLUMNS");
+  }
+
+  /** A checkpoint of the current version (in `parts` files) and _last_checkpoint pointing at it. */
+  checkpoint(parts = 1): number {
+    const actions: CheckpointAction[] = [
+      { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+      { metaData: this.metaData as Record<string, unknown> },
+      ...[...this.adds.values()].map((a) => ({ add: { ...a.add, dataChange: false } })),
+    ];
+    const name = String(this.version).padStart(20, "0");
+    checkpointParquet(actions, parts).forEach((bytes, i) => {
+      const file = parts === 1
+        ? `${name}.checkpoint.parquet`
+        : `${name}.checkpoint.${String(i + 1).padStart(10, "0")}.${String(parts).padStart(10, "0")}.parquet`;
+      this.files.set(`${this.tableDir}/_delta_log/${file}`, bytes);
+    });
+    const last = { version: this.version, size: actions.length, ...(parts > 1 ? { parts } : {}) };
+    this.files.set(`${this.tableDir}/_delta_log/_last_checkpoint`, new TextEncoder().encode(JSON.stringify(last)));
+    return this.version;
+  }
+
+  /** Log cleanup: deletes the JSON commits of versions before `version`. */
+  cleanupLog(version: number): void {
+    for (let v = 0; v < version; v++) {
+      this.files.delete(`${this.tableDir}/_delta_log/${String(v).padStart(20, "0")}.json`);
+    }
   }
 
   /** Physically deletes data files no longer live (VACUUM with zero retention). */
   vacuum(): string[] {
     const gone: string[] = [];
     for (const key of [...this.files.keys()]) {
-      if (!key.startsWith(`${this.tableDir}/part-`)) continue;
       const name = key.slice(this.tableDir.length + 1);
+      if (!key.startsWith(`${this.tableDir}/`) || name.startsWith("_delta_log/")) continue;
       if (!this.live.has(name)) {
         this.files.delete(key);
         gone.push(name);

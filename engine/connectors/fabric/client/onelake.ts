@@ -25,6 +25,8 @@ export interface OneLakeOptions {
   backoffBaseMs?: number;
   timeoutMs?: number;
   onRequest?: () => void;
+  /** Awaited right before each request is sent (the engine's request journal); its failure is not retried. */
+  beforeSend?: () => Promise<void>;
   /** Which addresses OneLake may be reached at (address_guard.ts); default public only, as for every source. */
   addressGuard?: SourceAddressGuard;
 }
@@ -116,6 +118,7 @@ export class OneLakeClient {
       let response: Response;
       let bytes: Uint8Array;
       const guard = this.options.addressGuard ?? defaultAddressGuard();
+      await this.options.beforeSend?.();
       try {
         // the same connect-time address check as every source request; a redirect is not followed (it would carry
         // the storage token to wherever it points)

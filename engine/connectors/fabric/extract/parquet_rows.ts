@@ -1,7 +1,8 @@
 // Rows of one Parquet data file, streamed one row group at a time over HTTP Range reads (the footer and each
 // group's column chunks are fetched as needed; the file is never held whole), as JSON-ready objects keyed by SQL
 // column: INT64 → decimal string, timestamps and dates → ISO text, binary → bytea hex, nested → JSON. Partition
-// values (strings in the log) are added as they are; PostgreSQL casts them to the column's type.
+// values (strings in the log) are added as text PostgreSQL casts to the column's type; a timestamp's value without a
+// zone ("2026-03-04 05:06:07", as Delta writes them) is UTC, never the database session's zone.
 import { cachedAsyncBuffer, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import type { OneLakeClient } from "../client/onelake.ts";
@@ -24,6 +25,14 @@ function jsonValue(v: unknown): unknown {
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, jsonValue(x)]));
   }
   return v;
+}
+
+export function partitionValue(raw: string | null | undefined, sqlType: string): string | null {
+  if (raw === null || raw === undefined) return null;
+  if (sqlType === "timestamptz" && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(raw)) {
+    return `${raw.replace(" ", "T")}Z`;
+  }
+  return raw;
 }
 
 export async function* parquetRowGroups(
@@ -58,7 +67,9 @@ export async function* parquetRowGroups(
       const rows = raw.map((r) => {
         const out: Record<string, unknown> = {};
         for (const c of wanted) {
-          out[c.column] = c.source in partitionValues ? partitionValues[c.source] : jsonValue(r[c.source]);
+          out[c.column] = c.source in partitionValues
+            ? partitionValue(partitionValues[c.source], c.sqlType)
+            : jsonValue(r[c.source]);
         }
         return out;
       });

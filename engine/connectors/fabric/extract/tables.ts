@@ -2,13 +2,15 @@
 // (fabric_tables.delta_version) up to the newest at the start of the table (the target, kept in the checkpoint so
 // a resumed run reads the same versions). Incrementally, each version's removed data files give key-only delete
 // rows and its added files give upsert rows, both stamped with the version (loads are commutative by version). A
-// full read (first run, missing log versions, or a data file vacuumed before it was read) upserts every live file
+// full read (first run, missing log versions, or a data file vacuumed before it was read) starts from the newest
+// checkpoint at or before the target (or version 0 when there is none) and upserts every live file
 // at the target version and lets the commit step retire rows the table no longer has; when it replaces an
 // incremental read it says why (the warning on the job details). One page = one row group's rows (or a slice).
 import type { Queryable } from "../../../../db/port.ts";
 import type { ExtractedPage } from "../../../connector.ts";
 import { FileGoneError, type OneLakeClient } from "../client/onelake.ts";
-import { type CommitActions, DeltaUnsupportedError, listVersions, readCommit } from "../delta/log.ts";
+import { chooseCheckpoint, lastCheckpointVersion, readCheckpoint } from "../delta/checkpoint.ts";
+import { type CommitActions, DeltaUnsupportedError, listLog, type LogListing, readCommit } from "../delta/log.ts";
 import { type ColumnDef, columnName, parseSchema } from "../delta/schema.ts";
 import { type FabricTable, lakehouseFolder } from "../settings.ts";
 import { parquetRowGroups } from "./parquet_rows.ts";
@@ -74,16 +76,35 @@ interface Plan {
   changedAt: string | null;
 }
 
-async function plan(
+/** The actions a read replays: the commits after `from`, or for a full read the table's whole state at `target`. */
+async function actionsToRead(
   client: OneLakeClient,
-  versions: Map<number, string>,
+  tableDir: string,
+  listing: LogListing,
   from: number,
   target: number,
   full: boolean,
-  stored: ColumnDef[],
-): Promise<Plan> {
+): Promise<CommitActions[]> {
   const commits: CommitActions[] = [];
-  for (let v = full ? 0 : from + 1; v <= target; v++) commits.push(await readCommit(client, versions.get(v)!, v));
+  let first = from + 1;
+  if (full) {
+    const checkpoint = chooseCheckpoint(listing, await lastCheckpointVersion(client, tableDir), target);
+    if (checkpoint) commits.push(await readCheckpoint(client, checkpoint));
+    first = checkpoint ? checkpoint.version + 1 : 0;
+  }
+  for (let v = first; v <= target; v++) {
+    const path = listing.commits.get(v);
+    if (!path) {
+      throw new DeltaUnsupportedError(
+        `${tableDir.split("/").slice(-2).join("/")}: log version ${v} was cleaned up and no checkpoint covers it`,
+      );
+    }
+    commits.push(await readCommit(client, path, v));
+  }
+  return commits;
+}
+
+function plan(commits: CommitActions[], target: number, full: boolean, stored: ColumnDef[]): Plan {
   let columns = full ? [] : stored;
   const ops: FileOp[] = [];
   const live = new Map<string, FileOp>();
@@ -94,7 +115,14 @@ async function plan(
     for (const r of c.removes) {
       live.delete(r.path);
       if (!full && r.dataChange !== false) {
-        ops.push({ kind: "delete", path: r.path, size: 0, version: c.version, partitionValues: {} });
+        // a key column may be a partition column: the remove action carries its value, the file does not
+        ops.push({
+          kind: "delete",
+          path: r.path,
+          size: 0,
+          version: c.version,
+          partitionValues: r.partitionValues ?? {},
+        });
       }
     }
     for (const a of c.adds) {
@@ -127,9 +155,12 @@ export async function* extractTables(
     const cfg = settings.tables[cp.table];
     const tableDir = `${lakehouseFolder(settings.lakehouse)}/Tables/${cfg.name}`;
     const stored = await storedState(scope.db, scope.tenantId, scope.integrationId, cfg.name);
-    const versions = await listVersions(client, tableDir);
-    if (versions.size === 0) throw new DeltaUnsupportedError(`no Delta log under Tables/${cfg.name}/_delta_log`);
-    const target = cp.target ?? Math.max(...versions.keys());
+    const listing = await listLog(client, tableDir);
+    const versions = listing.commits;
+    if (versions.size === 0 && listing.checkpoints.size === 0) {
+      throw new DeltaUnsupportedError(`no Delta log under Tables/${cfg.name}/_delta_log`);
+    }
+    const target = cp.target ?? Math.max(...versions.keys(), ...listing.checkpoints.keys());
     const next = (): FabricCheckpoint => ({
       ...cp,
       table: cp.table + 1,
@@ -140,12 +171,12 @@ export async function* extractTables(
       rowGroup: 0,
       slice: 0,
     });
+    const from = stored.delta_version ?? -1;
     if (cp.target === null) {
       if (stored.delta_version !== null && target <= stored.delta_version) {
         cp = next();
         continue;
       }
-      const from = stored.delta_version ?? -1;
       const gap = Array.from({ length: target - from }, (_, i) => from + 1 + i).some((v) => !versions.has(v));
       cp = {
         ...cp,
@@ -156,12 +187,8 @@ export async function* extractTables(
           : null,
       };
     }
-    if (cp.full && [...Array(target + 1).keys()].some((v) => !versions.has(v))) {
-      throw new DeltaUnsupportedError(
-        `Tables/${cfg.name}: the log no longer starts at version 0 and reading checkpoint files is not supported`,
-      );
-    }
-    const p = await plan(client, versions, stored.delta_version ?? -1, target, cp.full, stored.columns);
+    const commits = await actionsToRead(client, tableDir, listing, from, target, cp.full);
+    const p = plan(commits, target, cp.full, stored.columns);
     let restarted = false;
     while (cp.op < p.ops.length) {
       const op = p.ops[cp.op];

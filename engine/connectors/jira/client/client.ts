@@ -3,18 +3,29 @@
 // position *after* that page — so the engine can persist it with the page's data and resume a parked or crashed
 // run exactly there. A null checkpoint means the listing is complete.
 import type { JiraLinkType } from "../load/issue_links.ts";
-import { SourceHttpClient, type SourceHttpClientOptions } from "../../../http/client.ts";
-import { SourceResponseError } from "../../../http/errors.ts";
-import { redactUrl } from "../../../http/redact.ts";
+import { SourceHttpClient } from "../../../http/client.ts";
 import { ChangelogFetcher, type ChangelogOptions, type ChangelogPage } from "./changelog.ts";
+import { createMeta, fieldList, type FieldMetaContext, fieldSearch } from "./field_meta.ts";
+import {
+  type AgilePage,
+  BULK_ISSUES_MAX,
+  clamp,
+  type ConnectionCheck,
+  type JiraClientOptions,
+  type JiraPageSizes,
+  pagingContractError,
+  type ProjectPage,
+  type ProjectSearchPage,
+  type SearchJqlPage,
+  type SearchOptions,
+  type SearchPage,
+  type SprintPage,
+} from "./pages.ts";
 import type {
-  JiraAuth,
   JiraCreateMeta,
-  JiraCreateMetaField,
   JiraDevStatusDetail,
   JiraField,
   JiraIssue,
-  JiraIssueType,
   JiraIssueTypeWithStatuses,
   JiraMyself,
   JiraPermissions,
@@ -23,71 +34,7 @@ import type {
   JiraSprintReport,
 } from "./types.ts";
 
-/** Issues per POST /rest/api/3/issue/bulkfetch request (Jira's limit). */
-export const BULK_ISSUES_MAX = 100;
-
-export interface JiraPageSizes {
-  /** /project/search (Jira caps at 100; default 50). */
-  projects?: number;
-  /** /search/jql with fields or changelog (Jira returns ≤ 100 then; default 100). */
-  search?: number;
-  /** Issue ids per changelog bulkfetch request (≤ 1000). */
-  bulkChangelogIssues?: number;
-  /** Histories per changelog bulkfetch page (default 1000). */
-  bulkChangelogResults?: number;
-  /** Per-issue /changelog pages (Data Center fallback; default 100). */
-  changelog?: number;
-  /** Board sprints (Jira Software caps at 50). */
-  sprints?: number;
-  /** createmeta issue types / fields (≤ 200; default 50). */
-  createMeta?: number;
-  /** /field/search (default 50). */
-  fieldSearch?: number;
-}
-
-export interface JiraClientOptions {
-  baseUrl: string;
-  auth: JiraAuth;
-  pageSizes?: JiraPageSizes;
-  /** REST version for the platform API: "3" on Cloud; "2"/"latest" for Data Center. */
-  apiVersion?: "3" | "2" | "latest";
-  http?: Omit<SourceHttpClientOptions, "baseUrl" | "authorization" | "secrets">;
-}
-
-export interface ProjectPage {
-  projects: JiraProject[];
-  checkpoint: { chunk: number; startAt: number } | null;
-}
-
-export interface SearchOptions {
-  jql: string;
-  /** Default ["*all"]. */
-  fields?: readonly string[];
-  /** Default "changelog". */
-  expand?: string;
-  /** Resume from a checkpoint's page token. */
-  pageToken?: string;
-  maxResults?: number;
-  signal?: AbortSignal;
-}
-
-export interface SearchPage {
-  issues: JiraIssue[];
-  nextPageToken: string | null;
-  checkpoint: { pageToken: string } | null;
-}
-
-export interface SprintPage {
-  sprints: JiraSprint[];
-  checkpoint: { startAt: number } | null;
-}
-
-export interface ConnectionCheck {
-  accountId?: string;
-  displayName?: string;
-  timeZone?: string;
-  canBrowseProjects: boolean;
-}
+export * from "./pages.ts";
 
 const PROJECT_KEYS_PER_REQUEST = 50; // /project/search accepts up to 50 keys
 
@@ -97,15 +44,12 @@ function toBase64(text: string): string {
   return btoa(binary);
 }
 
-function clamp(value: number | undefined, fallback: number, max: number): number {
-  return Math.min(max, Math.max(1, Math.floor(value ?? fallback)));
-}
-
 export class JiraClient {
   readonly http: SourceHttpClient;
   private readonly api: string;
   private readonly sizes: Required<JiraPageSizes>;
   private readonly changelogs: ChangelogFetcher;
+  private readonly meta: FieldMetaContext;
 
   constructor(options: JiraClientOptions) {
     const auth = options.auth;
@@ -131,6 +75,12 @@ export class JiraClient {
       sprints: clamp(p.sprints, 50, 50),
       createMeta: clamp(p.createMeta, 50, 200),
       fieldSearch: clamp(p.fieldSearch, 50, 100),
+    };
+    this.meta = {
+      http: this.http,
+      api: this.api,
+      fieldSearchSize: this.sizes.fieldSearch,
+      createMetaSize: this.sizes.createMeta,
     };
     this.changelogs = new ChangelogFetcher(this.http, {
       apiPath: this.api,
@@ -324,28 +274,13 @@ export class JiraClient {
     }
   }
 
-  async fields(): Promise<JiraField[]> {
-    return (await this.http.getJson<JiraField[]>(`${this.api}/field`, {}, { endpoint: "GET field" })).body;
+  fields(): Promise<JiraField[]> {
+    return fieldList(this.meta);
   }
 
   /** Paged field search, e.g. for fields createmeta does not list (development, sprint). */
-  async fieldSearch(options: { ids?: readonly string[]; type?: "custom" | "system" } = {}): Promise<JiraField[]> {
-    const out: JiraField[] = [];
-    const path = `${this.api}/field/search`;
-    let startAt = 0;
-    while (true) {
-      const { body } = await this.http.getJson<AgilePage<JiraField>>(path, {
-        startAt,
-        maxResults: this.sizes.fieldSearch,
-        id: options.ids,
-        type: options.type,
-      }, { endpoint: "GET field/search" });
-      const values = body.values ?? [];
-      out.push(...values);
-      startAt += values.length;
-      const done = body.isLast ?? startAt >= (body.total ?? startAt);
-      if (done || values.length === 0) return out;
-    }
+  fieldSearch(options: { ids?: readonly string[]; type?: "custom" | "system" } = {}): Promise<JiraField[]> {
+    return fieldSearch(this.meta, options);
   }
 
   async myself(): Promise<JiraMyself> {
@@ -371,63 +306,11 @@ export class JiraClient {
   }
 
   /** Issue types of a project with their create-screen fields (custom field discovery), every page of both. */
-  async createMeta(projectKey: string): Promise<JiraCreateMeta> {
-    const base = `${this.api}/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes`;
-    const types = await this.readStartAtPages<JiraIssueType>(base, "issueTypes", "GET createmeta/issuetypes");
-    const issueTypes = [];
-    for (const type of types) {
-      const path = `${base}/${encodeURIComponent(type.id)}`;
-      const fields = await this.readStartAtPages<JiraCreateMetaField>(path, "fields", "GET createmeta/fields");
-      issueTypes.push({ ...type, fields });
-    }
-    return { projectKey, issueTypes };
-  }
-
-  private async readStartAtPages<T>(path: string, listKey: string, endpoint: string): Promise<T[]> {
-    const out: T[] = [];
-    let startAt = 0;
-    while (true) {
-      const { body } = await this.http.getJson<Record<string, unknown>>(path, {
-        startAt,
-        maxResults: this.sizes.createMeta,
-      }, { endpoint });
-      // Jira has used both the named list and `values` for these responses.
-      const values = (body[listKey] ?? body.values ?? []) as T[];
-      out.push(...values);
-      startAt += values.length;
-      const total = typeof body.total === "number" ? body.total : startAt;
-      if (values.length === 0 || startAt >= total) return out;
-    }
+  createMeta(projectKey: string): Promise<JiraCreateMeta> {
+    return createMeta(this.meta, projectKey);
   }
 
   private contractError(method: string, path: string, what: string) {
-    return new SourceResponseError(`pagination contract broken: ${what}`, {
-      method,
-      url: redactUrl(this.http.buildUrl(path)),
-      attempts: 1,
-    });
+    return pagingContractError(this.http, method, path, what);
   }
-}
-
-interface ProjectSearchPage {
-  values?: JiraProject[];
-  startAt?: number;
-  maxResults?: number;
-  total?: number;
-  isLast?: boolean;
-  nextPage?: string;
-}
-
-interface SearchJqlPage {
-  issues?: JiraIssue[];
-  nextPageToken?: string | null;
-  isLast?: boolean;
-}
-
-interface AgilePage<T> {
-  values?: T[];
-  startAt?: number;
-  maxResults?: number;
-  total?: number;
-  isLast?: boolean;
 }

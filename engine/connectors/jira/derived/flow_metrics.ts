@@ -135,12 +135,44 @@ export function computeFlow(input: FlowInput): { metrics: FlowMetrics; timings: 
 
 export function computeFlowMs(input: FlowInput): { metrics: FlowMetricsMs; timings: TransitionTiming[] } {
   const ordered = orderTransitions(input.transitions);
-  const timings = transitionTimings(input.createdAt, ordered);
-  const category = (id: number | null) => input.stepOf(id)?.category ?? null;
+  return { metrics: metricsOfOrdered(input, ordered), timings: transitionTimings(input.createdAt, ordered) };
+}
+
+/**
+ * A status history in columns, for callers with many items (the vocabulary preview): row `order[k]` is the k-th
+ * change of the item for k in [start, end), oldest first; status ids 0 mean none.
+ */
+export interface HistoryRows {
+  at: ArrayLike<number>;
+  from: ArrayLike<number>;
+  to: ArrayLike<number>;
+  order: ArrayLike<number>;
+  start: number;
+  end: number;
+}
+
+export type FlowItem = Omit<FlowInput, "transitions">;
+
+function metricsOfOrdered(input: FlowInput, ordered: readonly Transition[]): FlowMetricsMs {
+  return flowMetricsOfRows(input, {
+    at: ordered.map((t) => t.at),
+    from: ordered.map((t) => t.fromStatusId ?? 0),
+    to: ordered.map((t) => t.toStatusId ?? 0),
+    order: ordered.map((_, i) => i),
+    start: 0,
+    end: ordered.length,
+  });
+}
+
+/** The metrics of one item whose ordered history is given in columns (no object per change). */
+export function flowMetricsOfRows(input: FlowItem, rows: HistoryRows): FlowMetricsMs {
+  const category = (id: number | null) => input.stepOf(id || null)?.category ?? null;
   const committed = (id: number | null) => {
-    const step = input.stepOf(id)?.stepNumber;
+    const step = input.stepOf(id || null)?.stepNumber;
     return input.commitmentStep !== null && step !== null && step !== undefined && step >= input.commitmentStep;
   };
+  const { at, from: fromIds, to: toIds, order, start, end } = rows;
+  const length = end - start;
 
   let firstCommit: number | null = null;
   let firstStart: number | null = null;
@@ -153,10 +185,9 @@ export function computeFlowMs(input: FlowInput): { metrics: FlowMetricsMs; timin
   let workSeconds = 0;
   let waitingSeconds = 0;
 
-  const initial = ordered.length ? ordered[0].fromStatusId : input.currentStatusId;
-  const unmapped = (id: number | null) => id !== null && category(id) === null;
-  const throughUnmapped = unmapped(initial) ||
-    ordered.some((t) => unmapped(t.fromStatusId) || unmapped(t.toStatusId));
+  const initial = length ? fromIds[order[start]] || null : input.currentStatusId;
+  const unmapped = (id: number | null) => !!id && category(id) === null;
+  let throughUnmapped = unmapped(initial);
   if (input.createdAt !== null) {
     if (committed(initial)) firstCommit = input.createdAt;
     if (inFlight(category(initial))) {
@@ -165,47 +196,51 @@ export function computeFlowMs(input: FlowInput): { metrics: FlowMetricsMs; timin
     }
   }
 
-  ordered.forEach((t, i) => {
-    const from = category(t.fromStatusId);
-    const to = category(t.toStatusId);
-    const seconds = timings[i].seconds ?? 0;
+  let previousAt = input.createdAt;
+  let lastTo: StepCategory | null = null;
+  for (let k = start; k < end; k++) {
+    const row = order[k];
+    const t = at[row];
+    const from = category(fromIds[row]);
+    const to = lastTo = category(toIds[row]);
+    throughUnmapped ||= unmapped(fromIds[row]) || unmapped(toIds[row]);
+    // the time in the FROM status, as transitionTimings measures it (never negative; unknown counts as 0)
+    const seconds = previousAt === null ? 0 : Math.max(0, (t - previousAt) / 1000);
+    previousAt = t;
     if (from === "In Progress") workSeconds += seconds;
     if (from === "Waiting") waitingSeconds += seconds;
-    if (firstCommit === null && committed(t.toStatusId)) firstCommit = t.at;
+    if (firstCommit === null && committed(toIds[row])) firstCommit = t;
     if (inFlight(to) && !inFlight(from)) {
       starts++;
-      firstStart ??= t.at;
-      lastStart = t.at;
+      firstStart ??= t;
+      lastStart = t;
     }
     if (to === "Done" && from !== "Done") {
       completions++;
-      firstDone ??= t.at;
-      lastDone = t.at;
+      firstDone ??= t;
+      lastDone = t;
     }
     if (to === "To Do" && (inFlight(from) || from === "Done")) returns++;
-  });
+  }
 
-  const finished = ordered.length > 0 && category(ordered[ordered.length - 1].toStatusId) === "Done";
+  const finished = length > 0 && lastTo === "Done";
   const span = (from: number | null) =>
     finished && from !== null && lastDone !== null && lastDone >= from ? (lastDone - from) / 1000 : null;
   return {
-    timings,
-    metrics: {
-      work_first_committed_at: firstCommit,
-      work_first_started_at: firstStart,
-      work_last_started_at: lastStart,
-      work_first_completed_at: firstDone,
-      work_last_completed_at: lastDone,
-      total_work_starts: starts,
-      total_completions: completions,
-      total_backlog_returns: returns,
-      total_work_time_seconds: ordered.length ? workSeconds : null,
-      total_waiting_time_seconds: ordered.length ? waitingSeconds : null,
-      total_cycle_time_seconds: span(firstStart),
-      total_lead_time_seconds: span(firstCommit),
-      rework_indicator: starts > 1,
-      direct_completion: completions > 0 && starts === 0,
-      flow_through_unmapped: throughUnmapped,
-    },
+    work_first_committed_at: firstCommit,
+    work_first_started_at: firstStart,
+    work_last_started_at: lastStart,
+    work_first_completed_at: firstDone,
+    work_last_completed_at: lastDone,
+    total_work_starts: starts,
+    total_completions: completions,
+    total_backlog_returns: returns,
+    total_work_time_seconds: length ? workSeconds : null,
+    total_waiting_time_seconds: length ? waitingSeconds : null,
+    total_cycle_time_seconds: span(firstStart),
+    total_lead_time_seconds: span(firstCommit),
+    rework_indicator: starts > 1,
+    direct_completion: completions > 0 && starts === 0,
+    flow_through_unmapped: throughUnmapped,
   };
 }

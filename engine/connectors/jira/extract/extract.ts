@@ -147,26 +147,40 @@ interface SprintPair {
   board_id: string;
   external_id: string;
   state: string | null;
+  /** ISO completion date (listing or sprint row). */
+  complete_date: string | null;
+  /** A closed sprint whose report was loaded while it was closed with this completion date: not asked again. */
+  report_current: boolean;
 }
 
 /**
  * (board, sprint, state) of every sprint the run's window of issues is or was in. Sprints this run's board
- * listings named (raw pages of this run) take board and state from the listing; the rest from the sprint rows.
+ * listings named (raw pages of this run) take board, state and completion date from the listing; the rest from
+ * the sprint rows.
  */
 async function sprintPairs(db: Queryable, run: RunInfo): Promise<SprintPair[]> {
   return await db.query<SprintPair>(
     `WITH listed AS (
-       SELECT DISTINCT ON (e->>'id') e->>'id' AS id, e->>'boardId' AS board_id, e->>'state' AS state
+       SELECT DISTINCT ON (e->>'id') e->>'id' AS id, e->>'boardId' AS board_id, e->>'state' AS state,
+              (e->>'completeDate')::timestamptz AS complete_date
          FROM raw_extraction_data r CROSS JOIN LATERAL jsonb_array_elements(r.payload) e
         WHERE r.tenant_id = $1 AND r.integration_id = $2 AND r.run_id = $5 AND r.kind = '${KINDS.boardSprints}'
-        ORDER BY e->>'id', r.id DESC)
-     SELECT DISTINCT coalesce(l.board_id, s.board_id) AS board_id, s.external_id,
-            CASE WHEN l.id IS NULL THEN s.state ELSE l.state END AS state
-       FROM work_items_sprints ws
-       JOIN sprints s ON s.id = ws.sprint_id JOIN work_items wi ON wi.id = ws.work_item_id
-       LEFT JOIN listed l ON l.id = s.external_id
-      WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND coalesce(l.board_id, s.board_id) IS NOT NULL
-        AND ($3::timestamptz IS NULL OR wi.source_updated_at >= $3) AND wi.source_updated_at < $4`,
+        ORDER BY e->>'id', r.id DESC),
+     pairs AS (
+       SELECT DISTINCT coalesce(l.board_id, s.board_id) AS board_id, s.external_id,
+              CASE WHEN l.id IS NULL THEN s.state ELSE l.state END AS state,
+              CASE WHEN l.id IS NULL THEN s.complete_date ELSE l.complete_date END AS complete_date,
+              s.report_state, s.report_complete_date
+         FROM work_items_sprints ws
+         JOIN sprints s ON s.id = ws.sprint_id JOIN work_items wi ON wi.id = ws.work_item_id
+         LEFT JOIN listed l ON l.id = s.external_id
+        WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND coalesce(l.board_id, s.board_id) IS NOT NULL
+          AND ($3::timestamptz IS NULL OR wi.source_updated_at >= $3) AND wi.source_updated_at < $4)
+     SELECT board_id, external_id, state,
+            to_char(complete_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS complete_date,
+            (state = 'closed' AND report_state = 'closed'
+              AND report_complete_date IS NOT DISTINCT FROM complete_date) AS report_current
+       FROM pairs`,
     [run.tenantId, run.integrationId, windowStart(run), run.windowTo, run.runId],
   );
 }
@@ -218,8 +232,9 @@ export async function* extractSprints(
   // phase 2: sprint reports of the (board, sprint) pairs this run's issues touched; future sprints have none. The
   // pairs are read once phase 1's pages are all stored, with what those pages say (board, state) taking precedence
   // over the sprint rows, whose transform may still be in flight: the same pairs however the step was chunked.
+  // A closed sprint's report does not change once read: only active sprints and newly closed ones are asked for.
   const pairs = await sprintPairs(db, run);
-  const reportable = pairs.filter((p) => p.state !== "future")
+  const reportable = pairs.filter((p) => p.state !== "future" && !p.report_current)
     .sort((a, b) => byNumber(a.board_id, b.board_id) || byNumber(a.external_id, b.external_id));
   // resume strictly after the last reported pair (by order, so a pair list that grew since still resumes right)
   const after = checkpoint?.phase === "reports" ? String(checkpoint.after).split(":") : null;
@@ -242,7 +257,14 @@ export async function* extractSprints(
       log.warn("jira sprint report unavailable", { board: p.board_id, sprint: p.external_id, error: e.message });
     }
     // the raw page keeps which reports failed: the job details list the boards whose reports answered 404
-    records.push({ boardId: p.board_id, sprintId: p.external_id, report, ...(unavailable ? { unavailable } : {}) });
+    records.push({
+      boardId: p.board_id,
+      sprintId: p.external_id,
+      state: p.state,
+      completeDate: p.complete_date,
+      report,
+      ...(unavailable ? { unavailable } : {}),
+    });
     entries += reportEntries(report);
     const last = i === reportable.length - 1;
     if (last || records.length >= REPORTS_PER_PAGE || entries >= REPORT_ENTRIES_PER_PAGE) {

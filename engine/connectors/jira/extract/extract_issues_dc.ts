@@ -6,13 +6,17 @@
 //   read (the boundary); if even the first issue returned sorts after the boundary, issues may have been skipped and
 //   the read backs up a page. Only issues sorting after the boundary are yielded, so none is yielded twice
 //   except an issue updated meanwhile, which comes again with its newer content (loads are upserts).
+// - A window that outgrew the cap while it was paged (issues updated into it), or a site whose cap is lower than
+//   the configured one, answers 500 "search limit exceeded": the rest of the window — from the minute of the last
+//   issue read — is split again under the cap (the lower of the configured one and the refused startAt) and the
+//   read goes on there; the boundary keeps issues already yielded from coming twice.
 // - Changelogs: no bulkfetch there, so each page's truncated changelogs are completed per issue before it is
 //   yielded (the client's changelog fetcher falls back to /issue/{id}/changelog on the first 404).
 import type { JiraClient } from "../client/client.ts";
 import type { JiraIssue } from "../client/types.ts";
 import { searchStartAt } from "../client/dc_search.ts";
 import { buildIssueJql } from "../client/jql.ts";
-import { SourceResponseError } from "../../../http/errors.ts";
+import { SourceError, SourceResponseError } from "../../../http/errors.ts";
 
 export interface DcWindow {
   /** ISO bounds; from null = since the beginning. */
@@ -29,6 +33,8 @@ export interface DcPosition {
   /** The last issue yielded in the current window: the boundary the next page is checked against. */
   last?: { key: string; updated: number };
   scanned: number;
+  /** The startAt cap Jira enforced when lower than the configured one (learnt from a "search limit" 500). */
+  cap?: number;
 }
 
 export interface DcQuery {
@@ -110,16 +116,23 @@ export async function* dcIssuePages(
 ): AsyncGenerator<{ issues: JiraIssue[]; position: DcPosition | null; expected: number }> {
   const pos: DcPosition = { ...start };
   const expected = () => pos.windows.reduce((n, w) => n + w.total, 0);
-  for (; pos.index < pos.windows.length; pos.index++, pos.startAt = 0, pos.last = undefined) {
+  while (pos.index < pos.windows.length) {
     const w = pos.windows[pos.index];
     const jql = windowJql(q, w.from ? new Date(w.from) : null, new Date(w.to));
+    let resplit = false;
     while (true) {
       let readAt = pos.last ? Math.max(0, pos.startAt - 1) : pos.startAt;
-      let page = await read(client, q, jql, readAt);
+      let page = await readUnderCap(client, q, jql, readAt);
       // the first issue already sorts after the boundary: issues before it may have shifted past us — back up
-      while (pos.last && readAt > 0 && page.issues.length && after(page.issues[0], pos.last)) {
+      while (page && pos.last && readAt > 0 && page.issues.length && after(page.issues[0], pos.last)) {
         readAt = Math.max(0, readAt - q.pageSize);
-        page = await read(client, q, jql, readAt);
+        page = await readUnderCap(client, q, jql, readAt);
+      }
+      if (!page) {
+        // refused past Jira's cap: split the rest of this window and read on in its first part
+        await splitRest(client, q, pos, readAt);
+        resplit = true;
+        break;
       }
       const fresh = pos.last ? page.issues.filter((i) => after(i, pos.last!)) : page.issues;
       const end = readAt + page.issues.length;
@@ -141,7 +154,45 @@ export async function* dcIssuePages(
       yield { issues, position: next, expected: Math.max(expected(), pos.scanned + (finished ? 0 : 1)) };
       if (exhausted) break;
     }
+    if (resplit) continue;
+    pos.index++;
+    pos.startAt = 0;
+    pos.last = undefined;
   }
+}
+
+/** Data Center's answer to a startAt past its cap. */
+function isSearchLimit(e: unknown): boolean {
+  return e instanceof SourceError && e.status === 500 && /search limit/i.test(e.excerpt ?? e.message);
+}
+
+/** A page, or null when Jira refused the startAt as past its cap. */
+async function readUnderCap(client: JiraClient, q: DcQuery, jql: string, startAt: number) {
+  try {
+    return await read(client, q, jql, startAt);
+  } catch (e) {
+    if (startAt > 0 && isSearchLimit(e)) return null;
+    throw e;
+  }
+}
+
+/**
+ * Replaces the current window by windows over what is left of it — from the minute of the last issue read (JQL
+ * dates are minutes) to its end — each under the cap Jira showed (at most the refused startAt). The boundary stays:
+ * the first new window starts before it and its issues up to the boundary are skipped as already yielded.
+ */
+async function splitRest(client: JiraClient, q: DcQuery, pos: DcPosition, refusedAt: number): Promise<void> {
+  const w = pos.windows[pos.index];
+  const cap = Math.min(pos.cap ?? q.cap, refusedAt);
+  const from = pos.last ? new Date(Math.floor(pos.last.updated / MINUTE) * MINUTE) : (w.from ? new Date(w.from) : null);
+  const rest = await planWindows(client, { ...q, cap }, from, new Date(w.to));
+  if (rest.length === 1 && rest[0].from === w.from && cap >= (pos.cap ?? q.cap)) {
+    // nothing was read and the cap did not change: splitting again would loop
+    throw new SourceResponseError(`search limit exceeded at startAt ${refusedAt} of a window within the cap`, SEARCH);
+  }
+  pos.windows = [...pos.windows.slice(0, pos.index), ...rest, ...pos.windows.slice(pos.index + 1)];
+  pos.cap = cap;
+  pos.startAt = 0;
 }
 
 function read(client: JiraClient, q: DcQuery, jql: string, startAt: number) {

@@ -126,6 +126,9 @@ export interface SprintReportRecord {
   boardId: string;
   sprintId: string;
   report: JiraSprintReport | null;
+  /** The sprint's state and completion date when the report was asked for (absent in pages of older runs). */
+  state?: string | null;
+  completeDate?: string | null;
   /** HTTP status of a report Jira would not give (404: the board or sprint is gone, or not a scrum board). */
   unavailable?: number;
 }
@@ -139,7 +142,7 @@ function estimate(contents: Record<string, unknown>, key: string): number | null
 export async function loadSprintReports(scope: Scope, records: SprintReportRecord[]) {
   const reports = dedupeBy(records.filter((r) => r.report?.contents), (r) => r.sprintId);
   if (reports.length === 0) return { rows: 0, sprintsWritten: [] as number[] };
-  const sprintRows = reports.map(({ boardId, sprintId, report }) => {
+  const sprintRows = reports.map(({ boardId, sprintId, report, state, completeDate }) => {
     const c = report!.contents as Record<string, unknown>;
     const completed = estimate(c, "completedIssuesEstimateSum");
     const total = estimate(c, "allIssuesEstimateSum");
@@ -155,6 +158,9 @@ export async function loadSprintReports(scope: Scope, records: SprintReportRecor
       velocity: completed,
       scope_change_count: Object.keys((c.issueKeysAddedDuringSprint as object | undefined) ?? {}).length,
       carry_over_count: ((c.issuesNotCompletedInCurrentSprint as unknown[] | undefined) ?? []).length,
+      // what the report was read under: a closed sprint read as closed is not read again (extractSprints)
+      report_state: state ?? null,
+      report_complete_date: completeDate ?? null,
     });
   });
   const metricCols = Object.keys(sprintRows[0]).filter((k) => !["tenant_id", "integration_id", "name"].includes(k));

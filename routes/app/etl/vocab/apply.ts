@@ -67,7 +67,7 @@ export function vocabularyChangeRoutes() {
     await checkChange(c, body);
     try {
       await dbOf(c).transaction(async (tx) => {
-        throw new RolledBack(await changeEffect(tx, tenantOf(c), body));
+        throw new RolledBack(await changeEffect(dbOf(c), tx, tenantOf(c), body));
       });
     } catch (e) {
       if (e instanceof RolledBack) return c.json(e.effect);

@@ -1,15 +1,15 @@
 // What a vocabulary change does to the stored work items, computed on the server from stored data: the change is
 // written inside a transaction, the before and after vocabularies are read in it, the flow metrics of every work
-// item whose history touches a status whose workflow step changes are recomputed with the same function the load
-// uses (computeFlow over the stored status history), and the differences are counted with a few examples. A
+// item whose history touches a status whose workflow step changes are recomputed with the load's own metrics core
+// over the stored status history (flow_effect.ts), and the differences are counted with a few examples. A
 // preview rolls the transaction back (nothing is kept); apply commits it and starts a re-transform from raw, whose
 // result is what the preview showed.
 import { z } from "zod";
-import type { Queryable } from "../../../../db/port.ts";
+import type { Db, Queryable } from "../../../../db/port.ts";
 import { id } from "../../../../server/api/schemas.ts";
 import { saveStatusMappings, saveWitMappings } from "../../../../db/vocabulary/mappings.ts";
-import { computeFlowMs, METRIC_COLUMNS } from "../../../../engine/connectors/jira/derived/flow_metrics.ts";
-import type { StepCategory, Transition } from "../../../../engine/connectors/jira/derived/flow_metrics.ts";
+import type { StepCategory } from "../../../../engine/connectors/jira/derived/flow_metrics.ts";
+import { flowEffect } from "./flow_effect.ts";
 import { sourceNames } from "./common.ts";
 import { stepPatch, updateStep } from "./workflows.ts";
 
@@ -84,52 +84,8 @@ export async function saveChange(tx: Queryable, tenantId: number, change: Change
   }
 }
 
-const TIME_COLUMNS = new Set<string>(METRIC_COLUMNS.filter((c) => c.endsWith("_at")));
-// float8 arithmetic rounded to whole ms (extract() is numeric, several times slower at 500,000 values)
-const epoch = (column: string) => `(date_part('epoch', ${column}) * 1000)::bigint`;
-const EPOCH_CHANGE = epoch("c.transition_change_date");
-// Separators of the packed text below: control characters that do not occur in keys or Jira ids.
-const ITEM = "\x1e";
-const FIELD = "\x1f";
-const ENTRY = "\x1d";
-const asText = (sql: string) => `coalesce((${sql})::text, '')`;
-/** status, created, the stored metrics, the history, the key — the key last because it is free text. */
-const ITEM_FIELDS = [
-  "wi.status_id",
-  epoch("wi.source_created_at"),
-  ...METRIC_COLUMNS.map((c) => TIME_COLUMNS.has(c) ? epoch(`wi.${c}`) : `wi.${c}`),
-  "h.history",
-].map(asText).concat("wi.key");
-
-/** "epochMs,fromId,toId,externalId" entries (0 = no status); the external id last as it may hold commas. */
-function parseHistory(history: string): Transition[] {
-  if (!history) return [];
-  return history.split(ENTRY).map((entry) => {
-    const [at, from, to, ...id] = entry.split(",");
-    return {
-      at: Number(at),
-      fromStatusId: Number(from) || null,
-      toStatusId: Number(to) || null,
-      externalId: id.join(","),
-    };
-  });
-}
-
-/** A packed stored value: '' is NULL, booleans as boolean::text prints them, the rest numbers (times as epoch ms). */
-function unpack(text: string): number | boolean | null {
-  if (text === "") return null;
-  if (text === "true" || text === "false") return text === "true";
-  return Number(text);
-}
-
-/** A metric value as the API shows it: times (epoch ms on both sides) as ISO 8601, the rest as text. */
-function shown(column: string, value: number | boolean | null): string | null {
-  if (value === null) return null;
-  return TIME_COLUMNS.has(column) ? new Date(Number(value)).toISOString() : String(value);
-}
-
 /** Saves the change in `tx` and reports what it does to the stored work items. */
-export async function changeEffect(tx: Queryable, tenantId: number, change: Change): Promise<Effect> {
+export async function changeEffect(db: Db, tx: Queryable, tenantId: number, change: Change): Promise<Effect> {
   const { integrationId } = change;
   const before = await statusSteps(tx, tenantId, integrationId);
   const typesBefore = await witTypes(tx, tenantId, integrationId);
@@ -144,82 +100,42 @@ export async function changeEffect(tx: Queryable, tenantId: number, change: Chan
   const changedTypes = [...typesAfter].filter(([wid, name]) => typesBefore.get(wid) !== name).map(([wid]) => wid);
   const everyItem = before.commitment !== after.commitment;
 
+  // the flow metrics read stored rows on their own connections: they run while the transaction counts the rest
+  const flow = flowEffect(db, {
+    tenantId,
+    integrationId,
+    changedStatuses,
+    everyItem,
+    stepOf: new Map(
+      [...after.byId].map(([sid, s]) => [sid, {
+        category: s.category,
+        stepNumber: s.number === null ? null : Number(s.number),
+      }]),
+    ),
+    commitmentStep: after.commitment === null ? null : Number(after.commitment),
+  });
+  // awaited below; should the transaction fail first, its own failure is the one reported
+  flow.catch(() => {});
   const typed = await tx.query<{ key: string; wit_id: number }>(
     `SELECT key, wit_id FROM work_items WHERE tenant_id = $1 AND integration_id = $2 AND active
         AND wit_id = ANY($3::int[]) ORDER BY key`,
     [tenantId, integrationId, changedTypes],
   );
+  const current = await currentStepEffect(tx, { tenantId, integrationId, changedStatuses, before, after });
+  const { unmappedAfter, ...flowMetrics } = await flow;
   const effect: Effect = {
-    workItems: { count: typed.length, examples: [] },
-    ...await currentStepEffect(tx, { tenantId, integrationId, changedStatuses, before, after }),
-    flowMetrics: { count: 0, metrics: 0, examples: [] },
-    unmappedAfter: 0,
+    workItems: {
+      count: typed.length,
+      examples: typed.slice(0, EXAMPLES).map((t) => ({
+        key: t.key,
+        before: typesBefore.get(Number(t.wit_id)) ?? null,
+        after: typesAfter.get(Number(t.wit_id)) ?? null,
+      })),
+    },
+    ...current,
+    flowMetrics,
+    unmappedAfter,
   };
-  for (const t of typed.slice(0, EXAMPLES)) {
-    effect.workItems.examples.push({
-      key: t.key,
-      before: typesBefore.get(Number(t.wit_id)) ?? null,
-      after: typesAfter.get(Number(t.wit_id)) ?? null,
-    });
-  }
-
-  // Every touched item in ONE packed text (one row: no per-row decoding of 100,000 rows × 20 columns), its
-  // history aggregated set-based; only the flow metrics themselves are computed here, by the load's own function.
-  // JIT compilation of this statement cost more than running it (seconds at 100,000 items); off for this transaction
-  await tx.query("SELECT set_config('jit', 'off', true)");
-  const [{ packed }] = await tx.query<{ packed: string | null }>(
-    `WITH h AS (
-       SELECT c.work_item_id AS id,
-              string_agg(concat_ws(',', ${EPOCH_CHANGE}, coalesce(c.from_status_id, 0), coalesce(c.to_status_id, 0),
-                c.external_id), '${ENTRY}') AS history,
-              bool_or(c.from_status_id = ANY($3::int[]) OR c.to_status_id = ANY($3::int[])) AS touched
-         FROM changelogs c WHERE c.tenant_id = $1 AND c.integration_id = $2 GROUP BY c.work_item_id)
-     SELECT string_agg(concat_ws('${FIELD}', ${
-      ITEM_FIELDS.join(", ")
-    }), '${ITEM}' ORDER BY wi.key COLLATE "C") AS packed
-       FROM work_items wi LEFT JOIN h ON h.id = wi.id
-      WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND wi.active
-        AND ($4 OR h.touched OR wi.status_id = ANY($3::int[]))`,
-    [tenantId, integrationId, changedStatuses, everyItem],
-  );
-  const stepOf = new Map(
-    [...after.byId].map((
-      [sid, s],
-    ) => [sid, { category: s.category, stepNumber: s.number === null ? null : Number(s.number) }]),
-  );
-  const input = {
-    stepOf: (sid: number | null) => sid === null ? undefined : stepOf.get(sid),
-    commitmentStep: after.commitment === null ? null : Number(after.commitment),
-  };
-  const HISTORY = 2 + METRIC_COLUMNS.length;
-  for (const line of packed ? packed.split(ITEM) : []) {
-    const fields = line.split(FIELD);
-    const key = fields.slice(HISTORY + 1).join(FIELD);
-    const { metrics } = computeFlowMs({
-      ...input,
-      currentStatusId: fields[0] === "" ? null : Number(fields[0]),
-      createdAt: fields[1] === "" ? null : Number(fields[1]),
-      transitions: parseHistory(fields[HISTORY]),
-    });
-    if (metrics.flow_through_unmapped) effect.unmappedAfter++;
-    let changed = false;
-    METRIC_COLUMNS.forEach((column, i) => {
-      const stored = unpack(fields[2 + i]);
-      // both sides are numbers (times as epoch ms), booleans or null
-      if (stored === metrics[column]) return;
-      changed = true;
-      effect.flowMetrics.metrics++;
-      if (effect.flowMetrics.examples.length < EXAMPLES) {
-        effect.flowMetrics.examples.push({
-          key,
-          metric: column,
-          before: shown(column, stored),
-          after: shown(column, metrics[column]),
-        });
-      }
-    });
-    if (changed) effect.flowMetrics.count++;
-  }
   return effect;
 }
 

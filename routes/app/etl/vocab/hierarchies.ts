@@ -125,21 +125,27 @@ export function hierarchyRoutes() {
   r.route({
     method: "patch",
     path: "/:id",
-    summary: "Rename a hierarchy level or change its description",
+    summary: "Rename a hierarchy level, change its number or its description",
     roles: ["admin"],
     params: idParams,
-    body: z.object({ name: name.optional(), description: description.optional() }).strict(),
+    body: z.object({ number: levelNumber.optional(), name: name.optional(), description: description.optional() })
+      .strict(),
     responses: { 200: { description: "the level", schema: level }, 404: notFound },
   }, async (c, { params, body }) => {
     const db = dbOf(c);
     const tenantId = tenantOf(c);
     const current = await getLevel(db, tenantId, params.id) ?? missing("hierarchy level");
+    const number = body.number ?? current.number;
+    if (number !== current.number && await numberTaken(db, tenantId, current.integrationId, number, current.id)) {
+      invalidField("number", "another level of this integration has this number");
+    }
     await db.query(
-      `UPDATE wits_hierarchies SET level_name = $3, description = $4, updated_at = now()
+      `UPDATE wits_hierarchies SET level_number = $3, level_name = $4, description = $5, updated_at = now()
         WHERE tenant_id = $1 AND id = $2`,
       [
         tenantId,
         params.id,
+        number,
         body.name ?? current.name,
         body.description === undefined ? current.description : body.description,
       ],
