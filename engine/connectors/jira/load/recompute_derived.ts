@@ -17,9 +17,11 @@ import { upsertMemberships, upsertSprints } from "./load_sprints.ts";
 
 /**
  * Items recomputed per statement group: bounds memory on a 100k-issue first sync — right after its recompute the
- * process's RSS was 330 MB at 2,000 items per chunk and 245 MB at 500 (V8's default flags, bench/jira_bench.ts).
+ * process's RSS was 330 MB at 2,000 items per chunk and 245 MB at 500 (V8's default flags, bench/jira_bench.ts); at
+ * 500 the old generation still grew 40 → 82 MB during the recompute (each chunk's parsed histories outlive two
+ * scavenges while its statements run) and RSS peaked at 287 MB there, at 250 items at 261 MB.
  */
-export const RECOMPUTE_CHUNK = 500;
+export const RECOMPUTE_CHUNK = 250;
 
 type TransitionRow = [string, number | null, number | null, string];
 type HistoryRow = [string, string, JiraChangeItem[]];
@@ -38,8 +40,10 @@ interface PendingItem {
 // The pending items in external-id order, read once: a keyset walk (`external_id > $cursor ORDER BY external_id
 // LIMIT n`) cannot be served by the pending index, so every chunk joined and sorted ALL remaining pending items —
 // quadratic in a first sync's size (0.5–2 s per chunk at 100,000 issues).
-const PENDING_ORDER_SQL = `SELECT wi.id::int8 AS id FROM jira_derivations d JOIN work_items wi ON wi.id = d.work_item_id
-  WHERE d.tenant_id = $1 AND d.integration_id = $2 AND d.pending ORDER BY wi.external_id`;
+// One array, not a row per item: 100,000 row objects stayed in the old generation for the whole recompute.
+const PENDING_ORDER_SQL = `SELECT coalesce(array_agg(wi.id::int8 ORDER BY wi.external_id), '{}') AS ids
+  FROM jira_derivations d JOIN work_items wi ON wi.id = d.work_item_id
+  WHERE d.tenant_id = $1 AND d.integration_id = $2 AND d.pending`;
 
 const PENDING_SQL = `SELECT wi.id::int8 AS id, wi.external_id, wi.source_created_at AS created, wi.status_id,
     wi.story_points, d.current_sprints,
@@ -67,8 +71,11 @@ export async function recomputeDerived(scope: Scope): Promise<RecomputeResult> {
   // a chunk's read looks costly to the planner (a sub-select per item), so the server JIT-compiled it on every
   // execution — tens to hundreds of milliseconds per chunk for a plan that runs in about as long without it
   await scope.tx.exec("SET LOCAL jit = off");
-  const order = await scope.tx.query<{ id: number }>(PENDING_ORDER_SQL, [scope.tenantId, scope.integrationId]);
-  const pending = order.map((r) => Number(r.id));
+  const [{ ids }] = await scope.tx.query<{ ids: Array<number | string> }>(PENDING_ORDER_SQL, [
+    scope.tenantId,
+    scope.integrationId,
+  ]);
+  const pending = ids.map(Number);
   for (let start = 0; start < pending.length; start += RECOMPUTE_CHUNK) {
     const items = await scope.tx.query<PendingItem>(PENDING_SQL, [pending.slice(start, start + RECOMPUTE_CHUNK)]);
     if (items.length === 0) continue;
