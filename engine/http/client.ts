@@ -307,14 +307,18 @@ export class SourceHttpClient {
       headers.set("content-type", "application/json");
       body = JSON.stringify(req.body);
     }
-    const timeout = AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs ?? 30_000);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const fetchFn = this.options.fetch ?? fetch;
     if (this.options.beforeSend) await this.options.beforeSend().catch((e) => Promise.reject(new BeforeSendFailure(e)));
-    const response = await this.guard.fetch(url, { method, headers, body, signal }, fetchFn);
-    // The timeout covers the body too: a server that stalls mid-body is as broken as one that never answers.
-    const text = await response.text();
-    return { response, text };
+    const timeout = requestTimeout(req.timeoutMs ?? this.options.timeoutMs ?? 30_000);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+    try {
+      const response = await this.guard.fetch(url, { method, headers, body, signal }, fetchFn);
+      // The timeout covers the body too: a server that stalls mid-body is as broken as one that never answers.
+      const text = await response.text();
+      return { response, text };
+    } finally {
+      timeout.clear();
+    }
   }
 
   /** When the server allows the next attempt: its own instruction, else backoff (≥ 1 s for refusals). */
@@ -350,6 +354,19 @@ export class SourceHttpClient {
     // Following a redirect to another origin would hand it our Authorization header.
     return next.origin === this.baseUrl.origin ? next : undefined;
   }
+}
+
+/**
+ * AbortSignal.timeout's timer cannot be cancelled: each request's signal, and through the fetch's abort handler
+ * its response, stayed reachable for the full timeout (30 s) after the answer was read — at 100 requests a second
+ * (development panels) the old generation grew by every answer of the last 30 s, and a few sprint reports of a
+ * megabyte or more each were held at once. This timer is cleared as soon as the body is read.
+ */
+function requestTimeout(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  // the same reason AbortSignal.timeout gives, so a timed-out request is still reported as one
+  const timer = setTimeout(() => controller.abort(new DOMException("Signal timed out.", "TimeoutError")), ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 function describeTransportError(error: unknown, secrets: readonly string[]): string {
