@@ -67,7 +67,10 @@ export async function syncThroughKills(o: KillLoop): Promise<KillLoopResult> {
     const runs = [await startRun()];
     let kills = 0, midRun = 0;
     while (kills < o.kills) {
-      await sleep(o.lifetimeMs());
+      // the first kill lands inside the first run for sure: once its first raw page is stored (a small source
+      // can finish a whole run within a random lifetime on an idle machine), then the rest at random
+      if (kills === 0) await firstPageOf(o.db, runs[0], o.lifetimeMs());
+      else await sleep(o.lifetimeMs());
       await current.kill("SIGKILL");
       kills++;
       await audit?.afterKill(runs);
@@ -87,6 +90,20 @@ export async function syncThroughKills(o: KillLoop): Promise<KillLoopResult> {
     await starter.close();
     await q.close();
   }
+}
+
+/** Waits until `runId` has stored a raw page (or `capMs` passed), then a few ms more at random. */
+async function firstPageOf(db: Db, runId: number, capMs: number): Promise<void> {
+  const deadline = Date.now() + capMs;
+  while (Date.now() < deadline) {
+    const [row] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM (SELECT 1 FROM raw_extraction_data WHERE run_id = $1 LIMIT 1) x",
+      [runId],
+    );
+    if (row.n > 0) break;
+    await sleep(10);
+  }
+  await sleep(Math.random() * 30);
 }
 
 /** The URL of the database behind `db` (same server as DATABASE_URL), for the children. */
