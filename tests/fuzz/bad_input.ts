@@ -109,6 +109,12 @@ function invalidBody(schema: Schema): fc.Arbitrary<{ kind: string; value: unknow
   return fc.oneof(...options);
 }
 
+/** A JSON body `extra` bytes (at least) over `limit`. */
+const oversized = (limit: number, extra: number) => JSON.stringify({ pad: "x".repeat(limit + extra) });
+
+/** The path a body route is sent to: parameters filled, every declared query key given. */
+const bodyPath = (route: RouteDoc) => url(route, undefined, queryKeys(route).map((k) => `${k}=1`).join("&"));
+
 /** Raw body texts and content types that no JSON route accepts. */
 function brokenBody(limit: number, form: boolean): fc.Arbitrary<{ kind: string; body: string; contentType?: string }> {
   const json = "application/json";
@@ -125,7 +131,7 @@ function brokenBody(limit: number, form: boolean): fc.Arbitrary<{ kind: string; 
     })),
     fc.integer({ min: 1, max: 4096 }).map((extra) => ({
       kind: `body ${extra} bytes over the limit`,
-      body: JSON.stringify({ pad: "x".repeat(limit + extra) }),
+      body: oversized(limit, extra),
       contentType: json,
     })),
     fc.constantFrom(...[
@@ -158,7 +164,7 @@ function url(route: RouteDoc, badParam?: { name: string; segment: string }, quer
 export function fixedBadRequests(route: RouteDoc): BadRequest[] {
   if (!route.spec.body) return [];
   const method = route.method.toUpperCase();
-  const path = url(route, undefined, queryKeys(route).map((k) => `${k}=1`).join("&"));
+  const path = bodyPath(route);
   const limit = route.spec.bodyLimit ?? DEFAULT_BODY_LIMIT;
   return [
     { kind: "content-type text/plain", method, path, contentType: "text/plain", body: '{"a":1}' },
@@ -167,7 +173,7 @@ export function fixedBadRequests(route: RouteDoc): BadRequest[] {
       method,
       path,
       contentType: "application/json",
-      body: JSON.stringify({ pad: "x".repeat(limit + 1) }),
+      body: oversized(limit, 1),
     },
   ];
 }
@@ -216,7 +222,7 @@ export function badRequests(route: RouteDoc): fc.Arbitrary<BadRequest> {
   }
   const schema = bodySchema(route);
   if (schema) {
-    const path = url(route, undefined, declared.map((k) => `${k}=1`).join("&"));
+    const path = bodyPath(route);
     const limit = route.spec.bodyLimit ?? DEFAULT_BODY_LIMIT;
     options.push(
       invalidBody(schema).map(({ kind, value }) => ({
