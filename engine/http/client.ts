@@ -37,6 +37,11 @@ export interface SourceRequest {
   endpoint?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * A 5xx answer that is this API's definite refusal of the request rather than a transient fault (Jira Data
+   * Center's 500 "search limit exceeded"): failed at once instead of being sent again up to maxAttempts times.
+   */
+  refusal?: (status: number, text: string) => boolean;
 }
 
 export interface SourceResponse<T> {
@@ -250,7 +255,7 @@ export class SourceHttpClient {
       }
       if (status >= 500) {
         failures++;
-        if (failures >= maxAttempts) {
+        if (failures >= maxAttempts || req.refusal?.(status, text)) {
           emit("failed", status);
           throw new SourceUnavailableError("server error", details({ status, excerpt: excerpt() }));
         }

@@ -8,6 +8,7 @@ import { SourceHttpClient, type SourceHttpClientOptions } from "./client.ts";
 import {
   RateLimitedError,
   SourceAuthError,
+  type SourceError,
   SourceRequestError,
   SourceResponseError,
   SourceUnavailableError,
@@ -147,6 +148,20 @@ Deno.test("persistent 500 fails after maxAttempts with status and excerpt", () =
     assertEquals(jira.count(PATH), 4);
     assertMatch(error.message, /GET http:\/\/127\.0\.0\.1:\d+\/rest\/api\/3\/myself → 500 after 4 attempts/);
     assertStringIncludes(error.excerpt ?? "", "Internal server error");
+  }));
+
+Deno.test("a 5xx the request marks as a definite refusal fails at once; other 5xx are still retried", () =>
+  withJira(async (jira, clock) => {
+    jira.inject({ kind: "status", status: 500, path: PATH, times: Infinity });
+    const refusal = (status: number, text: string) => status === 500 && text.includes("Internal server error");
+    const error = await assertRejects(() => clientFor(jira, clock).getJson(PATH, {}, { refusal })) as SourceError;
+    assert(error instanceof SourceUnavailableError);
+    assertEquals([error.status, error.attempts, jira.count(PATH)], [500, 1, 1]);
+    // an answer the predicate does not recognize is retried as before
+    const other = await assertRejects(() =>
+      clientFor(jira, clock).getJson(PATH, {}, { refusal: (_s, text) => text.includes("search limit") })
+    ) as SourceError;
+    assertEquals([other.attempts, jira.count(PATH)], [4, 5]);
   }));
 
 Deno.test("503 with Retry-After waits as told", () =>

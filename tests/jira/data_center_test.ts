@@ -185,6 +185,9 @@ for (const kind of kinds()) {
       const refused = e.jira.requests.filter((r) => r.status === 500);
       assert(refused.length > 0, "the grown window was refused past the cap");
       assert(refused.every((r) => r.path === "/rest/api/2/search" && (r.body as { startAt: number }).startAt >= CAP));
+      // a refusal is final: the same request is not sent again (no retries of the 500)
+      const refusedAsks = refused.map((r) => JSON.stringify(r.body));
+      assertEquals(new Set(refusedAsks).size, refusedAsks.length, "a refused search was sent again");
       // every issue loaded once, the edited ones with their new content
       assertEquals((await keys(e.db)).length, SYNTH.count);
       const summaries = await e.db.query<{ key: string; summary: string }>(

@@ -41,6 +41,11 @@ export interface StartAtPage {
   total: number;
 }
 
+/** Data Center's answer to a startAt past its cap: asking again gets the same answer, so it is not retried. */
+export function isSearchLimitAnswer(status: number, text: string): boolean {
+  return status === 500 && /search limit/i.test(text);
+}
+
 /** One page of POST /rest/api/2/search (startAt/maxResults, `total` = matches of the JQL right now). */
 export async function searchStartAt(client: JiraClient, query: StartAtSearch): Promise<StartAtPage> {
   const { body } = await client.http.postJson<{ issues?: JiraIssue[]; total?: number }>("/rest/api/2/search", {
@@ -49,7 +54,7 @@ export async function searchStartAt(client: JiraClient, query: StartAtSearch): P
     maxResults: query.maxResults,
     fields: query.fields,
     ...(query.expand ? { expand: query.expand } : {}),
-  }, { endpoint: "POST search (startAt)", signal: query.signal });
+  }, { endpoint: "POST search (startAt)", signal: query.signal, refusal: isSearchLimitAnswer });
   const issues = body.issues ?? [];
   return { issues, total: typeof body.total === "number" ? body.total : query.startAt + issues.length };
 }

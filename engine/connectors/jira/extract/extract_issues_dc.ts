@@ -14,7 +14,7 @@
 //   yielded (the client's changelog fetcher falls back to /issue/{id}/changelog on the first 404).
 import type { JiraClient } from "../client/client.ts";
 import type { JiraIssue } from "../client/types.ts";
-import { searchStartAt } from "../client/dc_search.ts";
+import { isSearchLimitAnswer, searchStartAt } from "../client/dc_search.ts";
 import { buildIssueJql } from "../client/jql.ts";
 import { SourceError, SourceResponseError } from "../../../http/errors.ts";
 
@@ -163,7 +163,7 @@ export async function* dcIssuePages(
 
 /** Data Center's answer to a startAt past its cap. */
 function isSearchLimit(e: unknown): boolean {
-  return e instanceof SourceError && e.status === 500 && /search limit/i.test(e.excerpt ?? e.message);
+  return e instanceof SourceError && isSearchLimitAnswer(e.status ?? 0, e.excerpt ?? e.message);
 }
 
 /** A page, or null when Jira refused the startAt as past its cap. */
