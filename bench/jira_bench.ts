@@ -57,7 +57,14 @@ const PROFILE = Deno.env.get("JIRA_BENCH_PROFILE") === "1";
 const profiler = statementProfiler();
 
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, Deno.memoryUsage().rss)), 25);
+/** Peak RSS by step, its after-step included (the step whose page came last), for the verbose trace. */
+const peakByStep = new Map<string, number>();
+let currentStep = "setup";
+const sampler = setInterval(() => {
+  const rss = Deno.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  peakByStep.set(currentStep, Math.max(peakByStep.get(currentStep) ?? 0, rss));
+}, 25);
 
 // the fake runs in a child process: its memory (cached synthesized issues, request log) is not the connector's
 const child = new Deno.Command(Deno.execPath(), {
@@ -199,6 +206,7 @@ async function sync(
     ...window,
     wrap: (tx, _page, kind) => (PROFILE && kind === "jira_issues" ? profiler.wrap(tx) : tx),
     onPage: (step, n) => {
+      currentStep = step;
       if (!VERBOSE || n % 10 !== 0) return;
       const m = Deno.memoryUsage();
       console.error(
@@ -208,7 +216,10 @@ async function sync(
       );
     },
   });
-  if (VERBOSE) console.error("sync done");
+  if (VERBOSE) {
+    const peaks = [...peakByStep].map(([step, rss]) => `${step} ${(rss / MB).toFixed(0)}`).join(", ");
+    console.error(`sync done; peak RSS MB by step (with its after-step): ${peaks}`);
+  }
   // from receiving each page to its commit (raw row, load, commit) plus the step's after-step recompute
   return {
     issueLoadSeconds: (result.msByKind.get("jira_issues") ?? 0) / 1000,

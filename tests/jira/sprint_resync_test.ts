@@ -1,6 +1,7 @@
 // Incremental re-sync of sprint reports against the fake Jira (synthesized sprints): a closed sprint whose report is
 // loaded is not asked for again, an active sprint is, and a sprint that closed since the last sync is read once more
-// (its final report) and then no longer. Every issue is edited between the syncs, so every sprint is in the window.
+// (its final report) and then no longer; a closed sprint whose report answered 404 is not asked again either. Every
+// issue is edited between the syncs, so every sprint is in the window.
 import { assert, assertEquals } from "../support/assert.ts";
 import { createJiraConnector } from "../../engine/connectors/jira/connector.ts";
 import { SPRINT_FIELD, STORY_POINTS_FIELD } from "../fakes/jira/mod.ts";
@@ -88,6 +89,38 @@ for (const kind of kinds()) {
         from = jira.requests.length;
         await sync(new Date(t1 + 6 * 60_000), new Date(t1 + 9 * 60_000));
         assertEquals(reportsSince(jira, from), [closed[0], ...stillActive].sort());
+      },
+    ));
+}
+
+for (const kind of kinds()) {
+  Deno.test(`jira sprint re-sync[${kind}]: a closed sprint whose report answered 404 is not asked again`, () =>
+    withJira(
+      kind,
+      { fake: { recorded: false, synthetic: SYNTH }, projectKeys: ["ALPHA", "BETA", "GAMMA"] },
+      async ({ db, jira, tenantId, integrationId, credentials }) => {
+        await mapCustomFields(db, tenantId, integrationId, { sprints: SPRINT_FIELD, storyPoints: STORY_POINTS_FIELD });
+        const sync = (windowFrom: Date | null, windowTo: Date) =>
+          runSync({ db, connector, tenantId, integrationId, credentials, windowFrom, windowTo });
+        const t1 = Date.now();
+        // every report is gone (a deleted board): the sync finishes and asks for each once
+        const gone = jira.inject({ kind: "status", status: 404, path: /sprintreport$/, times: Infinity });
+        await sync(null, new Date(t1));
+        gone.cancel();
+        const closed = await sprintsByState(db, "closed");
+        const active = await sprintsByState(db, "active");
+        assert(closed.length > 3 && active.length > 0, `closed ${closed} active ${active}`);
+        assertEquals(reportsSince(jira, 0), [...closed, ...active].sort());
+        const marked = await db.query<{ external_id: string }>(
+          "SELECT external_id FROM sprints WHERE report_state = 'closed' ORDER BY external_id",
+        );
+        assertEquals(marked.map((r) => r.external_id).sort(), closed, "closed sprints marked as read, active not");
+
+        // every issue changes: only the active sprints are asked again
+        touchAll(jira, t1 + 60_000, "Edited");
+        const from = jira.requests.length;
+        await sync(new Date(t1 - 60_000), new Date(t1 + 3 * 60_000));
+        assertEquals(reportsSince(jira, from), active);
       },
     ));
 }

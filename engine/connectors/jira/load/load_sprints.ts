@@ -140,8 +140,9 @@ function estimate(contents: Record<string, unknown>, key: string): number | null
 
 /** Sprint totals and per-issue outcomes from greenhopper sprint reports. */
 export async function loadSprintReports(scope: Scope, records: SprintReportRecord[]) {
+  const marked = await markReportsGone(scope, records);
   const reports = dedupeBy(records.filter((r) => r.report?.contents), (r) => r.sprintId);
-  if (reports.length === 0) return { rows: 0, sprintsWritten: [] as number[] };
+  if (reports.length === 0) return { rows: marked, sprintsWritten: [] as number[] };
   const sprintRows = reports.map(({ boardId, sprintId, report, state, completeDate }) => {
     const c = report!.contents as Record<string, unknown>;
     const completed = estimate(c, "completedIssuesEstimateSum");
@@ -213,7 +214,36 @@ export async function loadSprintReports(scope: Scope, records: SprintReportRecor
       returning: "id",
     })
     : [];
-  return { rows: sprintsWritten.length + written.length, sprintsWritten };
+  return { rows: marked + sprintsWritten.length + written.length, sprintsWritten };
+}
+
+/**
+ * A closed sprint whose report Jira answered 404 for (its board deleted, or not a scrum board) will not have one on
+ * the next sync either: it is marked as read under its state and completion date, as a loaded report is, so
+ * extractSprints does not ask again every sync. Re-opened and closed again, it has a new completion date and is
+ * asked once more. Other refusals (403, 5xx) may pass and are asked again.
+ */
+async function markReportsGone(scope: Scope, records: SprintReportRecord[]): Promise<number> {
+  const gone = dedupeBy(
+    records.filter((r) => !r.report?.contents && r.unavailable === 404 && r.state === "closed"),
+    (r) => r.sprintId,
+  );
+  if (gone.length === 0) return 0;
+  const rows = await scope.tx.query<{ id: number }>(
+    `UPDATE sprints s SET report_state = g.state, report_complete_date = g.complete_date
+       FROM unnest($3::text[], $4::text[], $5::timestamptz[]) AS g(external_id, state, complete_date)
+      WHERE s.tenant_id = $1 AND s.integration_id = $2 AND s.external_id = g.external_id
+        AND (s.report_state, s.report_complete_date) IS DISTINCT FROM (g.state, g.complete_date)
+      RETURNING s.id`,
+    [
+      scope.tenantId,
+      scope.integrationId,
+      gone.map((r) => r.sprintId),
+      gone.map((r) => r.state),
+      gone.map((r) => r.completeDate ?? null),
+    ],
+  );
+  return rows.length;
 }
 
 async function workItemIds(scope: Scope, issues: ReportIssue[]) {
