@@ -1,10 +1,12 @@
 // Transform + load of one page of Jira issues: references, people, work items with flow metrics, status changelogs
 // and sprint membership, in a fixed number of set-based statements per page (no per-row queries): everything the
 // page reads comes from one context statement (page_context.ts), and only then is written what is new or changed.
-// Values derived from history (flow metrics, time in status, sprint membership dates) are NOT written here: a page
-// only adds to the stored history (status transitions, sprint and story-point changes, the newest sprint field) and
-// marks its items pending; recompute_derived.ts computes them from the complete stored history once the step's
-// pages are all loaded (issue #10 §1: no batch order, redelivery or replay can change them; defect §11.1-5).
+// Values derived from history (flow metrics, time in status, sprint membership dates) are computed here from the
+// item's COMPLETE history — what is stored for it, read under the item's lock, plus what the page adds
+// (derived_page.ts) — so they are what a recompute from the stored history gives: no batch order, redelivery or
+// replay can change them (issue #10 §1; defect §11.1-5). Items whose stored history the page could not read, or
+// whose history names a sprint no row exists for yet, are marked pending for the after-step recompute
+// (recompute_derived.ts).
 import type { JiraIssue, JiraIssueType, JiraProject } from "../client/types.ts";
 import {
   analyzeTables,
@@ -29,7 +31,11 @@ import {
   witRow,
   WITS,
 } from "./references.ts";
-import { loadPageContext, type StoredTransition } from "./page_context.ts";
+import { loadPageContext, loadStatusSteps, lockIssues, type StoredTransition } from "./page_context.ts";
+import { deriveFlow, type ItemHistory, type TransitionTimingRow } from "./derive_item.ts";
+import { pageItemHistory } from "./derived_page.ts";
+import { METRIC_COLUMNS } from "../derived/flow_metrics.ts";
+import { isChangelogTruncated } from "../client/changelog.ts";
 import { storeHistoryInputs } from "./history_inputs.ts";
 import { storeDevSummaries } from "./dev_summary.ts";
 import { storeIssueLinks } from "./issue_links.ts";
@@ -58,19 +64,22 @@ const WORK_ITEM_OWN = [
   ...Array.from({ length: 20 }, (_, i) => `custom_field_${String(i + 1).padStart(2, "0")}`),
   "active",
 ];
+/** Flow metrics are written with the row (derived_page.ts). */
 export const WORK_ITEMS: UpsertSpec = {
   table: "work_items",
-  columns: ["tenant_id", "integration_id", "external_id", ...WORK_ITEM_OWN],
+  columns: ["tenant_id", "integration_id", "external_id", ...WORK_ITEM_OWN, ...METRIC_COLUMNS],
   key: KEY,
-  update: WORK_ITEM_OWN,
+  update: [...WORK_ITEM_OWN, ...METRIC_COLUMNS],
 };
-// transition_start_date and time_in_status_seconds are derived (recompute_derived.ts)
+// transition_start_date and time_in_status_seconds are derived (derived_page.ts), written with the row
 const CHANGELOG_OWN = [
   "work_item_id",
   "from_status_id",
   "to_status_id",
   "transition_change_date",
   "changed_by_id",
+  "transition_start_date",
+  "time_in_status_seconds",
   "active",
 ];
 export const CHANGELOGS: UpsertSpec = {
@@ -97,8 +106,41 @@ function sameTransition(a: StoredTransition, b: StoredTransition): boolean {
     a.changedById === b.changedById;
 }
 
+function sameTiming(stored: StoredTransition, t: TransitionTimingRow): boolean {
+  return (stored.startAt ?? null) === t.startAt && (stored.seconds ?? null) === t.seconds;
+}
+
+/** A changelogs row; null members are left out: jsonb_populate_recordset reads them as NULL (see withoutNulls). */
+function changelogRow(
+  scope: Scope,
+  workItemId: number,
+  t: StoredTransition,
+  timing: TransitionTimingRow | StoredTransition | undefined,
+): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    tenant_id: scope.tenantId,
+    integration_id: scope.integrationId,
+    work_item_id: workItemId,
+    transition_change_date: new Date(t.at).toISOString(),
+    active: true,
+  };
+  if (t.fromStatusId !== null) row.from_status_id = t.fromStatusId;
+  if (t.toStatusId !== null) row.to_status_id = t.toStatusId;
+  if (t.changedById !== null) row.changed_by_id = t.changedById;
+  const startAt = timing?.startAt ?? null;
+  const seconds = timing?.seconds ?? null;
+  if (startAt !== null) row.transition_start_date = new Date(startAt).toISOString();
+  if (seconds !== null) row.time_in_status_seconds = seconds;
+  row.external_id = t.externalId;
+  return row;
+}
+
 export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Promise<IssueLoadResult> {
-  const issues = latestIssues(page).map(prepareIssue);
+  // an issue whose changelog is truncated here is yielded again, complete, by a later page of the step
+  // (extract_issues.ts; Data Center completes it before yielding): that page loads it. Loaded from both, what the
+  // first wrote the second rewrites with its derived values — or, come second, finds unchanged — so the rows a
+  // sync writes would depend on page order, which a crash and its redeliveries change.
+  const issues = latestIssues(page).filter((i) => !isChangelogTruncated(i)).map(prepareIssue);
   if (issues.length === 0) return { rows: 0, workItems: [], projects: [], sprints: [] };
   const fieldsOf = issues.map((p) => p.fields);
   const projectRows = fieldsOf.filter((f) => (f.project as JiraProject)?.id)
@@ -107,6 +149,7 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
     .map((f) => witRow(scope, f.issuetype as JiraIssueType));
   const statusRows = issues.flatMap(referencedStatuses).map((s) => statusRow(scope, s));
   const people = identityRows(scope, issues.flatMap(referencedPeople));
+  await lockIssues(scope, issues.map((p) => String(p.issue.id)));
   const context = await loadPageContext(scope, {
     issueIds: issues.map((p) => String(p.issue.id)),
     projectIds: extIds(projectRows),
@@ -134,52 +177,63 @@ export async function loadIssues(scope: Scope, page: readonly JiraIssue[]): Prom
     },
   };
 
-  const rows = issues.map(({ issue }) => withoutNulls(scoped(scope, workItemColumns(issue, refs, mapping))));
+  // statuses this page created are mapped by now (ensureReferences): their workflow steps count
+  const steps = statuses.created.length ? await loadStatusSteps(scope) : context.steps;
+  const rows = [];
+  const derived = new Map<string, ItemHistory>();
+  const timings = new Map<string, Map<string, TransitionTimingRow>>();
+  const pageTransitions = new Map<string, StoredTransition[]>();
+  for (const p of issues) {
+    const ext = String(p.issue.id);
+    const row = workItemColumns(p.issue, refs, mapping);
+    const transitions = p.changes.map((c): StoredTransition => ({
+      externalId: c.historyId,
+      at: c.at,
+      fromStatusId: refs.status(c.from ?? undefined),
+      toStatusId: refs.status(c.to ?? undefined),
+      changedById: refs.person(c.author),
+    }));
+    pageTransitions.set(ext, transitions);
+    const history = pageItemHistory(p, row, transitions, existing.get(ext), mapping);
+    const flow = deriveFlow(history, steps);
+    derived.set(ext, history);
+    timings.set(ext, new Map(flow.timings.map((t) => [t.externalId, t])));
+    rows.push(withoutNulls(scoped(scope, { ...row, ...flow.metrics })));
+  }
   const written = await upsertChanged(scope.tx, WORK_ITEMS, rows);
   const itemIds = new Map([...existing].map(([ext, item]) => [ext, item.id]));
   for (const r of written) itemIds.set(r.external_id, Number(r.id));
-  // an item another transaction inserted after this page's context was read, with the same values, comes back
-  // from neither: without this look-up its history would be skipped (a crash-replay drift of issue #10 §1)
+  // an item another writer inserted after this page's context was read, with the same values, comes back from
+  // neither: without this look-up its history would be skipped (a crash-replay drift of issue #10 §1). Its stored
+  // history was not read, so its derived values are left to the after-step recompute.
   const unseen = issues.map((p) => String(p.issue.id)).filter((ext) => !itemIds.has(ext));
   if (unseen.length) {
     for (const [ext, id] of await idsByExternalId(scope, "work_items", unseen)) {
       itemIds.set(ext, id);
+      derived.delete(ext);
     }
   }
 
   const changelogRows = [];
-  for (const { issue, changes } of issues) {
-    const workItemId = itemIds.get(String(issue.id));
+  for (const { issue } of issues) {
+    const ext = String(issue.id);
+    const workItemId = itemIds.get(ext);
     if (workItemId === undefined) continue;
-    const stored = existing.get(String(issue.id))?.transitions;
-    for (const c of changes) {
-      const t: StoredTransition = {
-        externalId: c.historyId,
-        at: c.at,
-        fromStatusId: refs.status(c.from ?? undefined),
-        toStatusId: refs.status(c.to ?? undefined),
-        changedById: refs.person(c.author),
-      };
+    const stored = existing.get(ext)?.transitions;
+    const timed = derived.has(ext) ? timings.get(ext)! : null;
+    // the page's transitions, and stored ones whose timing changed (a later transition ends a status's time)
+    const candidates = new Map<string, StoredTransition>(timed ? stored ?? [] : []);
+    for (const t of pageTransitions.get(ext)!) candidates.set(t.externalId, t);
+    for (const t of candidates.values()) {
+      const timing = timed?.get(t.externalId);
       const before = stored?.get(t.externalId);
-      if (before && sameTransition(before, t)) continue;
-      // null members are left out: jsonb_populate_recordset reads them as NULL (see withoutNulls)
-      const row: Record<string, unknown> = {
-        tenant_id: scope.tenantId,
-        integration_id: scope.integrationId,
-        external_id: t.externalId,
-        work_item_id: workItemId,
-        transition_change_date: new Date(t.at).toISOString(),
-        active: true,
-      };
-      if (t.fromStatusId !== null) row.from_status_id = t.fromStatusId;
-      if (t.toStatusId !== null) row.to_status_id = t.toStatusId;
-      if (t.changedById !== null) row.changed_by_id = t.changedById;
-      changelogRows.push(row);
+      if (before && sameTransition(before, t) && (!timing || sameTiming(before, timing))) continue;
+      changelogRows.push(changelogRow(scope, workItemId, t, timing ?? before));
     }
   }
   const [changelogs, sprints, , links] = await Promise.all([
     upsertChanged(scope.tx, CHANGELOGS, changelogRows),
-    storeHistoryInputs(scope, issues, itemIds, mapping.sprints),
+    storeHistoryInputs(scope, issues, itemIds, mapping, derived),
     mapping.development ? storeDevSummaries(scope, issues, itemIds, mapping.development) : 0,
     storeIssueLinks(scope, issues),
   ]);

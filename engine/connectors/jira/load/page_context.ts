@@ -1,7 +1,7 @@
 // What the load of one issue page reads before it writes, fetched in ONE statement: the custom-field mapping, the
-// ids of the referenced projects, types and statuses, the stored state of the
-// people it names, the work items it already holds with every stored status transition, and the tables still
-// waiting for planner statistics. postgres.js sends each parameterized statement as Parse/Describe, waits, then
+// ids of the referenced projects, types and statuses, the stored state of the people it names, the work items it
+// already holds with every stored input of their derived values (status transitions, sprint and story-point
+// histories, the newest snapshot's sprint field), and the tables still waiting for planner statistics. postgres.js sends each parameterized statement as Parse/Describe, waits, then
 // Bind/Execute — two round trips that are never pipelined — so a dozen small look-ups per page used to cost more
 // than the look-ups themselves.
 import { ident } from "../../../../db/port.ts";
@@ -9,16 +9,27 @@ import { MISSING_STATS_SQL, type Scope, type StoredState, storedStateSql } from 
 import { FIELD_SLOTS_SQL, type FieldMapping, fieldMappingOf } from "./field_mapping.ts";
 import type { StatusStep, StepCategory, Transition } from "../derived/flow_metrics.ts";
 import { IDENTITIES } from "./references.ts";
+import type { SprintRef } from "../derived/sprint_history.ts";
+import type { JiraChangeItem } from "../client/types.ts";
 
-/** A stored status transition as the page load compares it (timings are derived later: recompute_derived.ts). */
+/** A stored status transition as the page load compares it, with its derived timing. */
 export interface StoredTransition extends Transition {
   changedById: number | null;
+  startAt?: number | null;
+  seconds?: number | null;
 }
 
+/** A work item the page names that is already stored, with every input its derived values are computed from. */
 export interface ExistingItem {
   id: number;
   transitions: Map<string, StoredTransition>;
+  /** Stored sprint and story-point histories (jira_field_histories), as [history id, ISO time, items]. */
+  histories: HistoryRow[];
+  /** The newest snapshot's sprint field and its `updated` (jira_derivations); null when none is stored. */
+  derivation: { currentSprints: SprintRef[]; snapshotUpdatedAt: number | null } | null;
 }
+
+export type HistoryRow = [string, string, JiraChangeItem[]];
 
 export interface StatusSteps {
   stepOf: (statusId: number | null) => StatusStep | undefined;
@@ -43,6 +54,8 @@ export interface PageContext {
   statuses: Map<string, number>;
   people: Map<string, StoredState>;
   items: Map<string, ExistingItem>;
+  /** Workflow steps of the integration's statuses (see loadStatusSteps). */
+  steps: StatusSteps;
   /** Of statsTables, those holding rows without statistics. */
   unanalyzed: string[];
 }
@@ -61,12 +74,17 @@ const idsSql = (table: string, param: string) =>
       WHERE tenant_id = $1 AND integration_id = $2 AND external_id = ANY(${param}::text[])`;
 
 // timestamps travel as jsonb text (ISO 8601 with offset) and are parsed like the driver parses timestamptz
-const ITEMS_SQL = `SELECT coalesce(jsonb_agg(jsonb_build_array(wi.id, wi.external_id, h.transitions)), '[]'::jsonb)
+const ITEMS_SQL = `SELECT coalesce(jsonb_agg(jsonb_build_array(wi.id, wi.external_id, h.transitions, f.histories,
+         d.current_sprints, d.snapshot_updated_at)), '[]'::jsonb)
        FROM work_items wi
        LEFT JOIN LATERAL (
          SELECT jsonb_agg(jsonb_build_array(c.external_id, c.from_status_id, c.to_status_id, c.transition_change_date,
-                  c.changed_by_id)) AS transitions
+                  c.changed_by_id, c.transition_start_date, c.time_in_status_seconds)) AS transitions
            FROM changelogs c WHERE c.work_item_id = wi.id) h ON true
+       LEFT JOIN LATERAL (
+         SELECT jsonb_agg(jsonb_build_array(fh.external_id, fh.changed_at, fh.items)) AS histories
+           FROM jira_field_histories fh WHERE fh.work_item_id = wi.id) f ON true
+       LEFT JOIN jira_derivations d ON d.work_item_id = wi.id
       WHERE wi.tenant_id = $1 AND wi.integration_id = $2 AND wi.external_id = ANY($3::text[])`;
 
 const CONTEXT_SQL = `SELECT
@@ -78,11 +96,14 @@ const CONTEXT_SQL = `SELECT
     (SELECT coalesce(jsonb_agg(jsonb_build_array(p.external_id, p.id, p.stale)), '[]'::jsonb)
        FROM (${storedStateSql(IDENTITIES, "$7")}) p) AS people,
     (${ITEMS_SQL}) AS items,
+    (${STEPS_SQL}) AS steps,
+    (${COMMITMENT_SQL}) AS commitment,
     (${MISSING_STATS_SQL("$8")}) AS unanalyzed`;
 
 type Json = unknown;
 type StepRow = [number, StepCategory | null, number | null];
-type TransitionRow = [string, number | null, number | null, string, number | null];
+type TransitionRow = [string, number | null, number | null, string, number | null, string | null, number | null];
+type ItemRow = [number, string, TransitionRow[] | null, HistoryRow[] | null, SprintRef[] | null, string | null];
 
 const time = (v: string | null) => (v === null ? null : new Date(v).getTime());
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -92,17 +113,24 @@ function statusStepsOf(rows: StepRow[], commitment: unknown): StatusSteps {
   return { stepOf: (id) => (id === null ? undefined : steps.get(id)), commitmentStep: num(commitment) };
 }
 
-function itemsOf(rows: Array<[number, string, TransitionRow[] | null]>): Map<string, ExistingItem> {
+function itemsOf(rows: ItemRow[]): Map<string, ExistingItem> {
   const out = new Map<string, ExistingItem>();
-  for (const [id, externalId, transitions] of rows) {
-    const item: ExistingItem = { id: Number(id), transitions: new Map() };
-    for (const [ext, from, to, changedAt, changedBy] of transitions ?? []) {
+  for (const [id, externalId, transitions, histories, currentSprints, snapshotAt] of rows) {
+    const item: ExistingItem = {
+      id: Number(id),
+      transitions: new Map(),
+      histories: histories ?? [],
+      derivation: currentSprints ? { currentSprints, snapshotUpdatedAt: time(snapshotAt) } : null,
+    };
+    for (const [ext, from, to, changedAt, changedBy, startAt, seconds] of transitions ?? []) {
       item.transitions.set(ext, {
         externalId: ext,
         at: time(changedAt)!,
         fromStatusId: num(from),
         toStatusId: num(to),
         changedById: num(changedBy),
+        startAt: time(startAt),
+        seconds: num(seconds),
       });
     }
     out.set(externalId, item);
@@ -133,9 +161,25 @@ export async function loadPageContext(scope: Scope, request: PageContextRequest)
     wits: idMap(row.wits),
     statuses: idMap(row.statuses),
     people,
-    items: itemsOf(row.items as Array<[number, string, TransitionRow[] | null]>),
+    items: itemsOf(row.items as ItemRow[]),
+    steps: statusStepsOf(row.steps as StepRow[], row.commitment),
     unanalyzed: row.unanalyzed as string[],
   };
+}
+
+/**
+ * Serializes the loads of pages that name the same issues (the transform stage runs several consumers, and an issue
+ * that moved while the search paged is on two pages): a page derives its items' values from everything stored for
+ * them, so it must read that after any other page holding one of them has committed. Locks are taken in one global
+ * order (by key), so two pages cannot wait on each other; they are released at commit.
+ */
+export async function lockIssues(scope: Scope, issueIds: string[]): Promise<void> {
+  if (issueIds.length === 0) return;
+  await scope.tx.query(
+    `SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(x, $1) AS k
+       FROM unnest($2::text[]) x ORDER BY 1) s`,
+    [scope.integrationId, issueIds],
+  );
 }
 
 /** statuses → statuses_mappings → workflows for the whole integration, with the commitment point's step number. */

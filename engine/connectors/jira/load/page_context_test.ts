@@ -40,8 +40,31 @@ for (const kind of adapterKinds()) {
           to_status_id: status.id,
           transition_change_date: new Date(at).toISOString(),
           changed_by_id: ada.id,
+          transition_start_date: new Date(at - 60_000).toISOString(),
+          time_in_status_seconds: 60,
           active: true,
         })]);
+        const sprintItems = [{ field: "Sprint", fieldId: "customfield_10020", from: "", to: "7", toString: "S 7" }];
+        await tx.query(
+          `INSERT INTO jira_field_histories (tenant_id, integration_id, work_item_id, external_id, changed_at, items)
+           VALUES ($1, $2, $3, 'h2', $4, $5::jsonb)`,
+          [tenantId, integrationId, item.id, new Date(at).toISOString(), JSON.stringify(sprintItems)],
+        );
+        const sprint = {
+          id: "7",
+          name: "S 7",
+          state: "active",
+          boardId: "3",
+          goal: null,
+          startDate: null,
+          endDate: null,
+          completeDate: null,
+        };
+        await tx.query(
+          `INSERT INTO jira_derivations (work_item_id, tenant_id, integration_id, current_sprints, snapshot_updated_at)
+           VALUES ($1, $2, $3, $4::jsonb, $5)`,
+          [item.id, tenantId, integrationId, JSON.stringify([sprint]), new Date(at).toISOString()],
+        );
 
         const people = [person(scope, "u1", "Ada"), person(scope, "u2", "Grace Hopper"), person(scope, "u3", "Ken")];
         const request = {
@@ -67,7 +90,14 @@ for (const kind of adapterKinds()) {
           fromStatusId: null,
           toStatusId: Number(status.id),
           changedById: Number(ada.id),
+          startAt: at - 60_000,
+          seconds: 60,
         });
+        // every stored input of the item's derived values: field histories and the newest snapshot's sprints
+        assertEquals(stored.histories.map(([id, changedAt, items]) => [id, Date.parse(changedAt), items]), [
+          ["h2", at, sprintItems],
+        ]);
+        assertEquals(stored.derivation, { currentSprints: [sprint], snapshotUpdatedAt: at });
         // the seeded workflow classifies statuses only once mapped; the commitment point is seeded
         assert((await loadStatusSteps(scope)).commitmentStep !== null, "commitment step read");
         // sprints is empty, so it needs no statistics; the other two hold rows and were never analyzed

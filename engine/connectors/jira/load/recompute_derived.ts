@@ -1,19 +1,21 @@
 // The Jira after-step hook: values derived from history — flow metrics, each transition's start and time in status,
 // sprint membership dates and estimates — recomputed for every pending item from the COMPLETE stored history
 // (changelogs for status transitions, jira_field_histories for sprint and story-point changes, jira_derivations for
-// the sprint field of the newest snapshot). Page loads only add history and mark items pending, so this is a pure
-// function of what is stored: batch order, redelivery and replay after a crash cannot change the result (issue #10
-// §1), and nothing derived from a half-loaded history is ever written (the engine runs this in the transaction that
-// advances the step). Items are visited in external-id order so that the few insert-once rows (sprints known only
+// the sprint field of the newest snapshot). The page loads derive their items themselves (derived_page.ts); what
+// they leave pending is what they could not: an item whose stored history a page could not read, one whose history
+// names a sprint no row exists for yet, and items a back-fill changed. Computed from what is stored only, so batch
+// order, redelivery and replay after a crash cannot change the result (issue #10 §1), in the transaction that
+// advances the step. Items are visited in external-id order so that the few insert-once rows (sprints known only
 // from history) are named the same way whatever order the pages came in.
 import type { Queryable } from "../../../../db/port.ts";
 import type { Scope } from "../../common/db_util.ts";
-import { computeFlow, METRIC_COLUMNS, type Transition } from "../derived/flow_metrics.ts";
-import { sprintMemberships, type SprintRef } from "../derived/sprint_history.ts";
-import type { JiraChangeItem, JiraHistory } from "../client/types.ts";
+import { METRIC_COLUMNS } from "../derived/flow_metrics.ts";
+import type { SprintRef } from "../derived/sprint_history.ts";
+import type { JiraChangeItem } from "../client/types.ts";
 import { loadStatusSteps, type StatusSteps } from "./page_context.ts";
 import { type FieldMapping, loadFieldMapping } from "./field_mapping.ts";
-import { upsertMemberships, upsertSprints } from "./load_sprints.ts";
+import { deriveFlow, type ItemHistory } from "./derive_item.ts";
+import { timingColumns, writeMemberships } from "./derived_page.ts";
 
 /**
  * Items recomputed per statement group: bounds memory on a 100k-issue first sync — right after its recompute the
@@ -91,68 +93,38 @@ export async function recomputeDerived(scope: Scope): Promise<RecomputeResult> {
 async function recomputeChunk(scope: Scope, items: PendingItem[], steps: StatusSteps, mapping: FieldMapping) {
   const metricRows: Record<string, unknown>[] = [];
   const timingRows: Record<string, unknown>[] = [];
-  for (const item of items) {
-    const transitions: Transition[] = item.transitions.map(([externalId, from, to, at]) => ({
+  const histories = items.map((item): ItemHistory => ({
+    createdAt: time(item.created),
+    statusId: num(item.status_id),
+    storyPoints: num(item.story_points),
+    currentSprints: item.current_sprints,
+    transitions: item.transitions.map(([externalId, from, to, at]) => ({
       externalId,
       at: new Date(at).getTime(),
       fromStatusId: num(from),
       toStatusId: num(to),
-    }));
-    const flow = computeFlow({
-      createdAt: time(item.created),
-      currentStatusId: num(item.status_id),
-      transitions,
-      stepOf: steps.stepOf,
-      commitmentStep: steps.commitmentStep,
-    });
+    })),
+    histories: item.histories,
+  }));
+  for (const [i, item] of items.entries()) {
+    const flow = deriveFlow(histories[i], steps);
     metricRows.push({ id: item.id, ...flow.metrics });
-    for (const t of flow.timings) {
-      timingRows.push({
-        work_item_id: item.id,
-        external_id: t.externalId,
-        transition_start_date: t.startAt === null ? null : new Date(t.startAt).toISOString(),
-        time_in_status_seconds: t.seconds,
-      });
-    }
+    for (const t of flow.timings) timingRows.push({ work_item_id: item.id, ...timingColumns(t) });
   }
   let rows = await updateChanged(scope.tx, "work_items", ["id"], [...METRIC_COLUMNS], metricRows);
   rows += await updateChanged(scope.tx, "changelogs", ["work_item_id", "external_id"], [
     "transition_start_date",
     "time_in_status_seconds",
   ], timingRows);
-  if (mapping.sprints) rows += await recomputeMemberships(scope, items, mapping.sprints, mapping.storyPoints);
-  return rows;
-}
-
-async function recomputeMemberships(
-  scope: Scope,
-  items: PendingItem[],
-  sprintFieldId: string,
-  storyPointsFieldId: string | null,
-) {
-  const named: SprintRef[] = [];
-  const perIssue = [];
-  for (const item of items) {
-    const histories: JiraHistory[] = item.histories.map(([id, at, historyItems]) => ({
-      id,
-      created: new Date(at).toISOString(),
-      items: historyItems,
-    }));
-    const derived = sprintMemberships({
+  if (mapping.sprints) {
+    const derived = items.map((item, i) => ({
+      workItemId: item.id,
       current: item.current_sprints,
-      histories,
-      sprintFieldId,
-      storyPointsFieldId,
-      currentPoints: num(item.story_points),
-      createdAt: time(item.created),
-    });
-    // current sprints were written with their details by the page load; here they are only looked up
-    named.push(...item.current_sprints, ...derived.historyOnly);
-    perIssue.push(...derived.memberships.map((m) => ({ workItemId: item.id, m })));
+      history: histories[i],
+    }));
+    rows += (await writeMemberships(scope, derived, mapping.sprints, mapping.storyPoints, "insert")).rows;
   }
-  if (perIssue.length === 0) return 0;
-  const sprints = await upsertSprints(scope, [], named);
-  return sprints.written.length + await upsertMemberships(scope, perIssue, sprints.ids);
+  return rows;
 }
 
 /** UPDATE of `columns` for rows matched on `key`, only where a value differs; returns the rows changed. */
