@@ -106,19 +106,24 @@ export async function upsertWithIds(
 
 /**
  * pg_class names of the tables in the regclass[] parameter that hold rows but have no planner statistics yet
- * (reltuples is -1 before the first ANALYZE and 0 after one of an empty table).
+ * (reltuples is -1 before the first ANALYZE and 0 after one of an empty table), or whose statistics were taken when
+ * the table was under an eighth of its size (relpages is the size the last ANALYZE saw): a prepared statement's
+ * cached generic plan, made when the table was a few pages, kept reading all of it by sequential scan for every
+ * key look-up as it grew (a tenth of a 10,000-issue Jira sync's issue step). An ANALYZE drops such plans; growing
+ * eightfold between them, a 100,000-issue sync analyzes a table four or five times.
  */
 export const MISSING_STATS_SQL = (param: string) =>
   `SELECT coalesce(array_agg(relname::text), '{}') FROM pg_class
-      WHERE oid = ANY(${param}::regclass[]) AND reltuples <= 0 AND pg_relation_size(oid) > 0`;
+      WHERE oid = ANY(${param}::regclass[]) AND pg_relation_size(oid) > 0
+        AND (reltuples <= 0 OR pg_relation_size(oid) > 8 * current_setting('block_size')::int8 * greatest(relpages, 1))`;
 
 /**
  * ANALYZEs tables that MISSING_STATS_SQL found. Without statistics PostgreSQL guesses 0.5 % selectivity for
  * `tenant_id = $1 AND integration_id = $2`, so every index led by those two columns looks equally cheap and a key
  * look-up can run on (tenant_id, integration_id, source_updated_at) with a filter — reading the integration's whole
  * index once per page, which made a first large sync slower with every page. Autovacuum would fix it, but it may be
- * off or simply not have run yet during that first sync; one ANALYZE early on (of a table of a few hundred rows)
- * settles the plans, since later growth does not change what the statistics say about the key columns.
+ * off or simply not have run yet during that first sync; an ANALYZE early on (of a table of a few hundred rows)
+ * settles the selectivities, and one each time the table grew eightfold keeps cached plans fit for its size.
  */
 export async function analyzeTables(tx: Queryable, tables: readonly string[]): Promise<void> {
   for (const table of tables) await tx.exec(`ANALYZE ${ident(table)}`);
