@@ -1,0 +1,36 @@
+// Hands the native allocator's free pages back to the system between pages of a long sync. glibc's malloc keeps
+// what it freed inside its heaps (the main heap and one arena per busy thread) and only gives back the top of the
+// main heap on its own; the fetch bodies, socket buffers and ArrayBuffer contents of a Jira sync leave a third to
+// a half of those heaps free but resident (measured at 100,000 issues: 15–38 MB of 50–75 MB). malloc_trim(0)
+// returns every whole free page of every arena (madvise), in about a millisecond.
+//
+// glibc-only and optional: elsewhere (macOS, Windows, musl) or without the FFI permission it does nothing — the
+// permission is queried, never prompted for, so a run without it is not interrupted by a question.
+
+/** Trims at most this often: a dev-status page takes ~50 ms, and each trim walks every arena. */
+const MIN_INTERVAL_MS = 200;
+
+type Trim = () => void;
+
+let trim: Trim | null | undefined;
+let last = -Infinity;
+
+function openTrim(): Trim | null {
+  if (Deno.build.os !== "linux") return null;
+  try {
+    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
+    const libc = Deno.dlopen("libc.so.6", { malloc_trim: { parameters: ["usize"], result: "i32" } });
+    return () => void libc.symbols.malloc_trim(0n);
+  } catch {
+    // no glibc (musl names its library differently and has no malloc_trim): nothing to trim
+    return null;
+  }
+}
+
+/** Returns the native heaps' free pages to the system (no-op without glibc, or when called again within 200 ms). */
+export function releaseFreeNativeMemory(now = performance.now()): void {
+  if (now - last < MIN_INTERVAL_MS) return;
+  last = now;
+  if (trim === undefined) trim = openTrim();
+  trim?.();
+}
