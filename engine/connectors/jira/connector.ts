@@ -36,7 +36,7 @@ import {
   extractBackfill,
 } from "./extract/backfill.ts";
 import { loadBackfill } from "./load/load_backfill.ts";
-import { releaseFreeNativeMemory } from "../../../lib/native_heap.ts";
+import { releaseFreeNativeMemory, releaseMemoryBetweenSteps } from "../../../lib/native_heap.ts";
 
 export const JIRA_STEPS: StepDef[] = JOBS.find((j) => j.provider === "jira")!.steps;
 
@@ -72,6 +72,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
       beforeSend: () => ctx.beforeRequest(),
     });
     const checkpoint = (ctx.checkpoint ?? null) as Record<string, unknown> | null;
+    releaseMemoryBetweenSteps();
     // a back-fill asks for its fields in the issues step and for nothing else
     if (ctx.run.trigger === "backfill") {
       if (step !== STEP.issues) return;
