@@ -44,17 +44,21 @@ export function releaseFreeNativeMemory(force = false, now = performance.now()):
  */
 const COLLECT_NUDGE_BYTES = 512 * 1024 * 1024;
 
+/** The collection finishes off the main thread (sweeping) within ~10–20 ms; the trim waits for it. */
+const COLLECT_WAIT_MS = 25;
+
 /**
  * Between two steps of a sync: has V8 collect the garbage the last step left (without --expose-gc, which default
  * flags lack), then trims the native heaps the collected ArrayBuffers freed. Otherwise the next step starts on the
  * old generation the last one filled (at 100,000 issues the issue step's recompute left it at 50–57 MB, from 38)
  * and only collects once its own pages push it further.
  */
-export function releaseMemoryBetweenSteps(): void {
+export async function releaseMemoryBetweenSteps(): Promise<void> {
   try {
     new ArrayBuffer(COLLECT_NUDGE_BYTES);
   } catch {
     // no address space for it (a strict ulimit): V8 collects later on its own
   }
+  await new Promise((resolve) => setTimeout(resolve, COLLECT_WAIT_MS));
   releaseFreeNativeMemory(true);
 }

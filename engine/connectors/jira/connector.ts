@@ -72,7 +72,7 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
       beforeSend: () => ctx.beforeRequest(),
     });
     const checkpoint = (ctx.checkpoint ?? null) as Record<string, unknown> | null;
-    releaseMemoryBetweenSteps();
+    await releaseMemoryBetweenSteps();
     // a back-fill asks for its fields in the issues step and for nothing else
     if (ctx.run.trigger === "backfill") {
       if (step !== STEP.issues) return;
