@@ -39,12 +39,16 @@ export function releaseFreeNativeMemory(force = false, now = performance.now()):
 }
 
 /**
- * Above this much new ArrayBuffer memory V8 collects all garbage before the allocation returns (external memory
- * past its hard limit); a zero-filled buffer this size is mapped but never touched, so it costs no resident memory.
+ * New ArrayBuffer memory this far past what the last collection left makes V8 start collecting all garbage (its
+ * external-memory limit; incremental marking, finished by tasks of the event loop); a zero-filled buffer this size
+ * is mapped but never touched, so it costs no resident memory.
  */
 const COLLECT_NUDGE_BYTES = 512 * 1024 * 1024;
 
-/** The collection finishes off the main thread (sweeping) within ~10–20 ms; the trim waits for it. */
+/**
+ * At 100,000 issues (a ~150 MB heap) the collection is done 10–20 ms later; the trim waits that long (a larger heap
+ * may take longer: what the trim misses then, the next page's trim takes).
+ */
 const COLLECT_WAIT_MS = 25;
 
 /**

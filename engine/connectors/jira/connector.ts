@@ -170,10 +170,10 @@ export function createJiraConnector(options: JiraConnectorOptions = {}): Connect
     async afterStep(step: string, ctx: LoadContext): Promise<LoadResult> {
       if (step !== STEP.issues) return { rows: 0 };
       const scope: Scope = { tx: ctx.tx, tenantId: ctx.run.tenantId, integrationId: ctx.integration.id };
-      const rows = (await recomputeDerived(scope)).rows;
-      // the recompute's statements leave glibc's heaps ~20 MB bigger, part of it free, before the next step starts
-      releaseFreeNativeMemory();
-      return { rows };
+      // the recompute's own peak starts from what the issue pages left live, not from their uncollected garbage
+      // (what it leaves itself is collected when the next step starts)
+      await releaseMemoryBetweenSteps();
+      return { rows: (await recomputeDerived(scope)).rows };
     },
 
     embedText: jiraEmbedText,
