@@ -10,7 +10,7 @@ import { log } from "../../../../lib/log.ts";
 import type { JiraClient } from "../client/client.ts";
 import { JiraConfigError, type JiraSettings } from "../settings.ts";
 import type { DevStatusRecord } from "../load/dev_status.ts";
-import type { SprintReportRecord } from "../load/load_sprints.ts";
+import { REPORT_LISTS, slimSprintReport, type SprintReportRecord } from "../load/load_sprints.ts";
 import { parseSprintField } from "../derived/sprint_history.ts";
 
 export const KINDS = {
@@ -191,8 +191,7 @@ const REPORT_ENTRIES_PER_PAGE = 1000;
 function reportEntries(report: SprintReportRecord["report"]): number {
   const c = report?.contents as Record<string, unknown[] | undefined> | undefined;
   if (!c) return 0;
-  return ["completedIssues", "issuesNotCompletedInCurrentSprint", "puntedIssues", "issuesCompletedInAnotherSprint"]
-    .reduce((n, k) => n + (Array.isArray(c[k]) ? c[k]!.length : 0), 0);
+  return REPORT_LISTS.reduce((n, k) => n + (Array.isArray(c[k]) ? c[k]!.length : 0), 0);
 }
 
 export async function* extractSprints(
@@ -250,7 +249,7 @@ export async function* extractSprints(
     let report: SprintReportRecord["report"] = null;
     let unavailable: number | undefined;
     try {
-      report = await client.sprintReport(p.board_id, p.external_id);
+      report = slimSprintReport(await client.sprintReport(p.board_id, p.external_id));
     } catch (e) {
       if (!(e instanceof SourceRequestError)) throw e;
       unavailable = e.status;

@@ -44,6 +44,8 @@ const MEMBERSHIP_COLUMNS = [
 ];
 const OUTCOME_COLUMNS = ["sprint_outcome", "added_during_sprint", "committed", "estimate_at_end"];
 const MEMBERSHIP_KEY = ["work_item_id", "sprint_id"];
+/** sprint_outcome of the entries of each of REPORT_LISTS, in its order. */
+const OUTCOMES = ["completed", "not_completed", "completed_another_sprint", "punted"];
 
 export function sprintRow(scope: Scope, s: SprintRef) {
   return scoped(scope, {
@@ -133,6 +135,32 @@ export interface SprintReportRecord {
   unavailable?: number;
 }
 
+/** The report's issue lists: loadSprintReports records one outcome per entry. */
+export const REPORT_LISTS = [
+  "completedIssues",
+  "issuesNotCompletedInCurrentSprint",
+  "issuesCompletedInAnotherSprint",
+  "puntedIssues",
+] as const;
+
+/**
+ * The report with each issue entry cut to what loadSprintReports reads (id, key, estimate at the end); the sums,
+ * the sprint and the added keys are kept whole. Jira's entries also carry summary, type, priority, status and the
+ * current estimate, ~70 % of a large sprint's 0.5 MB answer: cut at extraction they are neither stored in the raw
+ * page nor held through its load (at 100,000 issues the reports' step peaked 20–40 MB above the others).
+ */
+export function slimSprintReport(report: JiraSprintReport): JiraSprintReport {
+  const contents = { ...report.contents };
+  for (const list of REPORT_LISTS) {
+    const entries = contents[list];
+    if (!Array.isArray(entries)) continue;
+    contents[list] = (entries as (ReportIssue | null)[]).map((e) =>
+      e && typeof e === "object" ? { id: e.id, key: e.key, estimateStatistic: e.estimateStatistic } : e
+    );
+  }
+  return { ...report, contents };
+}
+
 function estimate(contents: Record<string, unknown>, key: string): number | null {
   const v = (contents[key] as { value?: unknown } | undefined)?.value;
   return typeof v === "number" && Number.isFinite(v) ? v : null;
@@ -178,13 +206,7 @@ export async function loadSprintReports(scope: Scope, records: SprintReportRecor
   for (const { sprintId, report } of reports) {
     const c = report!.contents as Record<string, unknown>;
     const addedKeys = (c.issueKeysAddedDuringSprint as Record<string, unknown> | undefined) ?? {};
-    const lists: Array<[string, string]> = [
-      ["completedIssues", "completed"],
-      ["issuesNotCompletedInCurrentSprint", "not_completed"],
-      ["issuesCompletedInAnotherSprint", "completed_another_sprint"],
-      ["puntedIssues", "punted"],
-    ];
-    for (const [list, outcome] of lists) {
+    for (const [list, outcome] of REPORT_LISTS.map((l, i) => [l, OUTCOMES[i]])) {
       for (const issue of (c[list] as ReportIssue[] | undefined) ?? []) {
         outcomes.push({ sprint: sprintId, issue, outcome, added: !!issue.key && issue.key in addedKeys });
       }
