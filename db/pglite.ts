@@ -7,12 +7,16 @@ import { type Db, ident, type LeaderLock, normalizeParams, type Queryable, toCop
 
 const SHARED_BUFFERS = "64MB";
 
-/** dataDir undefined → in-memory (tests). */
-export async function openPglite(dataDir?: string): Promise<Db> {
+/**
+ * dataDir undefined → in-memory (tests). `loadDataDir` starts from a tar of a data folder (see dumpPglite) instead
+ * of running initdb, which is most of the time a new database takes.
+ */
+export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Db> {
   // the database holds password hashes and sealed credentials: owner-only
   if (dataDir) await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const pg = await PGlite.create({
     dataDir,
+    loadDataDir: options.loadDataDir,
     extensions: { vector },
     // PostgreSQL writes its whole shared memory at start, so shared_buffers is resident from the first second:
     // initdb's 128 MB made an idle server 340 MB; 64 MB of buffers keeps it near 270 MB, and pages beyond them are
@@ -22,6 +26,12 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   });
   await pg.exec("SET TIME ZONE 'UTC'");
   return new PgliteDb(pg);
+}
+
+/** The data folder of an embedded database as an uncompressed tar, for openPglite's `loadDataDir`. */
+export function dumpPglite(db: Db): Promise<Blob> {
+  if (!(db instanceof PgliteDb)) throw new Error("dumpPglite needs a PGlite database");
+  return db.dump();
 }
 
 type Tx = { query: PGlite["query"]; exec: PGlite["exec"] };
@@ -81,6 +91,10 @@ class PgliteDb implements Db {
 
   tryLeaderLock(_key: number): Promise<LeaderLock | null> {
     return Promise.resolve({ release: () => Promise.resolve() });
+  }
+
+  async dump(): Promise<Blob> {
+    return await this.pg.dumpDataDir("none");
   }
 
   async close() {

@@ -1,8 +1,9 @@
 import { assertEquals, assertRejects } from "../tests/support/assert.ts";
-import { openPglite } from "./pglite.ts";
+// an empty embedded database, loaded from a prepared data folder instead of running initdb for each test
+import { openTestPglite } from "../tests/support/db_templates.ts";
 
 Deno.test("pglite prepared reads: same rows as the plain path, one PREPARE per text, the rest untouched", async () => {
-  const db = await openPglite();
+  const db = await openTestPglite(false);
   try {
     await db.exec(`CREATE TABLE t (id int PRIMARY KEY, name text, at timestamptz, big int8, doc jsonb);
       INSERT INTO t VALUES (1, 'a', '2024-01-02T03:04:05Z', 9007199254740991, '{"k":[1,2]}'), (2, 'b', NULL, -5, NULL)`);
@@ -29,7 +30,7 @@ Deno.test("pglite prepared reads: same rows as the plain path, one PREPARE per t
 });
 
 Deno.test("pglite prepared reads: errors are the plain path's errors, and a failing text is not retried prepared", async () => {
-  const db = await openPglite();
+  const db = await openTestPglite(false);
   try {
     await db.exec("CREATE TABLE t (id int PRIMARY KEY)");
     // PREPARE fails (no such column): the ordinary path reports the real error

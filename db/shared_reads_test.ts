@@ -1,10 +1,11 @@
 import { assert, assertEquals } from "../tests/support/assert.ts";
-import { openPglite } from "./pglite.ts";
+// an empty embedded database, loaded from a prepared data folder instead of running initdb for each test
+import { openTestPglite } from "../tests/support/db_templates.ts";
 import { sharedRead } from "./shared_reads.ts";
 import type { Db } from "./port.ts";
 
 Deno.test("shared reads: concurrent identical reads on the embedded database run one query, each gets its own copy", async () => {
-  const db = await openPglite();
+  const db = await openTestPglite(false);
   try {
     let queries = 0;
     const read = async () => {
@@ -26,7 +27,7 @@ Deno.test("shared reads: concurrent identical reads on the embedded database run
 });
 
 Deno.test("shared reads: a read issued after a write sees it (statements run in arrival order)", async () => {
-  const db = await openPglite();
+  const db = await openTestPglite(false);
   try {
     await db.exec("CREATE TABLE t (v int); INSERT INTO t VALUES (1)");
     const read = () => db.query<{ v: number }>("SELECT v FROM t");

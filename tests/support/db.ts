@@ -1,9 +1,11 @@
 // Test databases: every test gets its own database (a fresh PostgreSQL database when DATABASE_URL is set, an
-// in-memory PGlite otherwise or in addition), so tests never see each other's rows and can run side by side.
+// in-memory PGlite otherwise or in addition), so tests never see each other's rows and can run side by side. Both
+// start from a prepared copy of the schema (db_templates.ts); migrate() still runs on it and finds nothing to do,
+// which checks the copy is the current schema.
 import type { Db } from "../../db/port.ts";
 import { connectPostgres } from "../../db/postgres.ts";
-import { openPglite } from "../../db/pglite.ts";
 import { migrate } from "../../db/migrate.ts";
+import { createMigratedPostgres, databaseUrl, openTestPglite } from "./db_templates.ts";
 
 export type AdapterKind = "postgres" | "pglite";
 
@@ -23,21 +25,23 @@ export interface TestDb {
 }
 
 export async function createTestDb(kind: AdapterKind, options: { migrate?: boolean } = {}): Promise<TestDb> {
+  const migrated = options.migrate !== false;
   let result: TestDb;
   if (kind === "pglite") {
-    const db = await openPglite();
+    const db = await openTestPglite(migrated);
     result = { db, close: () => db.close() };
   } else {
     if (!DATABASE_URL) throw new Error("DATABASE_URL is not set");
     const name = `sluice_t_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
     const admin = connectPostgres(DATABASE_URL, { max: 1 });
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(DATABASE_URL);
-    url.pathname = `/${name}`;
-    const db = connectPostgres(url.toString(), { max: 10 });
+    // migrate: false asks for an empty database, which a plain CREATE DATABASE is
+    if (migrated) await createMigratedPostgres(admin, DATABASE_URL, name);
+    else await admin.query(`CREATE DATABASE ${name}`);
+    const url = databaseUrl(DATABASE_URL, name);
+    const db = connectPostgres(url, { max: 10 });
     result = {
       db,
-      url: url.toString(),
+      url,
       close: async () => {
         await db.close();
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -45,7 +49,7 @@ export async function createTestDb(kind: AdapterKind, options: { migrate?: boole
       },
     };
   }
-  if (options.migrate !== false) await migrate(result.db);
+  if (migrated) await migrate(result.db);
   return result;
 }
 
