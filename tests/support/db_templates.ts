@@ -126,7 +126,8 @@ function pgliteSnapshot(migrated: boolean): Promise<Blob> {
 
 async function loadOrMakeSnapshot(migrated: boolean): Promise<Blob> {
   const key = (await sha256(`${PGLITE_BUILD}\n${migrated ? await migrationsHash() : "empty"}`)).slice(0, 16);
-  const path = join(tmpdir(), `sluice-test-pglite-${key}.tar`);
+  const prefix = `sluice-test-pglite-${migrated ? "migrated" : "empty"}-`;
+  const path = join(tmpdir(), `${prefix}${key}.tar`);
   try {
     return new Blob([await Deno.readFile(path)]);
   } catch (e) {
@@ -144,6 +145,13 @@ async function loadOrMakeSnapshot(migrated: boolean): Promise<Blob> {
   const partial = `${path}.${crypto.randomUUID()}`;
   await Deno.writeFile(partial, new Uint8Array(await tar.arrayBuffer()));
   await Deno.rename(partial, path);
+  // tars of other migrations or PGlite builds (~44 MB each) would otherwise pile up in the temporary folder; one a
+  // parallel process still reads is only unlinked (and one it has not opened yet it makes again)
+  for await (const entry of Deno.readDir(tmpdir())) {
+    if (entry.name.startsWith(prefix) && entry.name.endsWith(".tar") && join(tmpdir(), entry.name) !== path) {
+      await Deno.remove(join(tmpdir(), entry.name)).catch(() => {});
+    }
+  }
   return tar;
 }
 
