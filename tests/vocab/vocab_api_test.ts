@@ -104,6 +104,25 @@ Deno.test(`vocabulary api[${kind}]: hierarchy levels`, async () => {
     assertEquals(same.status, 200);
     const bad = await call(w, `/app/etl/hierarchies/${created.body.id}`, { method: "PATCH", body: { number: 1.5 } });
     assertEquals([bad.status, bad.body.error.fields[0].field], [400, "number"]);
+    // admins racing for one number: one wins, every other answer names the field (not a bare 409 or a 500)
+    const racers = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      call(w, "/app/etl/hierarchies", {
+        body: { integrationId: w.integrationId, number: 11, name: `Racer ${i}` },
+      })));
+    assertEquals(racers.map((r) => r.status).sort(), [201, 400, 400, 400, 400, 400, 400, 400]);
+    assert(racers.every((r) => r.status === 201 || r.body.error.fields[0].field === "number"));
+    const winner = racers.find((r) => r.status === 201)!.body.id;
+    const renumbers = await Promise.all(
+      [created.body.id, winner].map((levelId) =>
+        call(w, `/app/etl/hierarchies/${levelId}`, { method: "PATCH", body: { number: 12 } })
+      ),
+    );
+    assertEquals(renumbers.map((r) => r.status).sort(), [200, 400]);
+    if (renumbers[0].status === 200) {
+      const back = await call(w, `/app/etl/hierarchies/${created.body.id}`, { method: "PATCH", body: { number: 7 } });
+      assertEquals(back.status, 200);
+    }
+    assertEquals((await call(w, `/app/etl/hierarchies/${winner}`, { method: "DELETE" })).status, 200);
 
     // reorder: the new level moves to the bottom, the numbers stay in place
     const ids = [...all.body.items.map((l: { id: number }) => l.id), created.body.id];

@@ -65,6 +65,21 @@ export async function integrationLevels(db: Queryable, tenantId: number, integra
   );
 }
 
+const NUMBER_TAKEN = "another level of this integration has this number";
+
+/**
+ * The write of a level number the check found free: two admins giving two levels the same number at once both pass
+ * the check, and the unique key refuses the second write — answered like the check, naming the field.
+ */
+async function unlessNumberTaken<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "23505") invalidField("number", NUMBER_TAKEN);
+    throw e;
+  }
+}
+
 async function numberTaken(db: Queryable, tenantId: number, integrationId: number, n: number, except = 0) {
   const rows = await db.query(
     `SELECT 1 FROM wits_hierarchies WHERE tenant_id = $1 AND integration_id = $2 AND level_number = $3 AND id <> $4`,
@@ -111,13 +126,13 @@ export function hierarchyRoutes() {
     const db = dbOf(c);
     const tenantId = tenantOf(c);
     await requireIntegration(db, tenantId, body.integrationId, "integrationId");
-    if (await numberTaken(db, tenantId, body.integrationId, body.number)) {
-      invalidField("number", "another level of this integration has this number");
-    }
-    const [row] = await db.query<{ id: number }>(
-      `INSERT INTO wits_hierarchies (tenant_id, integration_id, level_number, level_name, description)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [tenantId, body.integrationId, body.number, body.name, body.description ?? null],
+    if (await numberTaken(db, tenantId, body.integrationId, body.number)) invalidField("number", NUMBER_TAKEN);
+    const [row] = await unlessNumberTaken(() =>
+      db.query<{ id: number }>(
+        `INSERT INTO wits_hierarchies (tenant_id, integration_id, level_number, level_name, description)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [tenantId, body.integrationId, body.number, body.name, body.description ?? null],
+      )
     );
     return c.json(await getLevel(db, tenantId, row.id), 201);
   });
@@ -137,18 +152,20 @@ export function hierarchyRoutes() {
     const current = await getLevel(db, tenantId, params.id) ?? missing("hierarchy level");
     const number = body.number ?? current.number;
     if (number !== current.number && await numberTaken(db, tenantId, current.integrationId, number, current.id)) {
-      invalidField("number", "another level of this integration has this number");
+      invalidField("number", NUMBER_TAKEN);
     }
-    await db.query(
-      `UPDATE wits_hierarchies SET level_number = $3, level_name = $4, description = $5, updated_at = now()
-        WHERE tenant_id = $1 AND id = $2`,
-      [
-        tenantId,
-        params.id,
-        number,
-        body.name ?? current.name,
-        body.description === undefined ? current.description : body.description,
-      ],
+    await unlessNumberTaken(() =>
+      db.query(
+        `UPDATE wits_hierarchies SET level_number = $3, level_name = $4, description = $5, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2`,
+        [
+          tenantId,
+          params.id,
+          number,
+          body.name ?? current.name,
+          body.description === undefined ? current.description : body.description,
+        ],
+      )
     );
     return c.json(await getLevel(db, tenantId, params.id));
   });
