@@ -42,6 +42,11 @@ export interface SourceRequest {
    * Center's 500 "search limit exceeded"): failed at once instead of being sent again up to maxAttempts times.
    */
   refusal?: (status: number, text: string) => boolean;
+  /**
+   * Awaited before each attempt of this request, after the client's own beforeSend: a client shared by several runs
+   * (a token endpoint) counts each request in the run that caused it.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface SourceResponse<T> {
@@ -313,7 +318,9 @@ export class SourceHttpClient {
       body = JSON.stringify(req.body);
     }
     const fetchFn = this.options.fetch ?? fetch;
-    if (this.options.beforeSend) await this.options.beforeSend().catch((e) => Promise.reject(new BeforeSendFailure(e)));
+    for (const hook of [this.options.beforeSend, req.beforeSend]) {
+      if (hook) await hook().catch((e) => Promise.reject(new BeforeSendFailure(e)));
+    }
     const timeout = requestTimeout(req.timeoutMs ?? this.options.timeoutMs ?? 30_000);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
     try {

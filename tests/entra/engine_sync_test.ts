@@ -19,7 +19,13 @@ for (const { kind, queueKind } of engineCombos()) {
       await withConnectorEngine(
         { db, queueKind, connector, tenantId, integrationId, credentials: graph.credentials },
         async (e) => {
-          await runToFinished(e, db, tenantId);
+          const first = await runToFinished(e, db, tenantId);
+          // every request the run sent counts, the token request included (the token source outlives the run)
+          const [run1] = await db.query<{ requests_made: number }>("SELECT requests_made FROM etl_runs WHERE id = $1", [
+            first,
+          ]);
+          assertEquals(graph.tokensIssued, 1);
+          assertEquals(run1.requests_made, graph.requests.length, "requests_made counts the token request");
           assertEquals(await count(db, "directory_people", "active"), 25);
           assertEquals(await count(db, "directory_group_members"), 13 + 25);
           assertEquals(await count(db, "directory_identity_links", "method = 'mail'"), 1);

@@ -11,14 +11,20 @@ import { FAST_ONELAKE, FIELDS, loadedRows, orders, sortById, withFabric } from "
 
 for (const { kind, queueKind } of engineCombos()) {
   Deno.test(`fabric via engine[${kind}/${queueKind}]: full read, then new versions only`, () =>
-    withFabric(kind, async ({ db, graph, table, tenantId, integrationId }) => {
+    withFabric(kind, async ({ db, graph, lake, table, tenantId, integrationId }) => {
       table.create(FIELDS, orders(1, 40));
       const connector = createFabricConnector({ onelake: FAST_ONELAKE });
       await withConnectorEngine(
         { db, queueKind, connector, tenantId, integrationId, credentials: graph.credentials },
         async (e) => {
-          await runToFinished(e, db, tenantId);
+          const first = await runToFinished(e, db, tenantId);
           assertEquals(await loadedRows(db, integrationId), sortById(table.rows()));
+          // every request the run sent counts: OneLake's and the storage token's (its source outlives the run)
+          const [run1] = await db.query<{ requests_made: number }>("SELECT requests_made FROM etl_runs WHERE id = $1", [
+            first,
+          ]);
+          assertEquals(graph.tokensIssued, 1);
+          assertEquals(run1.requests_made, lake.requests.length + graph.requests.length);
 
           table.append(orders(41, 45));
           table.deleteWhere((r) => Number(r.Id) <= 5);

@@ -78,13 +78,17 @@ export class MicrosoftTokenSource {
     return [credentialSecret(this.credentials), ...[...this.#cache.values()].map((t) => t.token)];
   }
 
-  /** A bearer token for `scope` (e.g. https://graph.microsoft.com/.default), minted once and reused until expiry. */
-  token(scope: string): Promise<string> {
+  /**
+   * A bearer token for `scope` (e.g. https://graph.microsoft.com/.default), minted once and reused until expiry.
+   * `beforeSend`: the caller's run journal (requests_made); the source is shared by runs, so the run that needs the
+   * token counts its request.
+   */
+  token(scope: string, beforeSend?: () => Promise<void>): Promise<string> {
     const cached = this.#cache.get(scope);
     if (cached && cached.expiresAt - EXPIRY_MARGIN_MS > this.#clock.now()) return Promise.resolve(cached.token);
     let pending = this.#pending.get(scope);
     if (!pending) {
-      pending = this.#mint(scope).finally(() => this.#pending.delete(scope));
+      pending = this.#mint(scope, beforeSend).finally(() => this.#pending.delete(scope));
       this.#pending.set(scope, pending);
     }
     return pending;
@@ -106,7 +110,7 @@ export class MicrosoftTokenSource {
     return { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion };
   }
 
-  async #mint(scope: string): Promise<string> {
+  async #mint(scope: string, beforeSend?: () => Promise<void>): Promise<string> {
     const path = `/${encodeURIComponent(this.credentials.tenantId)}/oauth2/v2.0/token`;
     let res;
     try {
@@ -114,6 +118,7 @@ export class MicrosoftTokenSource {
         method: "POST",
         path,
         endpoint: "POST token",
+        beforeSend,
         form: {
           client_id: this.credentials.clientId,
           ...await this.#proof(path),
@@ -154,22 +159,22 @@ export class MicrosoftTokenSource {
    * Runs a call that uses the token of `scope`; when the resource answers 401 (token expired or revoked early),
    * mints a new token and runs it once more.
    */
-  async retryExpired<T>(scope: string, call: () => Promise<T>): Promise<T> {
+  async retryExpired<T>(scope: string, call: () => Promise<T>, beforeSend?: () => Promise<void>): Promise<T> {
     // minted here, not inside the request's authorization callback: a refused credential is an auth error, not
     // a transport failure to retry
-    await this.token(scope);
+    await this.token(scope, beforeSend);
     try {
       return await call();
     } catch (e) {
       if (!(e instanceof SourceAuthError) || e.status !== 401) throw e;
       this.invalidate(scope);
-      await this.token(scope);
+      await this.token(scope, beforeSend);
       return await call();
     }
   }
 
   /** The Authorization header value for `scope`, for SourceHttpClient's `authorization` option. */
-  authorization(scope: string): () => Promise<string> {
-    return async () => `Bearer ${await this.token(scope)}`;
+  authorization(scope: string, beforeSend?: () => Promise<void>): () => Promise<string> {
+    return async () => `Bearer ${await this.token(scope, beforeSend)}`;
   }
 }

@@ -62,13 +62,17 @@ export class GraphClient {
   readonly root: URL;
   static readonly SCOPE_SUFFIX = "/.default";
 
+  /** The run's request journal, also for the token requests this client causes (the token source is shared). */
+  readonly #beforeSend?: () => Promise<void>;
+
   constructor(graphUrl: string, readonly tokens: MicrosoftTokenSource, http: GraphHttpOptions = {}) {
     this.root = new URL(`${graphUrl.replace(/\/+$/, "")}/v1.0`);
+    this.#beforeSend = http.beforeSend;
     this.http = new SourceHttpClient({
       ...http,
       provider: "entra",
       baseUrl: this.root.href,
-      authorization: tokens.authorization(this.scope),
+      authorization: tokens.authorization(this.scope, http.beforeSend),
       secrets: () => tokens.secrets,
     });
   }
@@ -106,6 +110,7 @@ export class GraphClient {
       res = await this.tokens.retryExpired(
         this.scope,
         () => this.http.getJson<Record<string, unknown>>(path, query, { endpoint: `GET ${resource}/delta` }),
+        this.#beforeSend,
       );
     } catch (e) {
       if (e instanceof SourceRequestError && (e.status === 410 || /syncStateNotFound/i.test(e.excerpt ?? ""))) {
@@ -134,6 +139,7 @@ export class GraphClient {
     const res = await this.tokens.retryExpired(
       this.scope,
       () => this.http.getJson<{ value?: unknown[] }>("/users", { $select: "id", $top: 1 }, { endpoint: "GET users" }),
+      this.#beforeSend,
     );
     return { users: Array.isArray(res.body?.value) ? res.body.value.length : 0 };
   }

@@ -105,7 +105,8 @@ export class OneLakeClient {
     const maxWaitMs = this.options.maxWaitMs ?? 60_000;
     let refreshed = false;
     for (let attempt = 1;; attempt++) {
-      const token = await this.tokens.token(STORAGE_SCOPE);
+      // the token source is shared by runs: its request, when one is needed, counts in this one
+      const token = await this.tokens.token(STORAGE_SCOPE, this.options.beforeSend);
       this.requests++;
       this.options.onRequest?.();
       const details = (status?: number, excerpt?: string) => ({
